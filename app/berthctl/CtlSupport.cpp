@@ -1,0 +1,57 @@
+#include "CtlSupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ctl {
+
+void printError(const QString& message)
+{
+    QTextStream(stderr) << "berthctl: " << message << Qt::endl;
+}
+
+void printWarning(const QString& message)
+{
+    QTextStream(stderr) << "berthctl: warning: " << message << Qt::endl;
+}
+
+void printJson(const QJsonValue& value)
+{
+    const QJsonDocument document =
+        value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    QTextStream(stdout) << document.toJson(QJsonDocument::Indented);
+}
+
+void printLine(const QString& line)
+{
+    QTextStream(stdout) << line << Qt::endl;
+}
+
+void printTable(const QStringList& header, const QList<QStringList>& rows)
+{
+    QList<qsizetype> widths(header.size(), 0);
+    auto measure = [&widths](const QStringList& row) {
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    };
+    measure(header);
+    for (const QStringList& row : rows)
+        measure(row);
+    QTextStream out(stdout);
+    auto write = [&out, &widths](const QStringList& row) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
+        out << line.trimmed() << '\n';
+    };
+    write(header);
+    for (const QStringList& row : rows)
+        write(row);
+    out.flush();
+}
+
+} // namespace berth::ctl

@@ -1,0 +1,38 @@
+#pragma once
+
+// What every berthctl command shares: exit codes, parsed global options, output.
+
+#include "registry/RegistryOptions.h"
+
+#include <QJsonValue>
+#include <QStringList>
+
+#include <functional>
+
+namespace berth::ctl {
+
+// Documented in the README; scripts rely on them.
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitFailure = 1,  // network, registry or database failure
+    ExitUsage = 2,    // bad command line or malformed reference
+    ExitRefused = 3,  // a precondition refused the operation
+};
+
+struct Invocation {
+    QString command;
+    QStringList arguments; // positional arguments after the command
+    bool json = false;
+    RegistryOptions registry;
+};
+
+using Finish = std::function<void(int exitCode)>;
+
+void printError(const QString& message);
+void printWarning(const QString& message);
+void printJson(const QJsonValue& value);
+void printLine(const QString& line);
+// Columns padded to their widest cell; the last column is never padded.
+void printTable(const QStringList& header, const QList<QStringList>& rows);
+
+} // namespace berth::ctl

@@ -1,0 +1,148 @@
+#include "RegistryCommands.h"
+
+#include "registry/BuildCollector.h"
+#include "registry/BuildJson.h"
+#include "registry/ImageReference.h"
+#include "registry/RegistryClient.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QLocale>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ctl {
+
+namespace {
+
+// A repository argument: full reference without tag or digest.
+std::optional<ImageReference> repositoryArgument(const Invocation& invocation)
+{
+    if (invocation.arguments.size() != 1) {
+        printError(u"%1 needs exactly one repository, e.g. localhost:5000/acme/app."_s.arg(
+            invocation.command));
+        return std::nullopt;
+    }
+    const Result<ImageReference> reference = ImageReference::parse(invocation.arguments.first());
+    if (!reference) {
+        printError(reference.error().message);
+        return std::nullopt;
+    }
+    if (!reference->tag().isEmpty() || !reference->digest().isEmpty()) {
+        printError(u"%1 takes a repository, not an image: drop the tag or digest from \"%2\"."_s
+                       .arg(invocation.command, invocation.arguments.first()));
+        return std::nullopt;
+    }
+    return reference.value();
+}
+
+RegistryClient* makeClient(const QString& domain, const Invocation& invocation)
+{
+    auto* client = new RegistryClient(domain, invocation.registry, qApp);
+    QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
+    return client;
+}
+
+QString shortDigest(const QString& digest)
+{
+    return digest.section(u':', 1).left(12);
+}
+
+QString tagsColumn(const QList<ClassifiedTag>& tags)
+{
+    QStringList names;
+    for (const ClassifiedTag& tag : tags) {
+        // Moving tags are what a release manager looks for first; mark them.
+        names.append(isMutableKind(tag.kind) ? tag.name + u'*' : tag.name);
+    }
+    return names.join(u' ');
+}
+
+} // namespace
+
+void runRepos(const Invocation& invocation, Finish finish)
+{
+    if (invocation.arguments.size() != 1) {
+        printError(u"repos needs exactly one registry, e.g. localhost:5000."_s);
+        return finish(ExitUsage);
+    }
+    const QString domain = invocation.arguments.first();
+    RegistryClient* client = makeClient(domain, invocation);
+    client->listRepositories(client, [invocation, finish, domain](Result<QStringList> repos) {
+        if (!repos) {
+            printError(repos.error().message);
+            return finish(ExitFailure);
+        }
+        if (invocation.json)
+            printJson(QJsonArray::fromStringList(repos.value()));
+        else
+            for (const QString& name : repos.value())
+                printLine(domain + u'/' + name);
+        finish(ExitOk);
+    });
+}
+
+void runTags(const Invocation& invocation, Finish finish)
+{
+    const std::optional<ImageReference> repository = repositoryArgument(invocation);
+    if (!repository)
+        return finish(ExitUsage);
+    RegistryClient* client = makeClient(repository->domain(), invocation);
+    client->listTags(repository->path(), client, [invocation, finish](Result<QStringList> tags) {
+        if (!tags) {
+            printError(tags.error().message);
+            return finish(ExitFailure);
+        }
+        if (invocation.json) {
+            printJson(QJsonArray::fromStringList(tags.value()));
+        } else {
+            QList<QStringList> rows;
+            const TagClassifier classifier;
+            for (const ClassifiedTag& tag : classifier.classifyAll(tags.value()))
+                rows.append({tag.name, tagKindName(tag.kind)});
+            printTable({u"TAG"_s, u"KIND"_s}, rows);
+        }
+        finish(ExitOk);
+    });
+}
+
+void runBuilds(const Invocation& invocation, Finish finish)
+{
+    const std::optional<ImageReference> repository = repositoryArgument(invocation);
+    if (!repository)
+        return finish(ExitUsage);
+    RegistryClient* client = makeClient(repository->domain(), invocation);
+    auto* collector = new BuildCollector(client, nullptr, TagClassifier(), client);
+    collector->collect(
+        repository->path(), collector, [invocation, finish](Result<BuildCollection> collection) {
+            if (!collection) {
+                printError(collection.error().message);
+                return finish(ExitFailure);
+            }
+            for (const QString& warning : collection->warnings)
+                printWarning(warning);
+            if (invocation.json) {
+                printJson(buildsToJson(collection->builds));
+                return finish(ExitOk);
+            }
+            QList<QStringList> rows;
+            for (const Build& build : collection->builds) {
+                rows.append({build.created.isValid()
+                                 ? build.created.toString(u"yyyy-MM-dd HH:mm"_s)
+                                 : u"-"_s,
+                             shortDigest(build.digest),
+                             build.revision.isEmpty() ? u"-"_s : build.revision.left(12),
+                             build.platforms.isEmpty() ? u"-"_s
+                                 : build.platforms.size() == 1
+                                     ? build.platforms.first().toString()
+                                     : u"%1 platforms"_s.arg(build.platforms.size()),
+                             tagsColumn(build.tags)});
+            }
+            printTable({u"CREATED (UTC)"_s, u"DIGEST"_s, u"REVISION"_s, u"PLATFORM"_s,
+                        u"TAGS (* moves)"_s},
+                       rows);
+            finish(ExitOk);
+        });
+}
+
+} // namespace berth::ctl

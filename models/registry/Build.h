@@ -1,0 +1,30 @@
+#pragma once
+
+// One build on the timeline: a manifest digest in one repository, with every tag
+// that points at it. A multi-arch index is one build.
+
+#include "registry/RegistryTypes.h"
+#include "registry/TagClassifier.h"
+
+namespace berth {
+
+struct Build {
+    QString digest;
+    QString mediaType;
+    QString configDigest; // for an index: the config of the platform shown (linux/amd64 first)
+    QDateTime created;    // UTC; invalid when the image does not say
+    QMap<QString, QString> labels;
+    QString revision;     // commit the build came from, when anything says so
+    QList<Platform> platforms;
+    qint64 size = 0;      // config + compressed layers (of the platform shown, for an index)
+    QList<ClassifiedTag> tags;
+    QString problem;      // why the build could not be read completely, else empty
+
+    bool isIndex() const { return MediaTypes::isIndex(mediaType); }
+};
+
+// Newest first by creation time; builds without a time go last; ties by digest so
+// the order is stable between refreshes.
+void sortNewestFirst(QList<Build>& builds);
+
+} // namespace berth

@@ -1,0 +1,245 @@
+#include "registry/BuildCollector.h"
+
+#include "registry/ImageConfig.h"
+#include "registry/ManifestCache.h"
+#include "registry/ManifestParser.h"
+#include "registry/RegistryClient.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+struct BuildCollector::Job {
+    BuildCollection collection;
+    GuardedCallback<BuildCollection> done;
+    int pending = 0;
+    QMap<QString, QStringList> tagsByDigest;
+};
+
+void sortNewestFirst(QList<Build>& builds)
+{
+    std::stable_sort(builds.begin(), builds.end(), [](const Build& a, const Build& b) {
+        if (a.created.isValid() != b.created.isValid())
+            return a.created.isValid();
+        if (a.created != b.created)
+            return a.created > b.created;
+        return a.digest < b.digest;
+    });
+}
+
+QString revisionOf(const QMap<QString, QString>& labels, const QList<ClassifiedTag>& tags)
+{
+    for (const QString& key : {u"org.opencontainers.image.revision"_s, u"git.commit"_s}) {
+        const QString value = labels.value(key).trimmed();
+        if (!value.isEmpty())
+            return value;
+    }
+    QString fromShaTag;
+    QString fromBranchTag;
+    for (const ClassifiedTag& tag : tags) {
+        const QString sha = TagClassifier::commitShaOf(tag.name, tag.kind);
+        QString& slot = tag.kind == TagKind::GitSha ? fromShaTag : fromBranchTag;
+        if (sha.size() > slot.size())
+            slot = sha;
+    }
+    return fromShaTag.isEmpty() ? fromBranchTag : fromShaTag;
+}
+
+namespace {
+
+// The platform whose config stands for a multi-arch build on the timeline.
+const Platform* representativePlatform(const QList<Platform>& platforms)
+{
+    for (const Platform& platform : platforms) {
+        if (platform.os == u"linux"_s && platform.architecture == u"amd64"_s)
+            return &platform;
+    }
+    for (const Platform& platform : platforms) {
+        if (platform.os != u"unknown"_s)
+            return &platform;
+    }
+    return platforms.isEmpty() ? nullptr : &platforms.first();
+}
+
+void applyConfig(Build& build, const QByteArray& bytes)
+{
+    const Result<ImageConfig> config = ImageConfig::parse(bytes);
+    if (!config) {
+        build.problem = config.error().message;
+        return;
+    }
+    build.created = config->created;
+    build.labels = config->labels;
+    if (!build.isIndex() && !config->os.isEmpty())
+        build.platforms = {Platform{config->os, config->architecture, config->variant,
+                                    build.digest, 0}};
+}
+
+} // namespace
+
+BuildCollector::BuildCollector(RegistryClient* client, ManifestCache* cache,
+                               TagClassifier classifier, QObject* parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_cache(cache)
+    , m_classifier(std::move(classifier))
+{
+    if (!m_cache) {
+        m_ownCache = std::make_unique<MemoryManifestCache>();
+        m_cache = m_ownCache.get();
+    }
+}
+
+BuildCollector::~BuildCollector() = default;
+
+void BuildCollector::collect(const QString& repository, QObject* context,
+                             Callback<BuildCollection> done)
+{
+    auto job = std::make_shared<Job>();
+    job->collection.repository = repository;
+    job->done = GuardedCallback<BuildCollection>(context, std::move(done));
+    m_client->listTags(repository, this, [this, job](Result<QStringList> tags) {
+        if (!tags)
+            return job->done(tags.error());
+        for (const QString& tag : tags.value())
+            job->collection.tagDigests.insert(tag, QString());
+        headAllTags(job);
+    });
+}
+
+void BuildCollector::headAllTags(const std::shared_ptr<Job>& job)
+{
+    const QStringList tags = job->collection.tagDigests.keys();
+    if (tags.isEmpty())
+        return finish(job);
+    job->pending = int(tags.size());
+    // All HEADs are issued at once; the transport keeps the number in flight bounded.
+    for (const QString& tag : tags) {
+        m_client->headManifest(job->collection.repository, tag, this,
+                               [this, job, tag](Result<ManifestHead> head) {
+                                   if (head) {
+                                       job->collection.tagDigests[tag] = head->digest;
+                                       job->tagsByDigest[head->digest].append(tag);
+                                   } else {
+                                       // Deleted between list and HEAD, or unreadable:
+                                       // the rest of the timeline is still worth showing.
+                                       job->collection.tagDigests.remove(tag);
+                                       job->collection.warnings.append(head.error().message);
+                                   }
+                                   if (--job->pending == 0)
+                                       readBuilds(job);
+                               });
+    }
+}
+
+void BuildCollector::readBuilds(const std::shared_ptr<Job>& job)
+{
+    if (job->tagsByDigest.isEmpty())
+        return finish(job);
+    job->pending = int(job->tagsByDigest.size());
+    for (auto it = job->tagsByDigest.cbegin(); it != job->tagsByDigest.cend(); ++it)
+        readBuild(job, it.key());
+}
+
+void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& digest)
+{
+    Build build;
+    build.digest = digest;
+    build.tags = m_classifier.classifyAll(job->tagsByDigest.value(digest));
+    fetchManifest(job, digest, [this, job, build](Result<ManifestBlob> blob) mutable {
+        if (!blob) {
+            build.problem = blob.error().message;
+            return finishBuild(job, build);
+        }
+        const Result<ManifestInfo> info = ManifestParser::parse(blob->bytes, blob->mediaType);
+        build.mediaType = info ? info->mediaType : blob->mediaType;
+        if (!info) {
+            build.problem = info.error().message;
+            return finishBuild(job, build);
+        }
+        if (!info->isIndex()) {
+            build.configDigest = info->configDigest;
+            build.size = info->configSize + info->layersSize;
+            return fetchConfig(job, info->configDigest,
+                               [this, job, build](Result<QByteArray> config) mutable {
+                                   if (config)
+                                       applyConfig(build, config.value());
+                                   else
+                                       build.problem = config.error().message;
+                                   finishBuild(job, build);
+                               });
+        }
+        build.platforms = info->platforms;
+        const Platform* shown = representativePlatform(info->platforms);
+        if (!shown) {
+            build.problem = u"The image index lists no platforms."_s;
+            return finishBuild(job, build);
+        }
+        fetchManifest(job, shown->digest, [this, job, build](Result<ManifestBlob> child) mutable {
+            const Result<ManifestInfo> childInfo =
+                child ? ManifestParser::parse(child->bytes, child->mediaType)
+                      : Result<ManifestInfo>(child.error());
+            if (!childInfo) {
+                build.problem = childInfo.error().message;
+                return finishBuild(job, build);
+            }
+            build.configDigest = childInfo->configDigest;
+            build.size = childInfo->configSize + childInfo->layersSize;
+            fetchConfig(job, childInfo->configDigest,
+                        [this, job, build](Result<QByteArray> config) mutable {
+                            if (config)
+                                applyConfig(build, config.value());
+                            else
+                                build.problem = config.error().message;
+                            finishBuild(job, build);
+                        });
+        });
+    });
+}
+
+void BuildCollector::fetchManifest(const std::shared_ptr<Job>& job, const QString& digest,
+                                   Callback<ManifestBlob> done)
+{
+    if (std::optional<ManifestBlob> cached = m_cache->manifest(digest))
+        return done(*cached);
+    m_client->getManifest(job->collection.repository, digest, this,
+                          [this, done](Result<ManifestBlob> blob) {
+                              if (blob)
+                                  m_cache->storeManifest(blob.value());
+                              done(blob);
+                          });
+}
+
+void BuildCollector::fetchConfig(const std::shared_ptr<Job>& job, const QString& digest,
+                                 Callback<QByteArray> done)
+{
+    if (std::optional<QByteArray> cached = m_cache->config(digest))
+        return done(*cached);
+    m_client->getBlob(job->collection.repository, digest, RegistryClient::kMaxConfigBytes, this,
+                      [this, digest, done](Result<QByteArray> bytes) {
+                          if (bytes)
+                              m_cache->storeConfig(digest, bytes.value());
+                          done(bytes);
+                      });
+}
+
+void BuildCollector::finishBuild(const std::shared_ptr<Job>& job, Build build)
+{
+    build.revision = revisionOf(build.labels, build.tags);
+    if (!build.problem.isEmpty())
+        job->collection.warnings.append(u"%1@%2: %3"_s.arg(job->collection.repository,
+                                                          build.digest, build.problem));
+    job->collection.builds.append(std::move(build));
+    if (--job->pending == 0)
+        finish(job);
+}
+
+void BuildCollector::finish(const std::shared_ptr<Job>& job)
+{
+    sortNewestFirst(job->collection.builds);
+    job->done(job->collection);
+}
+
+} // namespace berth

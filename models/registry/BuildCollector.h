@@ -1,0 +1,59 @@
+#pragma once
+
+// Reads one repository into builds: lists its tags, HEADs every tag, fetches each
+// distinct manifest and config once (or takes them from the cache), and groups the
+// tags by the digest they point at.
+
+#include "core/Callback.h"
+#include "registry/Build.h"
+#include "registry/TagClassifier.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace berth {
+
+class ManifestCache;
+class RegistryClient;
+
+struct BuildCollection {
+    QString repository;             // path inside the registry, e.g. "acme/payment-api"
+    QList<Build> builds;            // newest first
+    QMap<QString, QString> tagDigests; // every tag read, to the digest it pointed at
+    QStringList warnings;           // tags or builds that could not be read, one line each
+};
+
+class BuildCollector : public QObject {
+    Q_OBJECT
+public:
+    // cache may be null; the collector then keeps what it fetched for its own lifetime.
+    BuildCollector(RegistryClient* client, ManifestCache* cache = nullptr,
+                   TagClassifier classifier = {}, QObject* parent = nullptr);
+    ~BuildCollector() override;
+
+    void collect(const QString& repository, QObject* context, Callback<BuildCollection> done);
+
+private:
+    struct Job;
+    void headAllTags(const std::shared_ptr<Job>& job);
+    void readBuilds(const std::shared_ptr<Job>& job);
+    void readBuild(const std::shared_ptr<Job>& job, const QString& digest);
+    void fetchManifest(const std::shared_ptr<Job>& job, const QString& digest,
+                       Callback<ManifestBlob> done);
+    void fetchConfig(const std::shared_ptr<Job>& job, const QString& digest,
+                     Callback<QByteArray> done);
+    void finishBuild(const std::shared_ptr<Job>& job, Build build);
+    void finish(const std::shared_ptr<Job>& job);
+
+    RegistryClient* m_client;
+    ManifestCache* m_cache;
+    std::unique_ptr<ManifestCache> m_ownCache;
+    TagClassifier m_classifier;
+};
+
+// The commit a build came from: the OCI revision label, else a git.commit label,
+// else the longest git-SHA tag, else the SHA of a branch-SHA tag.
+QString revisionOf(const QMap<QString, QString>& labels, const QList<ClassifiedTag>& tags);
+
+} // namespace berth

@@ -1,0 +1,46 @@
+#pragma once
+
+// Finds the registry credentials a user already gave docker (config.json or a credential
+// helper), so Berth never asks for a password docker already knows.
+
+#include "core/Result.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace berth {
+
+struct RegistryCredentials {
+    QString username; // "<token>" when secret is an identity token, as helpers say it
+    QString secret;   // password, or the identity token when isIdentityToken()
+
+    // True when the helper answered Username "<token>" or the config had identitytoken:
+    // the secret is then a refresh token for the token endpoint, not a Basic password.
+    bool isIdentityToken() const;
+    bool isEmpty() const;
+};
+
+// Reads credentials the way docker and every registry tool do: $DOCKER_CONFIG/config.json
+// or ~/.docker/config.json; auths{} (base64 "user:pass" in "auth", or "username"/"password",
+// "identitytoken"), credHelpers{host: x} overriding credsStore: x; helper = program
+// docker-credential-x on PATH, run with argument "get", server URL on stdin, JSON
+// {"ServerURL","Username","Secret"} on stdout; "not found" is a non-zero exit.
+class DockerCredentials {
+public:
+    explicit DockerCredentials(QString configDir = {}); // empty: $DOCKER_CONFIG, else ~/.docker
+    QString configDir() const;
+
+    // registryDomain as in an image reference: "localhost:5000", "ghcr.io", "docker.io".
+    // Docker Hub (docker.io / index.docker.io / registry-1.docker.io) uses the key
+    // "https://index.docker.io/v1/"; other auths keys are normalised by dropping scheme and
+    // path ("https://ghcr.io/v1/" matches "ghcr.io"). Returns Ok(nullopt) when nothing is
+    // configured for that host or the helper says not found. Blocking (runs a helper process
+    // with a 15 s timeout): callers run it off the GUI thread.
+    Result<std::optional<RegistryCredentials>> lookup(const QString& registryDomain) const;
+
+private:
+    QString m_configDir;
+};
+
+} // namespace berth

@@ -1,0 +1,240 @@
+#include "registry/RegistryAuth.h"
+
+#include "registry/ImageReference.h"
+
+#include <QFutureWatcher>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSslConfiguration>
+#include <QUrlQuery>
+#include <QtConcurrent>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+namespace {
+
+constexpr int kDefaultTokenLifetime = 60; // seconds, per the token spec; also the minimum
+constexpr qint64 kMaxTokenResponseBytes = 1024 * 1024;
+
+// Refresh a little before the registry would start refusing the token.
+QDateTime refreshTimeFor(int expiresIn)
+{
+    const int lifetime = std::max(expiresIn, kDefaultTokenLifetime);
+    const int margin = std::min(30, lifetime / 4);
+    return QDateTime::currentDateTimeUtc().addSecs(lifetime - margin);
+}
+
+Result<QByteArray> parseTokenResponse(const QByteArray& body, int* expiresIn)
+{
+    const QJsonObject root = QJsonDocument::fromJson(body).object();
+    QString token = root.value(u"token"_s).toString();
+    if (token.isEmpty())
+        token = root.value(u"access_token"_s).toString();
+    if (token.isEmpty())
+        return Result<QByteArray>::failure(u"The token service answered without a token."_s);
+    *expiresIn = root.value(u"expires_in"_s).toInt(kDefaultTokenLifetime);
+    return QByteArray("Bearer " + token.toLatin1());
+}
+
+} // namespace
+
+RegistryAuth::RegistryAuth(QString domain, RegistryOptions options, NetworkProvider network,
+                           std::function<QSslConfiguration()> sslConfiguration, QObject* parent)
+    : QObject(parent)
+    , m_domain(std::move(domain))
+    , m_options(std::move(options))
+    , m_network(std::move(network))
+    , m_sslConfiguration(std::move(sslConfiguration))
+{
+}
+
+void RegistryAuth::learnChallenge(const QList<QByteArray>& wwwAuthenticate, const QUrl& requestUrl)
+{
+    const std::optional<AuthChallenge> challenge =
+        preferredChallenge(parseAuthChallenges(wwwAuthenticate));
+    if (!challenge)
+        return;
+    m_challenge = challenge;
+    m_challengeBase = requestUrl;
+}
+
+void RegistryAuth::authorize(const QString& scope, bool forceFresh, QObject* context,
+                             Callback<QByteArray> done)
+{
+    // Until a registry has challenged us, go anonymous: many registries allow pulls.
+    if (!m_challenge) {
+        done(QByteArray());
+        return;
+    }
+    if (m_challenge->scheme == u"basic"_s) {
+        withCredentials(context, [this, done](Result<std::optional<RegistryCredentials>> found) {
+            if (!found)
+                return done(found.error());
+            if (!found.value() || found.value()->isIdentityToken())
+                return done(QByteArray());
+            done(basicHeader(*found.value()));
+        });
+        return;
+    }
+    // A challenge may name the scope the registry wants; the request's own scope is
+    // the one we cache by, so a catalog and a pull never share a token by accident.
+    const auto cached = m_tokens.constFind(scope);
+    if (!forceFresh && cached != m_tokens.constEnd() &&
+        cached->refreshAfter > QDateTime::currentDateTimeUtc()) {
+        done(cached->header);
+        return;
+    }
+    if (forceFresh)
+        m_tokens.remove(scope);
+    fetchToken(scope, context, std::move(done));
+}
+
+void RegistryAuth::withCredentials(QObject* context,
+                                   Callback<std::optional<RegistryCredentials>> done)
+{
+    if (m_credentialsLoaded) {
+        done(m_credentials);
+        return;
+    }
+    m_credentialWaiters.append({context, std::move(done)});
+    if (m_credentialsLoading)
+        return;
+    m_credentialsLoading = true;
+    // A credential helper is a process; run it off this thread so a window never waits.
+    auto* watcher = new QFutureWatcher<Result<std::optional<RegistryCredentials>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        m_credentials = watcher->result();
+        m_credentialsLoaded = true;
+        m_credentialsLoading = false;
+        watcher->deleteLater();
+        const auto waiters = std::exchange(m_credentialWaiters, {});
+        for (auto waiter : waiters)
+            waiter(m_credentials);
+    });
+    const QString configDir = m_options.dockerConfigDir;
+    const QString domain = m_domain;
+    watcher->setFuture(
+        QtConcurrent::run([configDir, domain] { return DockerCredentials(configDir).lookup(domain); }));
+}
+
+void RegistryAuth::fetchToken(const QString& scope, QObject* context, Callback<QByteArray> done)
+{
+    // Many requests meet a missing token at once; one fetch serves them all.
+    auto& waiters = m_tokenWaiters[scope];
+    waiters.append({context, std::move(done)});
+    if (waiters.size() > 1)
+        return;
+    withCredentials(this, [this, scope](Result<std::optional<RegistryCredentials>> found) {
+        if (!found)
+            return finishTokenRequests(scope, found.error());
+        const bool hasIdentityToken = found.value() && found.value()->isIdentityToken();
+        requestToken(scope, found.value(), hasIdentityToken);
+    });
+}
+
+void RegistryAuth::requestToken(const QString& scope,
+                                const std::optional<RegistryCredentials>& credentials,
+                                bool usePost)
+{
+    const QUrl realm = m_challengeBase.resolved(QUrl(m_challenge->param(u"realm"_s)));
+    if (!realm.isValid() || realm.host().isEmpty())
+        return finishTokenRequests(
+            scope, Result<QByteArray>::failure(
+                       u"The registry %1 asks for a token but names no usable token service."_s.arg(
+                           m_domain)));
+    // Credentials only travel to a token service over TLS, or on this machine.
+    if (realm.scheme() != u"https"_s && !isLoopbackHost(realm.host()) && !m_options.insecure)
+        return finishTokenRequests(
+            scope, Result<QByteArray>::failure(
+                       u"The token service %1 of %2 is not HTTPS; refusing to send credentials."_s
+                           .arg(realm.toString(), m_domain)));
+
+    const QString service = m_challenge->param(u"service"_s);
+    QUrl url = realm;
+    QNetworkRequest request;
+    QByteArray body;
+    if (usePost) {
+        QUrlQuery form;
+        form.addQueryItem(u"grant_type"_s, u"refresh_token"_s);
+        form.addQueryItem(u"refresh_token"_s, credentials->secret);
+        form.addQueryItem(u"service"_s, service);
+        form.addQueryItem(u"client_id"_s, u"berth"_s);
+        form.addQueryItem(u"scope"_s, scope);
+        body = form.toString(QUrl::FullyEncoded).toLatin1();
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          u"application/x-www-form-urlencoded"_s);
+    } else {
+        QUrlQuery query(realm); // the realm's own query stays
+        if (!service.isEmpty())
+            query.addQueryItem(u"service"_s, service);
+        for (const QString& single : splitScopes(scope))
+            query.addQueryItem(u"scope"_s, single);
+        url.setQuery(query);
+    }
+    request.setUrl(url);
+    if (url.scheme() == u"https"_s)
+        request.setSslConfiguration(m_sslConfiguration());
+    request.setTransferTimeout(m_options.transferTimeoutMs);
+    if (!usePost && credentials && !credentials->isIdentityToken())
+        request.setRawHeader("Authorization", basicHeader(*credentials));
+
+    QNetworkReply* reply = usePost ? m_network()->post(request, body) : m_network()->get(request);
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received > kMaxTokenResponseBytes)
+            reply->abort();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, scope, credentials, usePost] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (usePost && status == 404) // OAuth2 POST unsupported: the spec says fall back to GET
+            return requestToken(scope, credentials, false);
+        if (status == 401 || status == 403) {
+            const QString who = credentials ? u"the credentials for %1"_s.arg(m_domain)
+                                            : u"anonymous access"_s;
+            return finishTokenRequests(
+                scope, Result<QByteArray>::failure(
+                           u"The token service of %1 refused %2 (HTTP %3). %4"_s.arg(
+                               m_domain, who, QString::number(status),
+                               credentials ? u"Check the login with docker login."_s
+                                           : noCredentialsHint()),
+                           status, u"UNAUTHORIZED"_s));
+        }
+        if (status < 200 || status >= 300)
+            return finishTokenRequests(
+                scope, Result<QByteArray>::failure(
+                           u"The token service of %1 failed: %2"_s.arg(
+                               m_domain, status ? u"HTTP %1"_s.arg(status) : reply->errorString()),
+                           status));
+        int expiresIn = kDefaultTokenLifetime;
+        Result<QByteArray> header = parseTokenResponse(reply->readAll(), &expiresIn);
+        if (header) {
+            ++m_tokensFetched;
+            m_tokens.insert(scope, CachedToken{header.value(), refreshTimeFor(expiresIn)});
+        }
+        finishTokenRequests(scope, header);
+    });
+}
+
+void RegistryAuth::finishTokenRequests(const QString& scope, const Result<QByteArray>& result)
+{
+    const auto waiters = m_tokenWaiters.take(scope);
+    for (auto waiter : waiters)
+        waiter(result);
+}
+
+QByteArray RegistryAuth::basicHeader(const RegistryCredentials& credentials) const
+{
+    return "Basic " + (credentials.username + u':' + credentials.secret).toUtf8().toBase64();
+}
+
+QString RegistryAuth::noCredentialsHint() const
+{
+    return u"No credentials for %1 were found in the docker config; log in with "
+           u"\"docker login %1\" or add them to config.json."_s.arg(m_domain);
+}
+
+} // namespace berth

@@ -1,0 +1,264 @@
+#include "registry/RegistryClient.h"
+
+#include "registry/ImageReference.h"
+#include "registry/LinkHeader.h"
+#include "registry/ManifestParser.h"
+#include "registry/RegistryError.h"
+#include "registry/RegistryTransport.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+namespace {
+
+constexpr qint64 kMaxListPageBytes = 32 * 1024 * 1024;
+constexpr int kMaxListPages = 10000; // a registry that links pages in a circle stops here
+
+QString pullScope(const QString& repository)
+{
+    return u"repository:%1:pull"_s.arg(repository);
+}
+
+QList<QPair<QByteArray, QByteArray>> manifestAcceptHeaders()
+{
+    return {{"Accept", MediaTypes::acceptedManifestTypes().join(u", "_s).toLatin1()}};
+}
+
+QString manifestSubject(const QString& repository, const QString& reference)
+{
+    const QChar separator = reference.contains(u':') ? u'@' : u':';
+    return u"manifest %1%2%3"_s.arg(repository, separator, reference);
+}
+
+} // namespace
+
+QString digestOf(const QByteArray& bytes, const QString& algorithm)
+{
+    const auto hash =
+        algorithm == u"sha512"_s ? QCryptographicHash::Sha512 : QCryptographicHash::Sha256;
+    return algorithm + u':' + QString::fromLatin1(QCryptographicHash::hash(bytes, hash).toHex());
+}
+
+QString verifyDigest(const QByteArray& bytes, const QString& digest)
+{
+    const QString algorithm = digest.section(u':', 0, 0);
+    if (algorithm != u"sha256"_s && algorithm != u"sha512"_s)
+        return u"unsupported digest algorithm in %1"_s.arg(digest);
+    const QString actual = digestOf(bytes, algorithm);
+    if (actual == digest)
+        return {};
+    return u"the content's digest is %1, not the requested %2"_s.arg(actual, digest);
+}
+
+struct RegistryClient::Listing {
+    QString jsonKey;
+    QString scope;
+    QString subject;
+    int pageSize = 0;
+    QStringList items;
+    QSet<QUrl> visited;
+    GuardedCallback<QStringList> done;
+};
+
+RegistryClient::RegistryClient(const QString& domain, RegistryOptions options, QObject* parent)
+    : QObject(parent)
+{
+    const QString apiHost = domain == u"docker.io"_s ? u"registry-1.docker.io"_s : domain;
+    m_transport = new RegistryTransport(domain, apiHost, std::move(options), this);
+    connect(m_transport, &RegistryTransport::progressChanged, this,
+            &RegistryClient::progressChanged);
+    connect(m_transport, &RegistryTransport::registryWarning, this,
+            &RegistryClient::registryWarning);
+}
+
+QString RegistryClient::domain() const
+{
+    return m_transport->domain();
+}
+
+void RegistryClient::cancelAll()
+{
+    m_transport->cancelAll();
+}
+
+void RegistryClient::ping(QObject* context, Callback<Unit> done)
+{
+    HttpRequest request;
+    request.path = u"/v2/"_s;
+    request.maxBodyBytes = 64 * 1024;
+    GuardedCallback<Unit> callback(context, std::move(done));
+    m_transport->send(request, this, [this, callback](Result<HttpResponse> response) mutable {
+        if (!response)
+            return callback(response.error());
+        if (!response->isSuccess())
+            return callback(registryErrorFrom(*response, u"Registry %1"_s.arg(domain())));
+        callback(Unit{});
+    });
+}
+
+void RegistryClient::listRepositories(QObject* context, Callback<QStringList> done, int pageSize)
+{
+    auto listing = std::make_shared<Listing>();
+    listing->jsonKey = u"repositories"_s;
+    listing->scope = u"registry:catalog:*"_s;
+    listing->subject = u"Catalog of %1"_s.arg(domain());
+    listing->pageSize = pageSize;
+    listing->done = GuardedCallback<QStringList>(context, std::move(done));
+    fetchListPage(listing, {}, u"/v2/_catalog?n=%1"_s.arg(pageSize));
+}
+
+void RegistryClient::listTags(const QString& repository, QObject* context,
+                              Callback<QStringList> done, int pageSize)
+{
+    auto listing = std::make_shared<Listing>();
+    listing->jsonKey = u"tags"_s;
+    listing->scope = pullScope(repository);
+    listing->subject = u"Tags of %1/%2"_s.arg(domain(), repository);
+    listing->pageSize = pageSize;
+    listing->done = GuardedCallback<QStringList>(context, std::move(done));
+    fetchListPage(listing, {}, u"/v2/%1/tags/list?n=%2"_s.arg(repository).arg(pageSize));
+}
+
+void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl& url,
+                                   const QString& path)
+{
+    HttpRequest request;
+    request.url = url;
+    request.path = path;
+    request.scope = listing->scope;
+    request.maxBodyBytes = kMaxListPageBytes;
+    m_transport->send(request, this, [this, listing, url, path](Result<HttpResponse> response) {
+        if (!response)
+            return listing->done(Error::make(listing->subject + u": "_s + response.error().message,
+                                             response.error().httpStatus,
+                                             response.error().code));
+        // Too large a page size: distribution says 400 PAGINATION_NUMBER_INVALID, Quay 413.
+        // Start again with the registry's own default page size.
+        const bool pageSizeRefused =
+            response->status == 413 ||
+            (response->status == 400 && response->body.contains("PAGINATION_NUMBER_INVALID"));
+        if (pageSizeRefused && listing->visited.isEmpty() && listing->pageSize > 0) {
+            listing->pageSize = 0;
+            QString plainPath = path.section(u'?', 0, 0);
+            return fetchListPage(listing, {}, plainPath);
+        }
+        if (!response->isSuccess())
+            return listing->done(registryErrorFrom(*response, listing->subject));
+
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(response->body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject())
+            return listing->done(Result<QStringList>::failure(
+                u"%1: the registry's answer is not valid JSON (%2)."_s.arg(
+                    listing->subject, parseError.errorString())));
+        for (const QJsonValue& item : document.object().value(listing->jsonKey).toArray())
+            listing->items.append(item.toString());
+
+        listing->visited.insert(response->url);
+        const Result<std::optional<QUrl>> next =
+            nextPageUrl(response->headerValues("Link"), response->url);
+        if (!next)
+            return listing->done(Error::make(listing->subject + u": "_s + next.error().message));
+        if (!next.value() || listing->visited.contains(*next.value()) ||
+            listing->visited.size() >= kMaxListPages)
+            return listing->done(listing->items);
+        fetchListPage(listing, *next.value(), {});
+    });
+}
+
+void RegistryClient::headManifest(const QString& repository, const QString& reference,
+                                  QObject* context, Callback<ManifestHead> done)
+{
+    HttpRequest request;
+    request.method = "HEAD";
+    request.path = u"/v2/%1/manifests/%2"_s.arg(repository, reference);
+    request.headers = manifestAcceptHeaders();
+    request.scope = pullScope(repository);
+    GuardedCallback<ManifestHead> callback(context, std::move(done));
+    m_transport->send(request, this, [=, this](Result<HttpResponse> response) mutable {
+        const QString subject = manifestSubject(repository, reference);
+        if (!response)
+            return callback(Error::make(subject + u": "_s + response.error().message));
+        if (!response->isSuccess())
+            return callback(registryErrorFrom(*response, subject));
+        ManifestHead head;
+        head.digest = QString::fromLatin1(response->header("Docker-Content-Digest")).trimmed();
+        head.mediaType = ManifestParser::normaliseContentType(response->header("Content-Type"));
+        head.size = response->header("Content-Length").toLongLong();
+        if (!head.digest.isEmpty() && isValidDigest(head.digest))
+            return callback(head);
+        // Some registries omit the digest on HEAD: the bytes themselves tell.
+        getManifest(repository, reference, this, [callback](Result<ManifestBlob> blob) mutable {
+            if (!blob)
+                return callback(blob.error());
+            callback(ManifestHead{blob->digest, blob->mediaType, blob->bytes.size()});
+        });
+    });
+}
+
+void RegistryClient::getManifest(const QString& repository, const QString& reference,
+                                 QObject* context, Callback<ManifestBlob> done)
+{
+    HttpRequest request;
+    request.path = u"/v2/%1/manifests/%2"_s.arg(repository, reference);
+    request.headers = manifestAcceptHeaders();
+    request.scope = pullScope(repository);
+    request.maxBodyBytes = kMaxManifestBytes;
+    GuardedCallback<ManifestBlob> callback(context, std::move(done));
+    m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {
+        const QString subject = manifestSubject(repository, reference);
+        if (!response)
+            return callback(Error::make(subject + u": "_s + response.error().message));
+        if (!response->isSuccess())
+            return callback(registryErrorFrom(*response, subject));
+
+        ManifestBlob blob;
+        blob.bytes = response->body;
+        blob.mediaType = ManifestParser::normaliseContentType(response->header("Content-Type"));
+        const bool byDigest = isValidDigest(reference);
+        const QString announced =
+            QString::fromLatin1(response->header("Docker-Content-Digest")).trimmed();
+        const QString expected = byDigest ? reference : announced;
+        if (!expected.isEmpty()) {
+            const QString mismatch = verifyDigest(blob.bytes, expected);
+            if (!mismatch.isEmpty())
+                return callback(Result<ManifestBlob>::failure(
+                    u"%1: the registry sent different bytes than it claims: %2. Refusing them."_s
+                        .arg(subject, mismatch)));
+        }
+        blob.digest = expected.isEmpty() ? digestOf(blob.bytes) : expected;
+        callback(blob);
+    });
+}
+
+void RegistryClient::getBlob(const QString& repository, const QString& digest, qint64 maxBytes,
+                             QObject* context, Callback<QByteArray> done)
+{
+    HttpRequest request;
+    request.path = u"/v2/%1/blobs/%2"_s.arg(repository, digest);
+    request.scope = pullScope(repository);
+    request.maxBodyBytes = maxBytes;
+    request.followRedirects = true;
+    GuardedCallback<QByteArray> callback(context, std::move(done));
+    m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {
+        const QString subject = u"blob %1@%2"_s.arg(repository, digest);
+        if (!response)
+            return callback(Error::make(subject + u": "_s + response.error().message));
+        if (!response->isSuccess())
+            return callback(registryErrorFrom(*response, subject));
+        const QString mismatch = verifyDigest(response->body, digest);
+        if (!mismatch.isEmpty())
+            return callback(Result<QByteArray>::failure(
+                u"%1: the blob is corrupt or not what was asked for: %2."_s.arg(subject, mismatch)));
+        callback(response->body);
+    });
+}
+
+} // namespace berth

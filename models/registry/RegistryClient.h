@@ -1,0 +1,62 @@
+#pragma once
+
+// The Distribution API of one registry, asynchronously: ping, catalog, tags,
+// manifests and blobs, with digests verified over the exact bytes received.
+
+#include "core/Callback.h"
+#include "registry/RegistryOptions.h"
+#include "registry/RegistryTypes.h"
+
+#include <QObject>
+
+namespace berth {
+
+class RegistryTransport;
+
+class RegistryClient : public QObject {
+    Q_OBJECT
+public:
+    // domain as in an image reference ("localhost:5000", "docker.io", "ghcr.io").
+    explicit RegistryClient(const QString& domain, RegistryOptions options = {},
+                            QObject* parent = nullptr);
+
+    QString domain() const;
+    RegistryTransport* transport() const { return m_transport; }
+
+    void ping(QObject* context, Callback<Unit> done);
+    // Every repository the catalog lists (absent or partial on many hosted registries).
+    void listRepositories(QObject* context, Callback<QStringList> done, int pageSize = 100);
+    // Every tag of `repository` (a path such as "acme/payment-api"), across all pages.
+    void listTags(const QString& repository, QObject* context, Callback<QStringList> done,
+                  int pageSize = 1000);
+    // HEAD (not counted as a pull); falls back to GET when the registry sends no digest.
+    void headManifest(const QString& repository, const QString& reference, QObject* context,
+                      Callback<ManifestHead> done);
+    void getManifest(const QString& repository, const QString& reference, QObject* context,
+                     Callback<ManifestBlob> done);
+    // A blob by digest, verified; redirects followed without carrying credentials.
+    void getBlob(const QString& repository, const QString& digest, qint64 maxBytes,
+                 QObject* context, Callback<QByteArray> done);
+
+    void cancelAll();
+
+    static constexpr qint64 kMaxManifestBytes = 4 * 1024 * 1024; // distribution's own limit
+    static constexpr qint64 kMaxConfigBytes = 16 * 1024 * 1024;
+
+signals:
+    void progressChanged(int finished, int total);
+    void registryWarning(const QString& text);
+
+private:
+    struct Listing;
+    void fetchListPage(std::shared_ptr<Listing> listing, const QUrl& url, const QString& path);
+
+    RegistryTransport* m_transport;
+};
+
+// sha256:<hex> (or sha512) of exactly these bytes, in the digest's own algorithm.
+QString digestOf(const QByteArray& bytes, const QString& algorithm = QStringLiteral("sha256"));
+// Empty when `bytes` hash to `digest`, else a sentence saying they don't.
+QString verifyDigest(const QByteArray& bytes, const QString& digest);
+
+} // namespace berth

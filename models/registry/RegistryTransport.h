@@ -1,0 +1,97 @@
+#pragma once
+
+// Carries HTTP exchanges to one registry: picks https or (where allowed) http,
+// keeps a bounded number of requests in flight, authenticates, retries what is
+// worth retrying, follows redirects by hand so credentials never leave the
+// registry's host, and caps how much a server may send.
+
+#include "core/Callback.h"
+#include "registry/HttpMessage.h"
+#include "registry/RegistryOptions.h"
+
+#include <QList>
+#include <QObject>
+#include <QSet>
+#include <QSslConfiguration>
+#include <QUrl>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace berth {
+
+class RegistryAuth;
+
+class RegistryTransport : public QObject {
+    Q_OBJECT
+public:
+    // apiHost: host[:port] the API lives on (registry-1.docker.io for docker.io).
+    RegistryTransport(QString domain, QString apiHost, RegistryOptions options,
+                      QObject* parent = nullptr);
+    ~RegistryTransport() override;
+
+    void send(HttpRequest request, QObject* context, Callback<HttpResponse> done);
+
+    // Fails every queued and running exchange with a "cancelled" error.
+    void cancelAll();
+
+    QString domain() const { return m_domain; }
+    QUrl baseUrl() const { return m_baseUrl; } // empty until the first exchange chose a scheme
+    const RegistryOptions& options() const { return m_options; }
+    RegistryAuth* auth() const { return m_auth; }
+    int finishedCount() const { return m_finished; }
+    int totalCount() const { return m_total; }
+
+signals:
+    void progressChanged(int finished, int total);
+    // A "Warning: 299" header the registry wants a person to read.
+    void registryWarning(const QString& text);
+
+private:
+    struct Exchange;
+    using ExchangePtr = std::shared_ptr<Exchange>;
+
+    void resolveBaseUrl(QObject* context, Callback<QUrl> done);
+    void probe(const QUrl& base);
+    void finishProbe(const Result<QUrl>& result);
+    void enqueue(const ExchangePtr& exchange, bool front = false);
+    void pump();
+    void start(const ExchangePtr& exchange);
+    void transmit(const ExchangePtr& exchange, const QByteArray& authorization);
+    void onReplyFinished(const ExchangePtr& exchange, QNetworkReply* reply);
+    void retryLater(const ExchangePtr& exchange, int delayMs);
+    void complete(const ExchangePtr& exchange, Result<HttpResponse> result);
+    void reportWarnings(const HttpResponse& response);
+    bool isRegistryUrl(const QUrl& url) const;
+    QNetworkAccessManager* nextNetwork();
+    QSslConfiguration sslConfiguration() const;
+    int retryDelayMs(const HttpResponse& response, int attempt, bool* tooLong) const;
+
+    QString m_domain;
+    QString m_apiHost;
+    RegistryOptions m_options;
+    QSslConfiguration m_ssl;
+    QString m_sslSetupError;
+    // QNetworkAccessManager opens at most six connections per host; a few of them
+    // let `concurrency` mean what it says.
+    std::vector<QNetworkAccessManager*> m_networks;
+    size_t m_nextNetwork = 0;
+    RegistryAuth* m_auth = nullptr;
+
+    QUrl m_baseUrl;
+    bool m_probing = false;
+    QList<GuardedCallback<QUrl>> m_baseUrlWaiters;
+
+    std::deque<ExchangePtr> m_queue;
+    QSet<Exchange*> m_running;
+    std::vector<ExchangePtr> m_all; // queued, waiting to retry, or running
+    int m_inFlight = 0;
+    int m_finished = 0;
+    int m_total = 0;
+};
+
+} // namespace berth
