@@ -26,5 +26,7 @@ struct Build {
 // Newest first by creation time; builds without a time go last; ties by digest so
 // the order is stable between refreshes.
 void sortNewestFirst(QList<Build>& builds);
+// Environments, latest, floating then exact versions, SHAs, others; by name within a kind.
+void sortTagsForDisplay(QList<ClassifiedTag>& tags);
 
 } // namespace berth

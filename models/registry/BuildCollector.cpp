@@ -18,6 +18,34 @@ struct BuildCollector::Job {
     QMap<QString, QStringList> tagsByDigest;
 };
 
+namespace {
+
+// Moving tags first (what a release manager looks for), then versions, then SHAs.
+int displayRank(TagKind kind)
+{
+    switch (kind) {
+    case TagKind::Environment: return 0;
+    case TagKind::Latest: return 1;
+    case TagKind::FloatingSemver: return 2;
+    case TagKind::ExactSemver: return 3;
+    case TagKind::GitSha: return 4;
+    case TagKind::BranchSha: return 5;
+    case TagKind::Other: return 6;
+    }
+    return 7;
+}
+
+} // namespace
+
+void sortTagsForDisplay(QList<ClassifiedTag>& tags)
+{
+    std::sort(tags.begin(), tags.end(), [](const ClassifiedTag& a, const ClassifiedTag& b) {
+        const int rankA = displayRank(a.kind);
+        const int rankB = displayRank(b.kind);
+        return rankA != rankB ? rankA < rankB : a.name < b.name;
+    });
+}
+
 void sortNewestFirst(QList<Build>& builds)
 {
     std::stable_sort(builds.begin(), builds.end(), [](const Build& a, const Build& b) {
@@ -148,6 +176,7 @@ void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& d
     Build build;
     build.digest = digest;
     build.tags = m_classifier.classifyAll(job->tagsByDigest.value(digest));
+    sortTagsForDisplay(build.tags);
     fetchManifest(job, digest, [this, job, build](Result<ManifestBlob> blob) mutable {
         if (!blob) {
             build.problem = blob.error().message;
