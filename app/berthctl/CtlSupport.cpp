@@ -9,30 +9,25 @@ using namespace Qt::StringLiterals;
 
 namespace berth::ctl {
 
-void printError(const QString& message)
-{
+void printError(const QString& message) {
     QTextStream(stderr) << "berthctl: " << message << Qt::endl;
 }
 
-void printWarning(const QString& message)
-{
+void printWarning(const QString& message) {
     QTextStream(stderr) << "berthctl: warning: " << message << Qt::endl;
 }
 
-void printJson(const QJsonValue& value)
-{
+void printJson(const QJsonValue& value) {
     const QJsonDocument document =
         value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
     QTextStream(stdout) << document.toJson(QJsonDocument::Indented);
 }
 
-void printLine(const QString& line)
-{
+void printLine(const QString& line) {
     QTextStream(stdout) << line << Qt::endl;
 }
 
-void printTable(const QStringList& header, const QList<QStringList>& rows)
-{
+void printTable(const QStringList& header, const QList<QStringList>& rows) {
     QList<qsizetype> widths(header.size(), 0);
     auto measure = [&widths](const QStringList& row) {
         for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)

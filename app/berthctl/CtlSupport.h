@@ -14,9 +14,9 @@ namespace berth::ctl {
 // Documented in the README; scripts rely on them.
 enum ExitCode : int {
     ExitOk = 0,
-    ExitFailure = 1,  // network, registry or database failure
-    ExitUsage = 2,    // bad command line or malformed reference
-    ExitRefused = 3,  // a precondition refused the operation
+    ExitFailure = 1, // network, registry or database failure
+    ExitUsage = 2,   // bad command line or malformed reference
+    ExitRefused = 3, // a precondition refused the operation
 };
 
 struct Invocation {

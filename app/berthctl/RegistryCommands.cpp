@@ -16,8 +16,7 @@ namespace berth::ctl {
 namespace {
 
 // A repository argument: full reference without tag or digest.
-std::optional<ImageReference> repositoryArgument(const Invocation& invocation)
-{
+std::optional<ImageReference> repositoryArgument(const Invocation& invocation) {
     if (invocation.arguments.size() != 1) {
         printError(u"%1 needs exactly one repository, e.g. localhost:5000/acme/app."_s.arg(
             invocation.command));
@@ -29,27 +28,25 @@ std::optional<ImageReference> repositoryArgument(const Invocation& invocation)
         return std::nullopt;
     }
     if (!reference->tag().isEmpty() || !reference->digest().isEmpty()) {
-        printError(u"%1 takes a repository, not an image: drop the tag or digest from \"%2\"."_s
-                       .arg(invocation.command, invocation.arguments.first()));
+        printError(
+            u"%1 takes a repository, not an image: drop the tag or digest from \"%2\"."_s.arg(
+                invocation.command, invocation.arguments.first()));
         return std::nullopt;
     }
     return reference.value();
 }
 
-RegistryClient* makeClient(const QString& domain, const Invocation& invocation)
-{
+RegistryClient* makeClient(const QString& domain, const Invocation& invocation) {
     auto* client = new RegistryClient(domain, invocation.registry, qApp);
     QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
     return client;
 }
 
-QString shortDigest(const QString& digest)
-{
+QString shortDigest(const QString& digest) {
     return digest.section(u':', 1).left(12);
 }
 
-QString tagsColumn(const QList<ClassifiedTag>& tags)
-{
+QString tagsColumn(const QList<ClassifiedTag>& tags) {
     QStringList names;
     for (const ClassifiedTag& tag : tags) {
         // Moving tags are what a release manager looks for first; mark them.
@@ -60,8 +57,7 @@ QString tagsColumn(const QList<ClassifiedTag>& tags)
 
 } // namespace
 
-void runRepos(const Invocation& invocation, Finish finish)
-{
+void runRepos(const Invocation& invocation, Finish finish) {
     if (invocation.arguments.size() != 1) {
         printError(u"repos needs exactly one registry, e.g. localhost:5000."_s);
         return finish(ExitUsage);
@@ -82,8 +78,7 @@ void runRepos(const Invocation& invocation, Finish finish)
     });
 }
 
-void runTags(const Invocation& invocation, Finish finish)
-{
+void runTags(const Invocation& invocation, Finish finish) {
     const std::optional<ImageReference> repository = repositoryArgument(invocation);
     if (!repository)
         return finish(ExitUsage);
@@ -106,8 +101,7 @@ void runTags(const Invocation& invocation, Finish finish)
     });
 }
 
-void runBuilds(const Invocation& invocation, Finish finish)
-{
+void runBuilds(const Invocation& invocation, Finish finish) {
     const std::optional<ImageReference> repository = repositoryArgument(invocation);
     if (!repository)
         return finish(ExitUsage);
@@ -127,15 +121,14 @@ void runBuilds(const Invocation& invocation, Finish finish)
             }
             QList<QStringList> rows;
             for (const Build& build : collection->builds) {
-                rows.append({build.created.isValid()
-                                 ? build.created.toString(u"yyyy-MM-dd HH:mm"_s)
-                                 : u"-"_s,
+                rows.append({build.created.isValid() ? build.created.toString(u"yyyy-MM-dd HH:mm"_s)
+                                                     : u"-"_s,
                              shortDigest(build.digest),
                              build.revision.isEmpty() ? u"-"_s : build.revision.left(12),
                              build.platforms.isEmpty() ? u"-"_s
-                                 : build.platforms.size() == 1
-                                     ? build.platforms.first().toString()
-                                     : u"%1 platforms"_s.arg(build.platforms.size()),
+                             : build.platforms.size() == 1
+                                 ? build.platforms.first().toString()
+                                 : u"%1 platforms"_s.arg(build.platforms.size()),
                              tagsColumn(build.tags)});
             }
             printTable({u"CREATED (UTC)"_s, u"DIGEST"_s, u"REVISION"_s, u"PLATFORM"_s,

@@ -13,15 +13,15 @@ using namespace berth::ctl;
 
 namespace {
 
-const QString kCommandSummary = u"Commands:\n"
-                                u"  repos <registry>        repositories the registry's catalog lists\n"
-                                u"  tags <repository>       tags of a repository, with their kinds\n"
-                                u"  builds <repository>     builds (digests) newest first, with their tags\n"_s;
+const QString kCommandSummary =
+    u"Commands:\n"
+    u"  repos <registry>        repositories the registry's catalog lists\n"
+    u"  tags <repository>       tags of a repository, with their kinds\n"
+    u"  builds <repository>     builds (digests) newest first, with their tags\n"_s;
 
 using Runner = void (*)(const Invocation&, Finish);
 
-Runner runnerFor(const QString& command)
-{
+Runner runnerFor(const QString& command) {
     if (command == u"repos"_s)
         return &runRepos;
     if (command == u"tags"_s)
@@ -33,8 +33,7 @@ Runner runnerFor(const QString& command)
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup; it is noise on
     // every run, and berthctl's stderr is for the user's errors.
@@ -48,13 +47,12 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption json(u"json"_s, u"Machine-readable JSON on stdout."_s);
-    const QCommandLineOption insecure(
-        u"insecure"_s, u"Allow plain HTTP and unverified TLS for this registry."_s);
+    const QCommandLineOption insecure(u"insecure"_s,
+                                      u"Allow plain HTTP and unverified TLS for this registry."_s);
     const QCommandLineOption caFile(u"ca-file"_s, u"Trust the PEM CA certificate(s) in <file>."_s,
                                     u"file"_s);
-    const QCommandLineOption concurrency(u"concurrency"_s,
-                                         u"Requests in flight to the registry (default 16)."_s,
-                                         u"n"_s, u"16"_s);
+    const QCommandLineOption concurrency(
+        u"concurrency"_s, u"Requests in flight to the registry (default 16)."_s, u"n"_s, u"16"_s);
     parser.addOptions({json, insecure, caFile, concurrency});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);

@@ -18,13 +18,12 @@ template <typename T> class GuardedCallback {
 public:
     GuardedCallback() = default;
     GuardedCallback(QObject* context, Callback<T> callback)
-        : m_context(context), m_hasContext(context != nullptr), m_callback(std::move(callback))
-    {
-    }
+        : m_context(context)
+        , m_hasContext(context != nullptr)
+        , m_callback(std::move(callback)) {}
 
     // Delivers the result unless the context died; delivers at most once.
-    void operator()(Result<T> result)
-    {
+    void operator()(Result<T> result) {
         if (!m_callback || (m_hasContext && m_context.isNull()))
             return;
         auto callback = std::exchange(m_callback, nullptr);

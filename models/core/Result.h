@@ -14,8 +14,7 @@ struct Error {
     int httpStatus = 0; // HTTP status when a server answered, else 0
     QString code;       // registry error code (MANIFEST_UNKNOWN, ...) when one was given
 
-    static Error make(QString message, int httpStatus = 0, QString code = {})
-    {
+    static Error make(QString message, int httpStatus = 0, QString code = {}) {
         return Error{std::move(message), httpStatus, std::move(code)};
     }
 };
@@ -25,11 +24,12 @@ struct Unit {};
 
 template <typename T> class Result {
 public:
-    Result(T value) : m_state(std::move(value)) {}
-    Result(Error error) : m_state(std::move(error)) {}
+    Result(T value)
+        : m_state(std::move(value)) {}
+    Result(Error error)
+        : m_state(std::move(error)) {}
 
-    static Result failure(QString message, int httpStatus = 0, QString code = {})
-    {
+    static Result failure(QString message, int httpStatus = 0, QString code = {}) {
         return Result(Error::make(std::move(message), httpStatus, std::move(code)));
     }
 
@@ -51,8 +51,7 @@ private:
 
 using Status = Result<Unit>;
 
-inline Status success()
-{
+inline Status success() {
     return Status(Unit{});
 }
 

@@ -14,11 +14,11 @@ struct Build {
     QString configDigest; // for an index: the config of the platform shown (linux/amd64 first)
     QDateTime created;    // UTC; invalid when the image does not say
     QMap<QString, QString> labels;
-    QString revision;     // commit the build came from, when anything says so
+    QString revision; // commit the build came from, when anything says so
     QList<Platform> platforms;
-    qint64 size = 0;      // config + compressed layers (of the platform shown, for an index)
+    qint64 size = 0; // config + compressed layers (of the platform shown, for an index)
     QList<ClassifiedTag> tags;
-    QString problem;      // why the build could not be read completely, else empty
+    QString problem; // why the build could not be read completely, else empty
 
     bool isIndex() const { return MediaTypes::isIndex(mediaType); }
 };

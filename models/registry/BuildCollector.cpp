@@ -21,24 +21,29 @@ struct BuildCollector::Job {
 namespace {
 
 // Moving tags first (what a release manager looks for), then versions, then SHAs.
-int displayRank(TagKind kind)
-{
+int displayRank(TagKind kind) {
     switch (kind) {
-    case TagKind::Environment: return 0;
-    case TagKind::Latest: return 1;
-    case TagKind::FloatingSemver: return 2;
-    case TagKind::ExactSemver: return 3;
-    case TagKind::GitSha: return 4;
-    case TagKind::BranchSha: return 5;
-    case TagKind::Other: return 6;
+    case TagKind::Environment:
+        return 0;
+    case TagKind::Latest:
+        return 1;
+    case TagKind::FloatingSemver:
+        return 2;
+    case TagKind::ExactSemver:
+        return 3;
+    case TagKind::GitSha:
+        return 4;
+    case TagKind::BranchSha:
+        return 5;
+    case TagKind::Other:
+        return 6;
     }
     return 7;
 }
 
 } // namespace
 
-void sortTagsForDisplay(QList<ClassifiedTag>& tags)
-{
+void sortTagsForDisplay(QList<ClassifiedTag>& tags) {
     std::sort(tags.begin(), tags.end(), [](const ClassifiedTag& a, const ClassifiedTag& b) {
         const int rankA = displayRank(a.kind);
         const int rankB = displayRank(b.kind);
@@ -46,8 +51,7 @@ void sortTagsForDisplay(QList<ClassifiedTag>& tags)
     });
 }
 
-void sortNewestFirst(QList<Build>& builds)
-{
+void sortNewestFirst(QList<Build>& builds) {
     std::stable_sort(builds.begin(), builds.end(), [](const Build& a, const Build& b) {
         if (a.created.isValid() != b.created.isValid())
             return a.created.isValid();
@@ -57,8 +61,7 @@ void sortNewestFirst(QList<Build>& builds)
     });
 }
 
-QString revisionOf(const QMap<QString, QString>& labels, const QList<ClassifiedTag>& tags)
-{
+QString revisionOf(const QMap<QString, QString>& labels, const QList<ClassifiedTag>& tags) {
     for (const QString& key : {u"org.opencontainers.image.revision"_s, u"git.commit"_s}) {
         const QString value = labels.value(key).trimmed();
         if (!value.isEmpty())
@@ -78,8 +81,7 @@ QString revisionOf(const QMap<QString, QString>& labels, const QList<ClassifiedT
 namespace {
 
 // The platform whose config stands for a multi-arch build on the timeline.
-const Platform* representativePlatform(const QList<Platform>& platforms)
-{
+const Platform* representativePlatform(const QList<Platform>& platforms) {
     for (const Platform& platform : platforms) {
         if (platform.os == u"linux"_s && platform.architecture == u"amd64"_s)
             return &platform;
@@ -91,8 +93,7 @@ const Platform* representativePlatform(const QList<Platform>& platforms)
     return platforms.isEmpty() ? nullptr : &platforms.first();
 }
 
-void applyConfig(Build& build, const QByteArray& bytes)
-{
+void applyConfig(Build& build, const QByteArray& bytes) {
     const Result<ImageConfig> config = ImageConfig::parse(bytes);
     if (!config) {
         build.problem = config.error().message;
@@ -101,8 +102,8 @@ void applyConfig(Build& build, const QByteArray& bytes)
     build.created = config->created;
     build.labels = config->labels;
     if (!build.isIndex() && !config->os.isEmpty())
-        build.platforms = {Platform{config->os, config->architecture, config->variant,
-                                    build.digest, 0}};
+        build.platforms = {
+            Platform{config->os, config->architecture, config->variant, build.digest, 0}};
 }
 
 } // namespace
@@ -112,8 +113,7 @@ BuildCollector::BuildCollector(RegistryClient* client, ManifestCache* cache,
     : QObject(parent)
     , m_client(client)
     , m_cache(cache)
-    , m_classifier(std::move(classifier))
-{
+    , m_classifier(std::move(classifier)) {
     if (!m_cache) {
         m_ownCache = std::make_unique<MemoryManifestCache>();
         m_cache = m_ownCache.get();
@@ -123,8 +123,7 @@ BuildCollector::BuildCollector(RegistryClient* client, ManifestCache* cache,
 BuildCollector::~BuildCollector() = default;
 
 void BuildCollector::collect(const QString& repository, QObject* context,
-                             Callback<BuildCollection> done)
-{
+                             Callback<BuildCollection> done) {
     auto job = std::make_shared<Job>();
     job->collection.repository = repository;
     job->done = GuardedCallback<BuildCollection>(context, std::move(done));
@@ -137,8 +136,7 @@ void BuildCollector::collect(const QString& repository, QObject* context,
     });
 }
 
-void BuildCollector::headAllTags(const std::shared_ptr<Job>& job)
-{
+void BuildCollector::headAllTags(const std::shared_ptr<Job>& job) {
     const QStringList tags = job->collection.tagDigests.keys();
     if (tags.isEmpty())
         return finish(job);
@@ -162,8 +160,7 @@ void BuildCollector::headAllTags(const std::shared_ptr<Job>& job)
     }
 }
 
-void BuildCollector::readBuilds(const std::shared_ptr<Job>& job)
-{
+void BuildCollector::readBuilds(const std::shared_ptr<Job>& job) {
     if (job->tagsByDigest.isEmpty())
         return finish(job);
     job->pending = int(job->tagsByDigest.size());
@@ -171,8 +168,7 @@ void BuildCollector::readBuilds(const std::shared_ptr<Job>& job)
         readBuild(job, it.key());
 }
 
-void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& digest)
-{
+void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& digest) {
     Build build;
     build.digest = digest;
     build.tags = m_classifier.classifyAll(job->tagsByDigest.value(digest));
@@ -229,8 +225,7 @@ void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& d
 }
 
 void BuildCollector::fetchManifest(const std::shared_ptr<Job>& job, const QString& digest,
-                                   Callback<ManifestBlob> done)
-{
+                                   Callback<ManifestBlob> done) {
     if (std::optional<ManifestBlob> cached = m_cache->manifest(digest))
         return done(*cached);
     m_client->getManifest(job->collection.repository, digest, this,
@@ -242,8 +237,7 @@ void BuildCollector::fetchManifest(const std::shared_ptr<Job>& job, const QStrin
 }
 
 void BuildCollector::fetchConfig(const std::shared_ptr<Job>& job, const QString& digest,
-                                 Callback<QByteArray> done)
-{
+                                 Callback<QByteArray> done) {
     if (std::optional<QByteArray> cached = m_cache->config(digest))
         return done(*cached);
     m_client->getBlob(job->collection.repository, digest, RegistryClient::kMaxConfigBytes, this,
@@ -254,19 +248,17 @@ void BuildCollector::fetchConfig(const std::shared_ptr<Job>& job, const QString&
                       });
 }
 
-void BuildCollector::finishBuild(const std::shared_ptr<Job>& job, Build build)
-{
+void BuildCollector::finishBuild(const std::shared_ptr<Job>& job, Build build) {
     build.revision = revisionOf(build.labels, build.tags);
     if (!build.problem.isEmpty())
-        job->collection.warnings.append(u"%1@%2: %3"_s.arg(job->collection.repository,
-                                                          build.digest, build.problem));
+        job->collection.warnings.append(
+            u"%1@%2: %3"_s.arg(job->collection.repository, build.digest, build.problem));
     job->collection.builds.append(std::move(build));
     if (--job->pending == 0)
         finish(job);
 }
 
-void BuildCollector::finish(const std::shared_ptr<Job>& job)
-{
+void BuildCollector::finish(const std::shared_ptr<Job>& job) {
     sortNewestFirst(job->collection.builds);
     job->done(job->collection);
 }

@@ -18,10 +18,10 @@ class ManifestCache;
 class RegistryClient;
 
 struct BuildCollection {
-    QString repository;             // path inside the registry, e.g. "acme/payment-api"
-    QList<Build> builds;            // newest first
+    QString repository;                // path inside the registry, e.g. "acme/payment-api"
+    QList<Build> builds;               // newest first
     QMap<QString, QString> tagDigests; // every tag read, to the digest it pointed at
-    QStringList warnings;           // tags or builds that could not be read, one line each
+    QStringList warnings;              // tags or builds that could not be read, one line each
 };
 
 class BuildCollector : public QObject {

@@ -4,8 +4,7 @@ using namespace Qt::StringLiterals;
 
 namespace berth {
 
-QJsonObject buildToJson(const Build& build)
-{
+QJsonObject buildToJson(const Build& build) {
     QJsonObject labels;
     for (auto it = build.labels.cbegin(); it != build.labels.cend(); ++it)
         labels.insert(it.key(), it.value());
@@ -34,8 +33,7 @@ QJsonObject buildToJson(const Build& build)
     return object;
 }
 
-QJsonArray buildsToJson(const QList<Build>& builds)
-{
+QJsonArray buildsToJson(const QList<Build>& builds) {
     QJsonArray array;
     for (const Build& build : builds)
         array.append(buildToJson(build));

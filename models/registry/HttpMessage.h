@@ -12,11 +12,11 @@ namespace berth {
 
 struct HttpRequest {
     QByteArray method = QByteArrayLiteral("GET");
-    QString path;     // "/v2/..." relative to the registry, used when url is empty
-    QUrl url;         // absolute URL on the registry (pagination links)
+    QString path; // "/v2/..." relative to the registry, used when url is empty
+    QUrl url;     // absolute URL on the registry (pagination links)
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    QString scope;    // token scope the call needs, e.g. "repository:acme/app:pull"
+    QString scope; // token scope the call needs, e.g. "repository:acme/app:pull"
     qint64 maxBodyBytes = 4 * 1024 * 1024;
     bool followRedirects = false; // blobs: redirects are followed by hand, see RegistryTransport
 };
@@ -28,8 +28,7 @@ struct HttpResponse {
     QByteArray body;
 
     // Header names compare case-insensitively; several lines with one name stay separate.
-    QList<QByteArray> headerValues(const QByteArray& name) const
-    {
+    QList<QByteArray> headerValues(const QByteArray& name) const {
         QList<QByteArray> values;
         for (const auto& [key, value] : headers) {
             if (key.compare(name, Qt::CaseInsensitive) == 0)
@@ -37,8 +36,7 @@ struct HttpResponse {
         }
         return values;
     }
-    QByteArray header(const QByteArray& name) const
-    {
+    QByteArray header(const QByteArray& name) const {
         const QList<QByteArray> values = headerValues(name);
         return values.isEmpty() ? QByteArray() : values.first();
     }

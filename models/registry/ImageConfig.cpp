@@ -7,8 +7,7 @@ using namespace Qt::StringLiterals;
 
 namespace berth {
 
-Result<ImageConfig> ImageConfig::parse(const QByteArray& bytes)
-{
+Result<ImageConfig> ImageConfig::parse(const QByteArray& bytes) {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
@@ -23,8 +22,7 @@ Result<ImageConfig> ImageConfig::parse(const QByteArray& bytes)
     config.os = root.value(u"os"_s).toString();
     config.architecture = root.value(u"architecture"_s).toString();
     config.variant = root.value(u"variant"_s).toString();
-    const QJsonObject labels =
-        root.value(u"config"_s).toObject().value(u"Labels"_s).toObject();
+    const QJsonObject labels = root.value(u"config"_s).toObject().value(u"Labels"_s).toObject();
     for (auto it = labels.begin(); it != labels.end(); ++it)
         config.labels.insert(it.key(), it.value().toString());
     return config;

@@ -23,19 +23,16 @@ public:
 
 class MemoryManifestCache final : public ManifestCache {
 public:
-    std::optional<ManifestBlob> manifest(const QString& digest) const override
-    {
+    std::optional<ManifestBlob> manifest(const QString& digest) const override {
         const auto found = m_manifests.constFind(digest);
         return found == m_manifests.constEnd() ? std::nullopt : std::optional(*found);
     }
     void storeManifest(const ManifestBlob& blob) override { m_manifests.insert(blob.digest, blob); }
-    std::optional<QByteArray> config(const QString& digest) const override
-    {
+    std::optional<QByteArray> config(const QString& digest) const override {
         const auto found = m_configs.constFind(digest);
         return found == m_configs.constEnd() ? std::nullopt : std::optional(*found);
     }
-    void storeConfig(const QString& digest, const QByteArray& bytes) override
-    {
+    void storeConfig(const QString& digest, const QByteArray& bytes) override {
         m_configs.insert(digest, bytes);
     }
 

@@ -10,15 +10,13 @@ namespace berth {
 
 namespace {
 
-bool isGenericJsonType(const QString& type)
-{
+bool isGenericJsonType(const QString& type) {
     return type.isEmpty() || type == u"application/json"_s || type == u"text/plain"_s ||
            type == u"application/octet-stream"_s;
 }
 
 // OCI allows manifests without a mediaType field; their shape tells which they are.
-QString inferMediaType(const QJsonObject& root)
-{
+QString inferMediaType(const QJsonObject& root) {
     if (root.value(u"schemaVersion"_s).toInt() == 1)
         return MediaTypes::DockerSchema1;
     if (root.contains(u"manifests"_s))
@@ -28,15 +26,13 @@ QString inferMediaType(const QJsonObject& root)
     return {};
 }
 
-bool isAttestation(const QJsonObject& descriptor)
-{
+bool isAttestation(const QJsonObject& descriptor) {
     // BuildKit stores provenance as "unknown/unknown" children with this annotation.
     const QJsonObject annotations = descriptor.value(u"annotations"_s).toObject();
     return annotations.contains(u"vnd.docker.reference.type"_s);
 }
 
-Result<ManifestInfo> parseIndex(const QJsonObject& root, ManifestInfo info)
-{
+Result<ManifestInfo> parseIndex(const QJsonObject& root, ManifestInfo info) {
     const QJsonValue manifests = root.value(u"manifests"_s);
     if (!manifests.isArray())
         return Result<ManifestInfo>::failure(u"The image index has no \"manifests\" list."_s);
@@ -59,8 +55,7 @@ Result<ManifestInfo> parseIndex(const QJsonObject& root, ManifestInfo info)
     return info;
 }
 
-Result<ManifestInfo> parseImageManifest(const QJsonObject& root, ManifestInfo info)
-{
+Result<ManifestInfo> parseImageManifest(const QJsonObject& root, ManifestInfo info) {
     const QJsonObject config = root.value(u"config"_s).toObject();
     info.configDigest = config.value(u"digest"_s).toString();
     info.configSize = config.value(u"size"_s).toInteger();
@@ -76,15 +71,13 @@ Result<ManifestInfo> parseImageManifest(const QJsonObject& root, ManifestInfo in
 
 } // namespace
 
-QString ManifestParser::normaliseContentType(const QByteArray& header)
-{
+QString ManifestParser::normaliseContentType(const QByteArray& header) {
     const qsizetype semicolon = header.indexOf(';');
     const QByteArray type = semicolon < 0 ? header : header.left(semicolon);
     return QString::fromLatin1(type.trimmed()).toLower();
 }
 
-Result<ManifestInfo> ManifestParser::parse(const QByteArray& bytes, const QString& contentType)
-{
+Result<ManifestInfo> ManifestParser::parse(const QByteArray& bytes, const QString& contentType) {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
@@ -97,8 +90,8 @@ Result<ManifestInfo> ManifestParser::parse(const QByteArray& bytes, const QStrin
     QString mediaType = isGenericJsonType(contentType) ? QString() : contentType;
     if (!declared.isEmpty() && !mediaType.isEmpty() && declared != mediaType)
         return Result<ManifestInfo>::failure(
-            u"The registry sent Content-Type %1 but the manifest says it is %2."_s.arg(
-                mediaType, declared));
+            u"The registry sent Content-Type %1 but the manifest says it is %2."_s.arg(mediaType,
+                                                                                       declared));
     if (mediaType.isEmpty())
         mediaType = declared.isEmpty() ? inferMediaType(root) : declared;
 

@@ -10,9 +10,9 @@ namespace berth {
 
 struct ManifestInfo {
     QString mediaType;
-    QString configDigest;   // empty for an index
+    QString configDigest; // empty for an index
     qint64 configSize = 0;
-    qint64 layersSize = 0;  // compressed layer bytes, as the manifest declares them
+    qint64 layersSize = 0;     // compressed layer bytes, as the manifest declares them
     QList<Platform> platforms; // an index's children (attestations excluded)
     QStringList layerDigests;
 

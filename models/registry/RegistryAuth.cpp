@@ -21,15 +21,13 @@ constexpr int kDefaultTokenLifetime = 60; // seconds, per the token spec; also t
 constexpr qint64 kMaxTokenResponseBytes = 1024 * 1024;
 
 // Refresh a little before the registry would start refusing the token.
-QDateTime refreshTimeFor(int expiresIn)
-{
+QDateTime refreshTimeFor(int expiresIn) {
     const int lifetime = std::max(expiresIn, kDefaultTokenLifetime);
     const int margin = std::min(30, lifetime / 4);
     return QDateTime::currentDateTimeUtc().addSecs(lifetime - margin);
 }
 
-Result<QByteArray> parseTokenResponse(const QByteArray& body, int* expiresIn)
-{
+Result<QByteArray> parseTokenResponse(const QByteArray& body, int* expiresIn) {
     const QJsonObject root = QJsonDocument::fromJson(body).object();
     QString token = root.value(u"token"_s).toString();
     if (token.isEmpty())
@@ -48,12 +46,11 @@ RegistryAuth::RegistryAuth(QString domain, RegistryOptions options, NetworkProvi
     , m_domain(std::move(domain))
     , m_options(std::move(options))
     , m_network(std::move(network))
-    , m_sslConfiguration(std::move(sslConfiguration))
-{
+    , m_sslConfiguration(std::move(sslConfiguration)) {
 }
 
-void RegistryAuth::learnChallenge(const QList<QByteArray>& wwwAuthenticate, const QUrl& requestUrl)
-{
+void RegistryAuth::learnChallenge(const QList<QByteArray>& wwwAuthenticate,
+                                  const QUrl& requestUrl) {
     const std::optional<AuthChallenge> challenge =
         preferredChallenge(parseAuthChallenges(wwwAuthenticate));
     if (!challenge)
@@ -63,8 +60,7 @@ void RegistryAuth::learnChallenge(const QList<QByteArray>& wwwAuthenticate, cons
 }
 
 void RegistryAuth::authorize(const QString& scope, bool forceFresh, QObject* context,
-                             Callback<QByteArray> done)
-{
+                             Callback<QByteArray> done) {
     // Until a registry has challenged us, go anonymous: many registries allow pulls.
     if (!m_challenge) {
         done(QByteArray());
@@ -94,8 +90,7 @@ void RegistryAuth::authorize(const QString& scope, bool forceFresh, QObject* con
 }
 
 void RegistryAuth::withCredentials(QObject* context,
-                                   Callback<std::optional<RegistryCredentials>> done)
-{
+                                   Callback<std::optional<RegistryCredentials>> done) {
     if (m_credentialsLoaded) {
         done(m_credentials);
         return;
@@ -117,12 +112,11 @@ void RegistryAuth::withCredentials(QObject* context,
     });
     const QString configDir = m_options.dockerConfigDir;
     const QString domain = m_domain;
-    watcher->setFuture(
-        QtConcurrent::run([configDir, domain] { return DockerCredentials(configDir).lookup(domain); }));
+    watcher->setFuture(QtConcurrent::run(
+        [configDir, domain] { return DockerCredentials(configDir).lookup(domain); }));
 }
 
-void RegistryAuth::fetchToken(const QString& scope, QObject* context, Callback<QByteArray> done)
-{
+void RegistryAuth::fetchToken(const QString& scope, QObject* context, Callback<QByteArray> done) {
     // Many requests meet a missing token at once; one fetch serves them all.
     auto& waiters = m_tokenWaiters[scope];
     waiters.append({context, std::move(done)});
@@ -138,8 +132,7 @@ void RegistryAuth::fetchToken(const QString& scope, QObject* context, Callback<Q
 
 void RegistryAuth::requestToken(const QString& scope,
                                 const std::optional<RegistryCredentials>& credentials,
-                                bool usePost)
-{
+                                bool usePost) {
     const QUrl realm = m_challengeBase.resolved(QUrl(m_challenge->param(u"realm"_s)));
     if (!realm.isValid() || realm.host().isEmpty())
         return finishTokenRequests(
@@ -149,9 +142,10 @@ void RegistryAuth::requestToken(const QString& scope,
     // Credentials only travel to a token service over TLS, or on this machine.
     if (realm.scheme() != u"https"_s && !isLoopbackHost(realm.host()) && !m_options.insecure)
         return finishTokenRequests(
-            scope, Result<QByteArray>::failure(
-                       u"The token service %1 of %2 is not HTTPS; refusing to send credentials."_s
-                           .arg(realm.toString(), m_domain)));
+            scope,
+            Result<QByteArray>::failure(
+                u"The token service %1 of %2 is not HTTPS; refusing to send credentials."_s.arg(
+                    realm.toString(), m_domain)));
 
     const QString service = m_challenge->param(u"service"_s);
     QUrl url = realm;
@@ -193,8 +187,8 @@ void RegistryAuth::requestToken(const QString& scope,
         if (usePost && status == 404) // OAuth2 POST unsupported: the spec says fall back to GET
             return requestToken(scope, credentials, false);
         if (status == 401 || status == 403) {
-            const QString who = credentials ? u"the credentials for %1"_s.arg(m_domain)
-                                            : u"anonymous access"_s;
+            const QString who =
+                credentials ? u"the credentials for %1"_s.arg(m_domain) : u"anonymous access"_s;
             return finishTokenRequests(
                 scope, Result<QByteArray>::failure(
                            u"The token service of %1 refused %2 (HTTP %3). %4"_s.arg(
@@ -219,20 +213,17 @@ void RegistryAuth::requestToken(const QString& scope,
     });
 }
 
-void RegistryAuth::finishTokenRequests(const QString& scope, const Result<QByteArray>& result)
-{
+void RegistryAuth::finishTokenRequests(const QString& scope, const Result<QByteArray>& result) {
     const auto waiters = m_tokenWaiters.take(scope);
     for (auto waiter : waiters)
         waiter(result);
 }
 
-QByteArray RegistryAuth::basicHeader(const RegistryCredentials& credentials) const
-{
+QByteArray RegistryAuth::basicHeader(const RegistryCredentials& credentials) const {
     return "Basic " + (credentials.username + u':' + credentials.secret).toUtf8().toBase64();
 }
 
-QString RegistryAuth::noCredentialsHint() const
-{
+QString RegistryAuth::noCredentialsHint() const {
     return u"No credentials for %1 were found in the docker config; log in with "
            u"\"docker login %1\" or add them to config.json."_s.arg(m_domain);
 }

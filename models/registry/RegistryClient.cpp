@@ -21,33 +21,28 @@ namespace {
 constexpr qint64 kMaxListPageBytes = 32 * 1024 * 1024;
 constexpr int kMaxListPages = 10000; // a registry that links pages in a circle stops here
 
-QString pullScope(const QString& repository)
-{
+QString pullScope(const QString& repository) {
     return u"repository:%1:pull"_s.arg(repository);
 }
 
-QList<QPair<QByteArray, QByteArray>> manifestAcceptHeaders()
-{
+QList<QPair<QByteArray, QByteArray>> manifestAcceptHeaders() {
     return {{"Accept", MediaTypes::acceptedManifestTypes().join(u", "_s).toLatin1()}};
 }
 
-QString manifestSubject(const QString& repository, const QString& reference)
-{
+QString manifestSubject(const QString& repository, const QString& reference) {
     const QChar separator = reference.contains(u':') ? u'@' : u':';
     return u"manifest %1%2%3"_s.arg(repository, separator, reference);
 }
 
 } // namespace
 
-QString digestOf(const QByteArray& bytes, const QString& algorithm)
-{
+QString digestOf(const QByteArray& bytes, const QString& algorithm) {
     const auto hash =
         algorithm == u"sha512"_s ? QCryptographicHash::Sha512 : QCryptographicHash::Sha256;
     return algorithm + u':' + QString::fromLatin1(QCryptographicHash::hash(bytes, hash).toHex());
 }
 
-QString verifyDigest(const QByteArray& bytes, const QString& digest)
-{
+QString verifyDigest(const QByteArray& bytes, const QString& digest) {
     const QString algorithm = digest.section(u':', 0, 0);
     if (algorithm != u"sha256"_s && algorithm != u"sha512"_s)
         return u"unsupported digest algorithm in %1"_s.arg(digest);
@@ -68,8 +63,7 @@ struct RegistryClient::Listing {
 };
 
 RegistryClient::RegistryClient(const QString& domain, RegistryOptions options, QObject* parent)
-    : QObject(parent)
-{
+    : QObject(parent) {
     const QString apiHost = domain == u"docker.io"_s ? u"registry-1.docker.io"_s : domain;
     m_transport = new RegistryTransport(domain, apiHost, std::move(options), this);
     connect(m_transport, &RegistryTransport::progressChanged, this,
@@ -78,18 +72,15 @@ RegistryClient::RegistryClient(const QString& domain, RegistryOptions options, Q
             &RegistryClient::registryWarning);
 }
 
-QString RegistryClient::domain() const
-{
+QString RegistryClient::domain() const {
     return m_transport->domain();
 }
 
-void RegistryClient::cancelAll()
-{
+void RegistryClient::cancelAll() {
     m_transport->cancelAll();
 }
 
-void RegistryClient::ping(QObject* context, Callback<Unit> done)
-{
+void RegistryClient::ping(QObject* context, Callback<Unit> done) {
     HttpRequest request;
     request.path = u"/v2/"_s;
     request.maxBodyBytes = 64 * 1024;
@@ -103,8 +94,7 @@ void RegistryClient::ping(QObject* context, Callback<Unit> done)
     });
 }
 
-void RegistryClient::listRepositories(QObject* context, Callback<QStringList> done, int pageSize)
-{
+void RegistryClient::listRepositories(QObject* context, Callback<QStringList> done, int pageSize) {
     auto listing = std::make_shared<Listing>();
     listing->jsonKey = u"repositories"_s;
     listing->scope = u"registry:catalog:*"_s;
@@ -115,8 +105,7 @@ void RegistryClient::listRepositories(QObject* context, Callback<QStringList> do
 }
 
 void RegistryClient::listTags(const QString& repository, QObject* context,
-                              Callback<QStringList> done, int pageSize)
-{
+                              Callback<QStringList> done, int pageSize) {
     auto listing = std::make_shared<Listing>();
     listing->jsonKey = u"tags"_s;
     listing->scope = pullScope(repository);
@@ -127,8 +116,7 @@ void RegistryClient::listTags(const QString& repository, QObject* context,
 }
 
 void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl& url,
-                                   const QString& path)
-{
+                                   const QString& path) {
     HttpRequest request;
     request.url = url;
     request.path = path;
@@ -137,8 +125,7 @@ void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl&
     m_transport->send(request, this, [this, listing, url, path](Result<HttpResponse> response) {
         if (!response)
             return listing->done(Error::make(listing->subject + u": "_s + response.error().message,
-                                             response.error().httpStatus,
-                                             response.error().code));
+                                             response.error().httpStatus, response.error().code));
         // Too large a page size: distribution says 400 PAGINATION_NUMBER_INVALID, Quay 413.
         // Start again with the registry's own default page size.
         const bool pageSizeRefused =
@@ -174,8 +161,7 @@ void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl&
 }
 
 void RegistryClient::headManifest(const QString& repository, const QString& reference,
-                                  QObject* context, Callback<ManifestHead> done)
-{
+                                  QObject* context, Callback<ManifestHead> done) {
     HttpRequest request;
     request.method = "HEAD";
     request.path = u"/v2/%1/manifests/%2"_s.arg(repository, reference);
@@ -204,8 +190,7 @@ void RegistryClient::headManifest(const QString& repository, const QString& refe
 }
 
 void RegistryClient::getManifest(const QString& repository, const QString& reference,
-                                 QObject* context, Callback<ManifestBlob> done)
-{
+                                 QObject* context, Callback<ManifestBlob> done) {
     HttpRequest request;
     request.path = u"/v2/%1/manifests/%2"_s.arg(repository, reference);
     request.headers = manifestAcceptHeaders();
@@ -239,8 +224,7 @@ void RegistryClient::getManifest(const QString& repository, const QString& refer
 }
 
 void RegistryClient::getBlob(const QString& repository, const QString& digest, qint64 maxBytes,
-                             QObject* context, Callback<QByteArray> done)
-{
+                             QObject* context, Callback<QByteArray> done) {
     HttpRequest request;
     request.path = u"/v2/%1/blobs/%2"_s.arg(repository, digest);
     request.scope = pullScope(repository);
@@ -256,7 +240,8 @@ void RegistryClient::getBlob(const QString& repository, const QString& digest, q
         const QString mismatch = verifyDigest(response->body, digest);
         if (!mismatch.isEmpty())
             return callback(Result<QByteArray>::failure(
-                u"%1: the blob is corrupt or not what was asked for: %2."_s.arg(subject, mismatch)));
+                u"%1: the blob is corrupt or not what was asked for: %2."_s.arg(subject,
+                                                                                mismatch)));
         callback(response->body);
     });
 }

@@ -10,18 +10,26 @@ namespace berth {
 
 namespace {
 
-QString statusMeaning(int status)
-{
+QString statusMeaning(int status) {
     switch (status) {
-    case 400: return u"the registry rejected the request"_s;
-    case 401: return u"authentication required or the credentials were refused"_s;
-    case 403: return u"access denied"_s;
-    case 404: return u"not found"_s;
-    case 405: return u"the registry does not allow this operation"_s;
-    case 412: return u"a precondition failed (the tag may be immutable)"_s;
-    case 413: return u"the request was too large"_s;
-    case 429: return u"rate limited by the registry"_s;
-    default: break;
+    case 400:
+        return u"the registry rejected the request"_s;
+    case 401:
+        return u"authentication required or the credentials were refused"_s;
+    case 403:
+        return u"access denied"_s;
+    case 404:
+        return u"not found"_s;
+    case 405:
+        return u"the registry does not allow this operation"_s;
+    case 412:
+        return u"a precondition failed (the tag may be immutable)"_s;
+    case 413:
+        return u"the request was too large"_s;
+    case 429:
+        return u"rate limited by the registry"_s;
+    default:
+        break;
     }
     if (status >= 500)
         return u"the registry had an internal error"_s;
@@ -29,8 +37,7 @@ QString statusMeaning(int status)
 }
 
 // A body that is not JSON may still say something useful; keep it short and printable.
-QString plainExcerpt(const QByteArray& body)
-{
+QString plainExcerpt(const QByteArray& body) {
     QString text = QString::fromUtf8(body.left(200)).simplified();
     text.removeIf([](QChar c) { return !c.isPrint(); });
     return text;
@@ -38,8 +45,7 @@ QString plainExcerpt(const QByteArray& body)
 
 } // namespace
 
-Error registryErrorFrom(const HttpResponse& response, const QString& subject)
-{
+Error registryErrorFrom(const HttpResponse& response, const QString& subject) {
     QString code;
     QString detail;
     const QJsonObject root = QJsonDocument::fromJson(response.body).object();
@@ -63,8 +69,8 @@ Error registryErrorFrom(const HttpResponse& response, const QString& subject)
     if (response.status == 429) {
         const QByteArray retryAfter = response.header("Retry-After");
         if (!retryAfter.isEmpty())
-            message += u"; the registry asks to retry after %1"_s.arg(
-                QString::fromLatin1(retryAfter));
+            message +=
+                u"; the registry asks to retry after %1"_s.arg(QString::fromLatin1(retryAfter));
     }
     message += u'.';
     return Error::make(message, response.status, code);

@@ -10,10 +10,10 @@ struct RegistryOptions {
     // Plain HTTP and unverified TLS are allowed for loopback registries and for
     // registries the user explicitly marks insecure, never silently otherwise.
     bool insecure = false;
-    QString caFile;             // extra PEM CA(s) trusted for this registry
-    QString dockerConfigDir;    // empty: $DOCKER_CONFIG, else ~/.docker
-    int concurrency = 16;       // requests in flight to this registry at once
-    int maxRetries = 3;         // for 408, 429, 5xx and dropped connections
+    QString caFile;          // extra PEM CA(s) trusted for this registry
+    QString dockerConfigDir; // empty: $DOCKER_CONFIG, else ~/.docker
+    int concurrency = 16;    // requests in flight to this registry at once
+    int maxRetries = 3;      // for 408, 429, 5xx and dropped connections
     int transferTimeoutMs = 30000;
     int maxRetryAfterSeconds = 60; // a longer Retry-After is reported, not waited out
 };

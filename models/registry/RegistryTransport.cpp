@@ -20,28 +20,24 @@ namespace {
 constexpr int kMaxRedirects = 5;
 constexpr int kConnectionsPerNetworkManager = 6; // Qt's fixed HTTP/1.1 pool size per host
 
-QString formatBytes(qint64 bytes)
-{
+QString formatBytes(qint64 bytes) {
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
-bool isTransientStatus(int status)
-{
+bool isTransientStatus(int status) {
     return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
            status == 504;
 }
 
 // Connection-level failures (the exchange never got a whole answer) versus HTTP statuses,
 // which QNetworkReply also reports as errors in the 200-299 and 400-499 ranges.
-bool isConnectionFailure(QNetworkReply::NetworkError error)
-{
+bool isConnectionFailure(QNetworkReply::NetworkError error) {
     return (error > QNetworkReply::NoError && error < QNetworkReply::ProxyConnectionRefusedError) ||
            (error >= QNetworkReply::ProtocolUnknownError &&
             error <= QNetworkReply::ProtocolFailure);
 }
 
-bool isRetryableConnectionFailure(QNetworkReply::NetworkError error)
-{
+bool isRetryableConnectionFailure(QNetworkReply::NetworkError error) {
     switch (error) {
     case QNetworkReply::RemoteHostClosedError:
     case QNetworkReply::TimeoutError:
@@ -57,8 +53,7 @@ bool isRetryableConnectionFailure(QNetworkReply::NetworkError error)
 }
 
 QNetworkReply* dispatch(QNetworkAccessManager* network, const QNetworkRequest& request,
-                        const HttpRequest& spec)
-{
+                        const HttpRequest& spec) {
     if (spec.method == "GET")
         return network->get(request);
     if (spec.method == "HEAD")
@@ -95,8 +90,7 @@ RegistryTransport::RegistryTransport(QString domain, QString apiHost, RegistryOp
     : QObject(parent)
     , m_domain(std::move(domain))
     , m_apiHost(std::move(apiHost))
-    , m_options(std::move(options))
-{
+    , m_options(std::move(options)) {
     m_options.concurrency = std::max(1, m_options.concurrency);
     m_ssl = QSslConfiguration::defaultConfiguration();
     if (!m_options.caFile.isEmpty()) {
@@ -109,8 +103,8 @@ RegistryTransport::RegistryTransport(QString domain, QString apiHost, RegistryOp
     if (m_options.insecure)
         m_ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
 
-    const int managers = (m_options.concurrency + kConnectionsPerNetworkManager - 1) /
-                         kConnectionsPerNetworkManager;
+    const int managers =
+        (m_options.concurrency + kConnectionsPerNetworkManager - 1) / kConnectionsPerNetworkManager;
     for (int i = 0; i < managers; ++i) {
         auto* network = new QNetworkAccessManager(this);
         network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
@@ -120,8 +114,7 @@ RegistryTransport::RegistryTransport(QString domain, QString apiHost, RegistryOp
         m_domain, m_options, [this] { return nextNetwork(); }, [this] { return m_ssl; }, this);
 }
 
-RegistryTransport::~RegistryTransport()
-{
+RegistryTransport::~RegistryTransport() {
     // Replies are children of the managers; make sure no callback fires into a half-dead object.
     for (const ExchangePtr& exchange : m_all) {
         exchange->state = Exchange::State::Done;
@@ -130,20 +123,17 @@ RegistryTransport::~RegistryTransport()
     }
 }
 
-QNetworkAccessManager* RegistryTransport::nextNetwork()
-{
+QNetworkAccessManager* RegistryTransport::nextNetwork() {
     QNetworkAccessManager* network = m_networks[m_nextNetwork];
     m_nextNetwork = (m_nextNetwork + 1) % m_networks.size();
     return network;
 }
 
-QSslConfiguration RegistryTransport::sslConfiguration() const
-{
+QSslConfiguration RegistryTransport::sslConfiguration() const {
     return m_ssl;
 }
 
-void RegistryTransport::send(HttpRequest request, QObject* context, Callback<HttpResponse> done)
-{
+void RegistryTransport::send(HttpRequest request, QObject* context, Callback<HttpResponse> done) {
     auto exchange = std::make_shared<Exchange>();
     exchange->request = std::move(request);
     exchange->done = GuardedCallback<HttpResponse>(context, std::move(done));
@@ -160,16 +150,15 @@ void RegistryTransport::send(HttpRequest request, QObject* context, Callback<Htt
                             ? base.value().resolved(QUrl(exchange->request.path))
                             : exchange->request.url;
         if (!isRegistryUrl(exchange->url))
-            return complete(exchange,
-                            Result<HttpResponse>::failure(
-                                u"Refusing to send a registry request to %1, which is not %2."_s
-                                    .arg(exchange->url.host(), m_domain)));
+            return complete(
+                exchange, Result<HttpResponse>::failure(
+                              u"Refusing to send a registry request to %1, which is not %2."_s.arg(
+                                  exchange->url.host(), m_domain)));
         enqueue(exchange);
     });
 }
 
-void RegistryTransport::resolveBaseUrl(QObject* context, Callback<QUrl> done)
-{
+void RegistryTransport::resolveBaseUrl(QObject* context, Callback<QUrl> done) {
     if (!m_sslSetupError.isEmpty()) {
         done(Result<QUrl>::failure(m_sslSetupError));
         return;
@@ -187,18 +176,18 @@ void RegistryTransport::resolveBaseUrl(QObject* context, Callback<QUrl> done)
 
 // The first exchange decides the scheme: https always; plain http only where the user
 // allowed it (insecure) or the registry runs on this machine, as docker does.
-void RegistryTransport::probe(const QUrl& base)
-{
+void RegistryTransport::probe(const QUrl& base) {
     QNetworkRequest request(base.resolved(QUrl(u"/v2/"_s)));
     request.setTransferTimeout(m_options.transferTimeoutMs);
     if (base.scheme() == u"https"_s)
         request.setSslConfiguration(m_ssl);
     QNetworkReply* reply = m_networks.front()->get(request);
     auto certificateProblems = std::make_shared<QStringList>();
-    connect(reply, &QNetworkReply::sslErrors, this, [certificateProblems](const QList<QSslError>& errors) {
-        for (const QSslError& error : errors)
-            certificateProblems->append(error.errorString());
-    });
+    connect(reply, &QNetworkReply::sslErrors, this,
+            [certificateProblems](const QList<QSslError>& errors) {
+                for (const QSslError& error : errors)
+                    certificateProblems->append(error.errorString());
+            });
     connect(reply, &QNetworkReply::finished, this, [this, reply, base, certificateProblems] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -217,8 +206,7 @@ void RegistryTransport::probe(const QUrl& base)
     });
 }
 
-void RegistryTransport::finishProbe(const Result<QUrl>& result)
-{
+void RegistryTransport::finishProbe(const Result<QUrl>& result) {
     m_probing = false;
     if (result)
         m_baseUrl = result.value();
@@ -227,8 +215,7 @@ void RegistryTransport::finishProbe(const Result<QUrl>& result)
         waiter(result);
 }
 
-void RegistryTransport::enqueue(const ExchangePtr& exchange, bool front)
-{
+void RegistryTransport::enqueue(const ExchangePtr& exchange, bool front) {
     exchange->state = Exchange::State::Queued;
     if (front)
         m_queue.push_front(exchange);
@@ -237,8 +224,7 @@ void RegistryTransport::enqueue(const ExchangePtr& exchange, bool front)
     pump();
 }
 
-void RegistryTransport::pump()
-{
+void RegistryTransport::pump() {
     while (m_inFlight < m_options.concurrency && !m_queue.empty()) {
         ExchangePtr exchange = m_queue.front();
         m_queue.pop_front();
@@ -247,8 +233,7 @@ void RegistryTransport::pump()
     }
 }
 
-void RegistryTransport::start(const ExchangePtr& exchange)
-{
+void RegistryTransport::start(const ExchangePtr& exchange) {
     ++m_inFlight;
     exchange->holdsSlot = true;
     exchange->state = Exchange::State::Authorizing;
@@ -263,8 +248,7 @@ void RegistryTransport::start(const ExchangePtr& exchange)
                       });
 }
 
-void RegistryTransport::transmit(const ExchangePtr& exchange, const QByteArray& authorization)
-{
+void RegistryTransport::transmit(const ExchangePtr& exchange, const QByteArray& authorization) {
     QNetworkRequest request(exchange->url);
     for (const auto& [name, value] : exchange->request.headers)
         request.setRawHeader(name, value);
@@ -295,8 +279,7 @@ void RegistryTransport::transmit(const ExchangePtr& exchange, const QByteArray& 
             [this, exchange, reply] { onReplyFinished(exchange, reply); });
 }
 
-void RegistryTransport::onReplyFinished(const ExchangePtr& exchange, QNetworkReply* reply)
-{
+void RegistryTransport::onReplyFinished(const ExchangePtr& exchange, QNetworkReply* reply) {
     reply->deleteLater();
     if (exchange->state != Exchange::State::Running)
         return;
@@ -374,8 +357,8 @@ void RegistryTransport::onReplyFinished(const ExchangePtr& exchange, QNetworkRep
     complete(exchange, std::move(response));
 }
 
-int RegistryTransport::retryDelayMs(const HttpResponse& response, int attempt, bool* tooLong) const
-{
+int RegistryTransport::retryDelayMs(const HttpResponse& response, int attempt,
+                                    bool* tooLong) const {
     const QByteArray retryAfter = response.header("Retry-After").trimmed();
     if (!retryAfter.isEmpty()) {
         bool isNumber = false;
@@ -398,8 +381,7 @@ int RegistryTransport::retryDelayMs(const HttpResponse& response, int attempt, b
     return std::min(base, 8000) + int(QRandomGenerator::global()->bounded(100));
 }
 
-void RegistryTransport::retryLater(const ExchangePtr& exchange, int delayMs)
-{
+void RegistryTransport::retryLater(const ExchangePtr& exchange, int delayMs) {
     ++exchange->attempt;
     exchange->state = Exchange::State::Waiting;
     if (exchange->holdsSlot) {
@@ -413,8 +395,7 @@ void RegistryTransport::retryLater(const ExchangePtr& exchange, int delayMs)
     pump();
 }
 
-void RegistryTransport::complete(const ExchangePtr& exchange, Result<HttpResponse> result)
-{
+void RegistryTransport::complete(const ExchangePtr& exchange, Result<HttpResponse> result) {
     if (exchange->state == Exchange::State::Done)
         return;
     exchange->state = Exchange::State::Done;
@@ -429,8 +410,7 @@ void RegistryTransport::complete(const ExchangePtr& exchange, Result<HttpRespons
     pump();
 }
 
-void RegistryTransport::cancelAll()
-{
+void RegistryTransport::cancelAll() {
     const auto exchanges = m_all;
     m_queue.clear();
     for (const ExchangePtr& exchange : exchanges) {
@@ -442,8 +422,7 @@ void RegistryTransport::cancelAll()
     }
 }
 
-void RegistryTransport::reportWarnings(const HttpResponse& response)
-{
+void RegistryTransport::reportWarnings(const HttpResponse& response) {
     // Warning: 299 - "text": the only warnings registries are asked to send to people.
     for (const QByteArray& value : response.headerValues("Warning")) {
         const QByteArray trimmed = value.trimmed();
@@ -457,8 +436,7 @@ void RegistryTransport::reportWarnings(const HttpResponse& response)
     }
 }
 
-bool RegistryTransport::isRegistryUrl(const QUrl& url) const
-{
+bool RegistryTransport::isRegistryUrl(const QUrl& url) const {
     return m_baseUrl.isValid() && url.scheme() == m_baseUrl.scheme() &&
            url.host().compare(m_baseUrl.host(), Qt::CaseInsensitive) == 0 &&
            url.port(url.scheme() == u"https"_s ? 443 : 80) ==

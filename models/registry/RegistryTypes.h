@@ -24,20 +24,16 @@ inline const QString DockerSchema1Signed =
 
 // The Accept list every manifest HEAD and GET sends: index types first, or a
 // registry silently answers with one platform's child manifest.
-inline QStringList acceptedManifestTypes()
-{
+inline QStringList acceptedManifestTypes() {
     return {OciIndex, DockerManifestList, OciManifest, DockerManifest};
 }
-inline bool isIndex(const QString& mediaType)
-{
+inline bool isIndex(const QString& mediaType) {
     return mediaType == OciIndex || mediaType == DockerManifestList;
 }
-inline bool isImageManifest(const QString& mediaType)
-{
+inline bool isImageManifest(const QString& mediaType) {
     return mediaType == OciManifest || mediaType == DockerManifest;
 }
-inline bool isSchema1(const QString& mediaType)
-{
+inline bool isSchema1(const QString& mediaType) {
     return mediaType == DockerSchema1 || mediaType == DockerSchema1Signed;
 }
 } // namespace MediaTypes
@@ -49,8 +45,7 @@ struct Platform {
     QString digest; // the child manifest's digest inside an index
     qint64 size = 0;
 
-    QString toString() const
-    {
+    QString toString() const {
         QString text = os + QLatin1Char('/') + architecture;
         if (!variant.isEmpty())
             text += QLatin1Char('/') + variant;

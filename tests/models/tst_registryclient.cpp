@@ -29,8 +29,7 @@ namespace {
 const QString kRepository = u"acme/payment-api"_s;
 
 QJsonObject image(const QStringList& tags, const QString& format, const QString& created,
-                  const QJsonObject& labels, const QStringList& platforms, const QString& seed)
-{
+                  const QJsonObject& labels, const QStringList& platforms, const QString& seed) {
     return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},
                        {u"format"_s, format},
                        {u"created"_s, created},
@@ -40,14 +39,12 @@ QJsonObject image(const QStringList& tags, const QString& format, const QString&
 }
 
 // Three builds, three tags each: OCI image, Docker schema 2 image, OCI multi-arch index.
-QJsonObject releaseSpec()
-{
+QJsonObject releaseSpec() {
     QJsonArray images;
-    images.append(image({u"v1.0.0"_s, u"a3f2c8d"_s, u"main-a3f2c8d"_s}, u"oci"_s,
-                        u"2026-01-02T03:04:05Z"_s,
-                        {{u"org.opencontainers.image.revision"_s,
-                          u"a3f2c8d0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6"_s}},
-                        {u"linux/amd64"_s}, u"first"_s));
+    images.append(image(
+        {u"v1.0.0"_s, u"a3f2c8d"_s, u"main-a3f2c8d"_s}, u"oci"_s, u"2026-01-02T03:04:05Z"_s,
+        {{u"org.opencontainers.image.revision"_s, u"a3f2c8d0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6"_s}},
+        {u"linux/amd64"_s}, u"first"_s));
     images.append(image({u"v1.1.0"_s, u"staging"_s, u"latest"_s}, u"docker"_s,
                         u"2026-02-03T04:05:06Z"_s, {{u"git.commit"_s, u"b4e5f6a"_s}},
                         {u"linux/amd64"_s}, u"second"_s));
@@ -57,8 +54,7 @@ QJsonObject releaseSpec()
     return QJsonObject{{u"repository"_s, kRepository}, {u"images"_s, images}};
 }
 
-QStringList sorted(QStringList list)
-{
+QStringList sorted(QStringList list) {
     list.sort();
     return list;
 }
@@ -73,8 +69,7 @@ private:
     QTemporaryDir m_dockerConfig;
 
     // Starts a registry, or skips the test with the reason when one cannot run here.
-    bool startServer(RegistryServer::Options options)
-    {
+    bool startServer(RegistryServer::Options options) {
         const QString missing = RegistryServer::unavailableReason(options);
         if (!missing.isEmpty()) {
             qWarning("Skipping: %s", qPrintable(missing));
@@ -89,13 +84,11 @@ private:
     }
 
     // A docker config directory holding the given login for the test registry.
-    QString writeDockerConfig(const QString& username, const QString& password)
-    {
+    QString writeDockerConfig(const QString& username, const QString& password) {
         const QByteArray auth = (username + u':' + password).toUtf8().toBase64();
         const QJsonObject config{
-            {u"auths"_s,
-             QJsonObject{{m_server->hostPort(),
-                          QJsonObject{{u"auth"_s, QString::fromLatin1(auth)}}}}}};
+            {u"auths"_s, QJsonObject{{m_server->hostPort(),
+                                      QJsonObject{{u"auth"_s, QString::fromLatin1(auth)}}}}}};
         QFile file(m_dockerConfig.filePath(u"config.json"_s));
         if (!file.open(QIODevice::WriteOnly))
             return {};
@@ -105,8 +98,7 @@ private:
 
     RegistryOptions clientOptions() { return clientOptionsFor(m_server->options()); }
 
-    RegistryOptions clientOptionsFor(const RegistryServer::Options& server)
-    {
+    RegistryOptions clientOptionsFor(const RegistryServer::Options& server) {
         RegistryOptions options;
         options.caFile = m_server->caFile();
         options.dockerConfigDir = server.auth == RegistryServer::Auth::None
@@ -115,8 +107,7 @@ private:
         return options;
     }
 
-    static std::optional<Result<BuildCollection>> collect(RegistryClient& client)
-    {
+    static std::optional<Result<BuildCollection>> collect(RegistryClient& client) {
         BuildCollector collector(&client);
         return waitForResult<BuildCollection>(
             [&collector](QObject* context, Callback<BuildCollection> done) {
@@ -124,8 +115,7 @@ private:
             });
     }
 
-    static std::optional<Result<QStringList>> tags(RegistryClient& client, int pageSize = 1000)
-    {
+    static std::optional<Result<QStringList>> tags(RegistryClient& client, int pageSize = 1000) {
         return waitForResult<QStringList>(
             [&client, pageSize](QObject* context, Callback<QStringList> done) {
                 client.listTags(kRepository, context, done, pageSize);
@@ -136,8 +126,7 @@ private slots:
     void init() { QVERIFY(m_dockerConfig.isValid()); }
     void cleanup() { m_server.reset(); }
 
-    void buildsGroupExactlyAsSeeded_data()
-    {
+    void buildsGroupExactlyAsSeeded_data() {
         QTest::addColumn<RegistryServer::Auth>("auth");
         QTest::addColumn<bool>("tls");
         QTest::newRow("plain http") << RegistryServer::Auth::None << false;
@@ -147,8 +136,7 @@ private slots:
         QTest::newRow("bearer token over tls") << RegistryServer::Auth::Token << true;
     }
 
-    void buildsGroupExactlyAsSeeded()
-    {
+    void buildsGroupExactlyAsSeeded() {
         QFETCH(RegistryServer::Auth, auth);
         QFETCH(bool, tls);
         RegistryServer::Options options;
@@ -181,8 +169,7 @@ private slots:
             QStringList names;
             for (const ClassifiedTag& tag : build.tags)
                 names.append(tag.name);
-            QCOMPARE(sorted(names),
-                     sorted(expected.value(u"tags"_s).toVariant().toStringList()));
+            QCOMPARE(sorted(names), sorted(expected.value(u"tags"_s).toVariant().toStringList()));
             QVERIFY(build.problem.isEmpty());
             QVERIFY(build.created.isValid());
         }
@@ -197,7 +184,7 @@ private slots:
 
         const Build& docker = collection.builds[1];
         QCOMPARE(docker.mediaType, MediaTypes::DockerManifest);
-        QCOMPARE(docker.revision, u"b4e5f6a"_s); // from the git.commit label
+        QCOMPARE(docker.revision, u"b4e5f6a"_s);          // from the git.commit label
         QCOMPARE(docker.tags.first().name, u"staging"_s); // environments lead the chips
         QCOMPARE(docker.tags.first().kind, TagKind::Environment);
 
@@ -208,8 +195,7 @@ private slots:
         QVERIFY(oci.size > 0);
     }
 
-    void everyManifestAndConfigIsFetchedOnce()
-    {
+    void everyManifestAndConfigIsFetchedOnce() {
         if (!startServer({}))
             QSKIP("docker-registry is not available here");
         QString seedError;
@@ -229,8 +215,7 @@ private slots:
         QCOMPARE(requests.filter(u"GET /v2/acme/payment-api/manifests/"_s).size(), 4);
     }
 
-    void tlsWithoutTheCaIsRefused()
-    {
+    void tlsWithoutTheCaIsRefused() {
         RegistryServer::Options options;
         options.tls = true;
         if (!startServer(options))
@@ -241,21 +226,20 @@ private slots:
         const auto result = tags(client);
         QVERIFY(result.has_value());
         QVERIFY(!result->ok());
-        QVERIFY2(result->errorMessage().contains(u"not trusted"_s), qPrintable(result->errorMessage()));
+        QVERIFY2(result->errorMessage().contains(u"not trusted"_s),
+                 qPrintable(result->errorMessage()));
         QVERIFY(result->errorMessage().contains(u"--ca-file"_s));
         // It must not have fallen back to plain HTTP against a TLS server.
         QVERIFY(!m_server->requestLog().join(u'\n').contains(u"/tags/list"_s));
     }
 
-    void wrongCredentialsAreReported_data()
-    {
+    void wrongCredentialsAreReported_data() {
         QTest::addColumn<RegistryServer::Auth>("auth");
         QTest::newRow("htpasswd") << RegistryServer::Auth::Htpasswd;
         QTest::newRow("token") << RegistryServer::Auth::Token;
     }
 
-    void wrongCredentialsAreReported()
-    {
+    void wrongCredentialsAreReported() {
         QFETCH(RegistryServer::Auth, auth);
         RegistryServer::Options options;
         options.auth = auth;
@@ -271,8 +255,7 @@ private slots:
         QVERIFY2(!result->errorMessage().contains(u"wrong-password"_s), "secret leaked");
     }
 
-    void anonymousAgainstAuthenticatedRegistryExplainsLogin()
-    {
+    void anonymousAgainstAuthenticatedRegistryExplainsLogin() {
         RegistryServer::Options options;
         options.auth = RegistryServer::Auth::Htpasswd;
         if (!startServer(options))
@@ -290,8 +273,7 @@ private slots:
         QCOMPARE(m_server->requestLog().filter(u"/tags/list"_s).size(), 2);
     }
 
-    void tokenGoingStaleMidRunIsRenewedOnce()
-    {
+    void tokenGoingStaleMidRunIsRenewedOnce() {
         RegistryServer::Options options;
         options.auth = RegistryServer::Auth::Token;
         options.tokenLifetimeSeconds = 2;  // what the registry accepts
@@ -317,8 +299,7 @@ private slots:
         QCOMPARE(client.transport()->auth()->tokensFetched(), 2);
     }
 
-    void longTagListsArriveWhole()
-    {
+    void longTagListsArriveWhole() {
         // distribution 2.8 ignores n on tags/list and answers in one page; paging through
         // Link headers is covered against the catalog below and in tst_hostileregistry.
         if (!startServer({}))
@@ -340,8 +321,7 @@ private slots:
         QCOMPARE(sorted(result->value()), manyTags);
     }
 
-    void catalogIsPaginatedThroughRelativeLinks()
-    {
+    void catalogIsPaginatedThroughRelativeLinks() {
         if (!startServer({}))
             QSKIP("docker-registry is not available here");
         QStringList names{u"acme/api"_s, u"acme/web"_s, u"tools/cli"_s};
@@ -354,8 +334,8 @@ private slots:
             QVERIFY2(seedError.isEmpty(), qPrintable(seedError));
         }
         RegistryClient client(m_server->hostPort(), clientOptions());
-        const auto result = waitForResult<QStringList>(
-            [&client](QObject* context, Callback<QStringList> done) {
+        const auto result =
+            waitForResult<QStringList>([&client](QObject* context, Callback<QStringList> done) {
                 client.listRepositories(context, done, 1);
             });
         QVERIFY(result.has_value());

@@ -15,10 +15,9 @@ namespace berth::test {
 
 // start(context, callback) begins the operation. Returns nullopt on timeout.
 template <typename T>
-std::optional<Result<T>> waitForResult(
-    const std::function<void(QObject*, std::function<void(Result<T>)>)>& start,
-    int timeoutMs = 60000)
-{
+std::optional<Result<T>>
+waitForResult(const std::function<void(QObject*, std::function<void(Result<T>)>)>& start,
+              int timeoutMs = 60000) {
     std::optional<Result<T>> result;
     QObject context;
     start(&context, [&result](Result<T> value) { result.emplace(std::move(value)); });

@@ -8,8 +8,7 @@
 #include <QTest>
 
 #define BERTH_TEST_MAIN(TestClass)                                                                 \
-    int main(int argc, char** argv)                                                                \
-    {                                                                                              \
+    int main(int argc, char** argv) {                                                              \
         qputenv("QT_QPA_PLATFORM", "offscreen");                                                   \
         QStandardPaths::setTestModeEnabled(true);                                                  \
         QCoreApplication app(argc, argv);                                                          \
