@@ -201,18 +201,19 @@ private slots:
         QString seedError;
         RegistrySeeder::seed(*m_server, releaseSpec(), &seedError);
         QVERIFY2(seedError.isEmpty(), qPrintable(seedError));
-        const int before = int(m_server->requestLog().size());
-
         RegistryClient client(m_server->hostPort(), clientOptions());
         const auto result = collect(client);
         QVERIFY(result.has_value() && result->ok());
-        // 9 HEADs, 3 manifests + 1 child manifest, 3 configs, 1 tag list, 1 probe.
-        QVERIFY(m_server->waitForRequestCount(before + 18));
-        const QStringList requests = m_server->requestLog().mid(before);
-        QCOMPARE(requests.filter(u"HEAD /v2/acme/payment-api/manifests/"_s).size(), 9);
-        QCOMPARE(requests.filter(u"GET /v2/acme/payment-api/manifests/sha256:"_s).size(), 4);
-        QCOMPARE(requests.filter(u"GET /v2/acme/payment-api/blobs/sha256:"_s).size(), 3);
-        QCOMPARE(requests.filter(u"GET /v2/acme/payment-api/manifests/"_s).size(), 4);
+        // The seeder never HEADs or GETs manifests and never GETs blobs, so these lines are
+        // all the client's. The access log trails the answers a little, hence QTRY.
+        auto count = [this](const QString& prefix) {
+            return m_server->requestLog().filter(prefix).size();
+        };
+        QTRY_COMPARE(count(u"HEAD /v2/acme/payment-api/manifests/"_s), 9);
+        // 3 builds + the index's linux/amd64 child, each by digest, nothing by tag.
+        QTRY_COMPARE(count(u"GET /v2/acme/payment-api/manifests/sha256:"_s), 4);
+        QCOMPARE(count(u"GET /v2/acme/payment-api/manifests/"_s), 4);
+        QTRY_COMPARE(count(u"GET /v2/acme/payment-api/blobs/sha256:"_s), 3);
     }
 
     void tlsWithoutTheCaIsRefused() {

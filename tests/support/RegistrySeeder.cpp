@@ -1,0 +1,85 @@
+#include "RegistrySeeder.h"
+
+#include "RegistryServer.h"
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryFile>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::test {
+
+namespace {
+
+constexpr int SeedTimeoutMs = 180000; // the benchmark's hundreds of images on a busy CI box
+const QString PasswordVariable = u"BERTH_SEED_PASSWORD"_s;
+
+QJsonObject failed(QString* error, const QString& message) {
+    if (error) {
+        *error = message;
+    }
+    return {};
+}
+
+} // namespace
+
+QString RegistrySeeder::scriptPath() {
+    return QStringLiteral(BERTH_SOURCE_DIR "/scripts/seed-registry");
+}
+
+QJsonObject RegistrySeeder::seed(const RegistryServer& server, const QJsonObject& spec,
+                                 QString* error) {
+    QTemporaryFile specFile;
+    if (!specFile.open()) {
+        return failed(error, u"could not create a spec file: %1"_s.arg(specFile.errorString()));
+    }
+    specFile.write(QJsonDocument(spec).toJson(QJsonDocument::Compact));
+    specFile.flush();
+
+    QStringList arguments{u"--registry"_s, server.hostPort()};
+    if (server.options().tls) {
+        arguments << u"--tls"_s << u"--ca-file"_s << server.caFile();
+    }
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (server.options().auth != RegistryServer::Auth::None) {
+        // The password travels in the environment, never on a command line.
+        environment.insert(PasswordVariable, server.options().password);
+        arguments << u"--username"_s << server.options().username << u"--password-env"_s
+                  << PasswordVariable;
+    }
+    arguments << specFile.fileName();
+
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    // Run with Debian's python explicitly: a pyenv python3 first on PATH must not matter.
+    process.start(u"/usr/bin/python3"_s, QStringList{scriptPath()} + arguments);
+    if (!process.waitForStarted()) {
+        return failed(error, u"could not run %1: %2"_s.arg(scriptPath(), process.errorString()));
+    }
+    if (!process.waitForFinished(SeedTimeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return failed(error,
+                      u"seed-registry did not finish within %1 s"_s.arg(SeedTimeoutMs / 1000));
+    }
+    const QString stderrText = QString::fromUtf8(process.readAllStandardError()).trimmed();
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        return failed(
+            error, u"seed-registry failed (exit %1): %2"_s.arg(process.exitCode()).arg(stderrText));
+    }
+    QJsonParseError parseError;
+    const QJsonDocument answer =
+        QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
+    if (!answer.isObject()) {
+        return failed(error,
+                      u"seed-registry printed no JSON object: %1"_s.arg(parseError.errorString()));
+    }
+    if (error) {
+        error->clear();
+    }
+    return answer.object();
+}
+
+} // namespace berth::test
