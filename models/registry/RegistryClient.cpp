@@ -141,12 +141,22 @@ void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl&
 
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(response->body, &parseError);
-        if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        if (parseError.error != QJsonParseError::NoError)
             return listing->done(Result<QStringList>::failure(
                 u"%1: the registry's answer is not valid JSON (%2)."_s.arg(
                     listing->subject, parseError.errorString())));
-        for (const QJsonValue& item : document.object().value(listing->jsonKey).toArray())
+        const QJsonValue items = document.object().value(listing->jsonKey);
+        if (!document.isObject() || !(items.isArray() || items.isNull() || items.isUndefined()))
+            return listing->done(Result<QStringList>::failure(
+                u"%1: the registry's answer is JSON but not a \"%2\" list."_s.arg(
+                    listing->subject, listing->jsonKey)));
+        for (const QJsonValue& item : items.toArray()) {
+            if (!item.isString() || item.toString().isEmpty())
+                return listing->done(Result<QStringList>::failure(
+                    u"%1: the registry listed an entry that is not a name."_s.arg(
+                        listing->subject)));
             listing->items.append(item.toString());
+        }
 
         listing->visited.insert(response->url);
         const Result<std::optional<QUrl>> next =

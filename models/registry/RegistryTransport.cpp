@@ -21,7 +21,7 @@ constexpr int kMaxRedirects = 5;
 constexpr int kConnectionsPerNetworkManager = 6; // Qt's fixed HTTP/1.1 pool size per host
 
 QString formatBytes(qint64 bytes) {
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
 }
 
 bool isTransientStatus(int status) {
@@ -31,10 +31,16 @@ bool isTransientStatus(int status) {
 
 // Connection-level failures (the exchange never got a whole answer) versus HTTP statuses,
 // which QNetworkReply also reports as errors in the 200-299 and 400-499 ranges.
-bool isConnectionFailure(QNetworkReply::NetworkError error) {
-    return (error > QNetworkReply::NoError && error < QNetworkReply::ProxyConnectionRefusedError) ||
-           (error >= QNetworkReply::ProtocolUnknownError &&
-            error <= QNetworkReply::ProtocolFailure);
+// Connection-level failures (no whole answer arrived) versus HTTP statuses, which
+// QNetworkReply also reports as errors (e.g. 400 as ProtocolInvalidOperationError).
+bool isConnectionFailure(QNetworkReply::NetworkError error, int status) {
+    if (error == QNetworkReply::NoError)
+        return false;
+    if (status == 0)
+        return true;
+    // A status arrived, but the body was cut short or the stream broke mid-answer.
+    return error < QNetworkReply::ProxyConnectionRefusedError ||
+           error == QNetworkReply::ProtocolFailure;
 }
 
 bool isRetryableConnectionFailure(QNetworkReply::NetworkError error) {
@@ -66,6 +72,45 @@ QNetworkReply* dispatch(QNetworkAccessManager* network, const QNetworkRequest& r
 }
 
 } // namespace
+
+QStringList parseWarningTexts(const QByteArray& headerValue) {
+    // Warning: 299 - "text" ["date"], possibly several joined by commas (Qt merges
+    // repeated header lines). Only code 299 is meant for people to read.
+    QStringList texts;
+    const QByteArray value = headerValue.trimmed();
+    qsizetype position = 0;
+    while (position < value.size()) {
+        const qsizetype codeEnd = value.indexOf(' ', position);
+        if (codeEnd < 0)
+            break;
+        const QByteArray code = value.mid(position, codeEnd - position).trimmed();
+        const qsizetype quote = value.indexOf('"', codeEnd);
+        if (quote < 0)
+            break;
+        QByteArray text;
+        qsizetype cursor = quote + 1;
+        for (; cursor < value.size() && value[cursor] != '"'; ++cursor) {
+            if (value[cursor] == '\\' && cursor + 1 < value.size())
+                ++cursor;
+            text += value[cursor];
+        }
+        // Skip an optional quoted warn-date, then the comma before the next warning.
+        qsizetype next = cursor + 1;
+        while (next < value.size() && value[next] == ' ')
+            ++next;
+        if (next < value.size() && value[next] == '"')
+            next = value.indexOf('"', next + 1) + 1;
+        const qsizetype comma = next > 0 ? value.indexOf(',', next) : -1;
+        if (code == "299")
+            texts.append(QString::fromUtf8(text));
+        if (comma < 0)
+            break;
+        position = comma + 1;
+        while (position < value.size() && value[position] == ' ')
+            ++position;
+    }
+    return texts;
+}
 
 struct RegistryTransport::Exchange {
     enum class State { Queued, Authorizing, Running, Waiting, Done };
@@ -264,13 +309,20 @@ void RegistryTransport::transmit(const ExchangePtr& exchange, const QByteArray& 
     QNetworkReply* reply = dispatch(nextNetwork(), request, exchange->request);
     exchange->reply = reply;
     const qint64 limit = exchange->request.maxBodyBytes;
-    connect(reply, &QNetworkReply::downloadProgress, reply,
-            [exchange, reply, limit](qint64 received, qint64 total) {
-                if (received > limit || total > limit) {
-                    exchange->tooLarge = true;
-                    reply->abort();
-                }
-            });
+    // downloadProgress is throttled; a server announcing or trickling a huge body is
+    // also caught when its headers arrive and on every read.
+    auto enforceLimit = [exchange, reply, limit](qint64 received, qint64 total) {
+        if (received > limit || total > limit) {
+            exchange->tooLarge = true;
+            reply->abort();
+        }
+    };
+    connect(reply, &QNetworkReply::downloadProgress, reply, enforceLimit);
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, enforceLimit] {
+        enforceLimit(0, reply->header(QNetworkRequest::ContentLengthHeader).toLongLong());
+    });
+    connect(reply, &QNetworkReply::readyRead, reply,
+            [reply, enforceLimit] { enforceLimit(reply->bytesAvailable(), 0); });
     connect(reply, &QNetworkReply::sslErrors, this, [exchange](const QList<QSslError>& errors) {
         for (const QSslError& error : errors)
             exchange->sslErrors.append(error.errorString());
@@ -295,7 +347,8 @@ void RegistryTransport::onReplyFinished(const ExchangePtr& exchange, QNetworkRep
                          exchange->url.path())));
 
     const QNetworkReply::NetworkError error = reply->error();
-    if (isConnectionFailure(error)) {
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (isConnectionFailure(error, status)) {
         if (!exchange->sslErrors.isEmpty())
             return complete(exchange, Result<HttpResponse>::failure(
                                           u"The TLS certificate of %1 is not trusted (%2)."_s.arg(
@@ -308,7 +361,7 @@ void RegistryTransport::onReplyFinished(const ExchangePtr& exchange, QNetworkRep
     }
 
     HttpResponse response;
-    response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    response.status = status;
     response.url = exchange->url;
     for (const auto& pair : reply->rawHeaderPairs())
         response.headers.append({pair.first, pair.second});
@@ -369,7 +422,9 @@ int RegistryTransport::retryDelayMs(const HttpResponse& response, int attempt,
                                                      u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
             when.setTimeSpec(Qt::UTC);
             seconds = when.isValid()
-                          ? std::max<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(when))
+                          // Rounded up: retrying before the stated time earns another 429.
+                          ? std::max<qint64>(
+                                0, (QDateTime::currentDateTimeUtc().msecsTo(when) + 999) / 1000)
                           : 1;
         }
         if (tooLong)
@@ -423,16 +478,9 @@ void RegistryTransport::cancelAll() {
 }
 
 void RegistryTransport::reportWarnings(const HttpResponse& response) {
-    // Warning: 299 - "text": the only warnings registries are asked to send to people.
     for (const QByteArray& value : response.headerValues("Warning")) {
-        const QByteArray trimmed = value.trimmed();
-        if (!trimmed.startsWith("299"))
-            continue;
-        const qsizetype quote = trimmed.indexOf('"');
-        const qsizetype end = trimmed.lastIndexOf('"');
-        const QByteArray text = quote >= 0 && end > quote ? trimmed.mid(quote + 1, end - quote - 1)
-                                                          : trimmed.mid(3).trimmed();
-        emit registryWarning(u"%1: %2"_s.arg(m_domain, QString::fromUtf8(text)));
+        for (const QString& text : parseWarningTexts(value))
+            emit registryWarning(u"%1: %2"_s.arg(m_domain, text));
     }
 }
 

@@ -26,6 +26,9 @@ namespace berth {
 
 class RegistryAuth;
 
+// The texts of the "299" warnings in one Warning header value (RFC 7234 5.5).
+QStringList parseWarningTexts(const QByteArray& headerValue);
+
 class RegistryTransport : public QObject {
     Q_OBJECT
 public:
