@@ -1,8 +1,147 @@
+// berth: the dashboard window. `berth [<repository>]` opens on a repository;
+// `berth --screenshot <file.png> [--size WxH] <repository>` renders the loaded window
+// to a PNG and exits (for the README and the tests).
+
+#include "MainWindow.h"
+
+#include "registry/ImageReference.h"
+#include "timeline/RepositoryLoader.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QImage>
+#include <QLoggingCategory>
+#include <QPixmap>
+#include <QRegularExpression>
 #include <QTextStream>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+enum ExitCode : int { ExitOk = 0, ExitFailure = 1, ExitUsage = 2 };
+
+int fail(int code, const QString& message) {
+    QTextStream(stderr) << "berth: " << message << '\n';
+    return code;
+}
+
+std::optional<QSize> parseSize(const QString& text) {
+    static const QRegularExpression pattern(u"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$"_s);
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch())
+        return std::nullopt;
+    return QSize(match.captured(1).toInt(), match.captured(2).toInt());
+}
+
+// Loads, waits for the load to end, grabs the window at exactly `size`.
+int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
+                   const berth::RegistryOptions& options, const QString& file, QSize size) {
+    int exitCode = ExitFailure;
+    window.setAttribute(Qt::WA_DontShowOnScreen, true);
+    window.resize(size);
+    window.show();
+    bool failed = false;
+    QString failure;
+    QObject::connect(window.loader(), &berth::RepositoryLoader::failed, &window,
+                     [&](const QString&, const berth::Error& error) {
+                         failed = true;
+                         failure = error.message;
+                     });
+    QObject::connect(window.loader(), &berth::RepositoryLoader::finished, &window, [&] {
+        // One more turn of the event loop so the new rows are laid out and painted.
+        QTimer::singleShot(50, &window, [&] {
+            if (failed) {
+                exitCode = fail(ExitFailure, u"could not load %1: %2"_s.arg(repository, failure));
+                QCoreApplication::exit(exitCode);
+                return;
+            }
+            window.resize(size);
+            QImage image = window.grab().toImage();
+            if (image.size() != size) // a high-DPI screen grabs more pixels than asked
+                image = image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+            if (!image.save(file, "PNG")) {
+                exitCode = fail(ExitFailure, u"could not write %1."_s.arg(file));
+            } else {
+                exitCode = ExitOk;
+            }
+            QCoreApplication::exit(exitCode);
+        });
+    });
+    window.openRepository(repository, options);
+    QApplication::exec();
+    return exitCode;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QTextStream(stderr) << "berth: the dashboard window is not built yet; use berthctl\n";
-    return 1;
+    // Qt 6.4 warns about a null connect inside its own TLS backend lookup: noise.
+    QLoggingCategory::setFilterRules(u"qt.core.qobject.connect.warning=false"_s);
+    app.setApplicationName(u"berth"_s);
+    app.setApplicationDisplayName(u"Berth"_s);
+    app.setApplicationVersion(QStringLiteral(BERTH_VERSION));
+    app.setDesktopFileName(u"io.github.berth.Berth"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Berth release dashboard for container images."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption insecure(u"insecure"_s,
+                                      u"Allow plain HTTP and unverified TLS for this registry."_s);
+    const QCommandLineOption caFile(u"ca-file"_s, u"Trust the PEM CA certificate(s) in <file>."_s,
+                                    u"file"_s);
+    const QCommandLineOption database(
+        u"db"_s,
+        u"History database: an SQLite file path or postgresql://user@host:port/dbname. "
+        u"Default: $BERTH_DATABASE, else history.sqlite in the user's data directory."_s,
+        u"location"_s);
+    const QCommandLineOption screenshot(
+        u"screenshot"_s, u"Load the repository, write the window to <file.png> and exit."_s,
+        u"file.png"_s);
+    const QCommandLineOption size(u"size"_s, u"Screenshot size (default 1400x860)."_s, u"WxH"_s,
+                                  u"1400x860"_s);
+    parser.addOptions({insecure, caFile, database, screenshot, size});
+    parser.addPositionalArgument(u"repository"_s,
+                                 u"host/path of a repository, e.g. localhost:5000/acme/app"_s,
+                                 u"[<repository>]"_s);
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        return fail(ExitUsage, u"takes at most one repository."_s);
+    const QString repository = positional.value(0);
+    if (!repository.isEmpty()) {
+        const berth::Result<berth::ImageReference> reference =
+            berth::ImageReference::parse(repository);
+        if (!reference)
+            return fail(ExitUsage, reference.error().message);
+        if (!reference->tag().isEmpty() || !reference->digest().isEmpty())
+            return fail(ExitUsage, u"takes a repository, not an image: drop the tag or digest "
+                                   u"from \"%1\"."_s.arg(repository));
+    }
+    berth::RegistryOptions options;
+    options.insecure = parser.isSet(insecure);
+    options.caFile = parser.value(caFile);
+
+    berth::ui::MainWindow window;
+    window.loader()->setHistoryLocation(
+        parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE"));
+
+    if (parser.isSet(screenshot)) {
+        const std::optional<QSize> shotSize = parseSize(parser.value(size));
+        if (!shotSize)
+            return fail(ExitUsage, u"--size takes WIDTHxHEIGHT, e.g. 1400x860."_s);
+        if (repository.isEmpty())
+            return fail(ExitUsage, u"--screenshot needs a repository."_s);
+        return takeScreenshot(window, repository, options, parser.value(screenshot), *shotSize);
+    }
+
+    window.restoreSettings();
+    window.show();
+    if (!repository.isEmpty())
+        window.openRepository(repository, options);
+    return QApplication::exec();
 }

@@ -24,6 +24,8 @@ struct Invocation {
     QStringList arguments; // positional arguments after the command
     bool json = false;
     RegistryOptions registry;
+    QString database; // --db, else BERTH_DATABASE, else empty (the default SQLite file)
+    QString gitClone; // --git: a local clone of the images' source repository
 };
 
 using Finish = std::function<void(int exitCode)>;

@@ -1,5 +1,8 @@
 #include "RegistryCommands.h"
 
+#include "GitCommands.h"
+#include "HistoryCommands.h"
+
 #include "registry/BuildCollector.h"
 #include "registry/BuildJson.h"
 #include "registry/ImageReference.h"
@@ -106,17 +109,27 @@ void runBuilds(const Invocation& invocation, Finish finish) {
     if (!repository)
         return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
-    auto* collector = new BuildCollector(client, nullptr, TagClassifier(), client);
-    collector->collect(
-        repository->path(), collector, [invocation, finish](Result<BuildCollection> collection) {
-            if (!collection) {
-                printError(collection.error().message);
-                return finish(ExitFailure);
-            }
+    // Every read goes through the history: cached manifests, recorded tag positions.
+    collectAndRecord(
+        invocation, *repository, client, finish,
+        [invocation, finish](const RecordedCollection& recorded) {
+            const BuildCollection* collection = &recorded.collection;
             for (const QString& warning : collection->warnings)
                 printWarning(warning);
+            // --git: each build's commit summary from the local clone.
+            const QHash<QString, QString> summaries =
+                invocation.gitClone.isEmpty()
+                    ? QHash<QString, QString>()
+                    : commitSummaries(invocation.gitClone, collection->builds);
             if (invocation.json) {
-                printJson(buildsToJson(collection->builds));
+                QJsonArray builds = buildsToJson(collection->builds);
+                for (qsizetype i = 0; i < builds.size() && !summaries.isEmpty(); ++i) {
+                    QJsonObject object = builds[i].toObject();
+                    object.insert(u"commitSummary"_s,
+                                  summaries.value(collection->builds[i].digest));
+                    builds[i] = object;
+                }
+                printJson(builds);
                 return finish(ExitOk);
             }
             QList<QStringList> rows;
@@ -130,10 +143,14 @@ void runBuilds(const Invocation& invocation, Finish finish) {
                                  ? build.platforms.first().toString()
                                  : u"%1 platforms"_s.arg(build.platforms.size()),
                              tagsColumn(build.tags)});
+                if (!summaries.isEmpty())
+                    rows.last().insert(3, summaries.value(build.digest));
             }
-            printTable({u"CREATED (UTC)"_s, u"DIGEST"_s, u"REVISION"_s, u"PLATFORM"_s,
-                        u"TAGS (* moves)"_s},
-                       rows);
+            QStringList header{u"CREATED (UTC)"_s, u"DIGEST"_s, u"REVISION"_s, u"PLATFORM"_s,
+                               u"TAGS (* moves)"_s};
+            if (!summaries.isEmpty())
+                header.insert(3, u"COMMIT"_s);
+            printTable(header, rows);
             finish(ExitOk);
         });
 }

@@ -1,7 +1,11 @@
 // berthctl: Berth's operations for scripts, CI pipelines and terminals.
 
 #include "CtlSupport.h"
+#include "GitCommands.h"
+#include "HistoryCommands.h"
 #include "RegistryCommands.h"
+
+#include "git/GitLibrary.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -17,7 +21,12 @@ const QString kCommandSummary =
     u"Commands:\n"
     u"  repos <registry>        repositories the registry's catalog lists\n"
     u"  tags <repository>       tags of a repository, with their kinds\n"
-    u"  builds <repository>     builds (digests) newest first, with their tags\n"_s;
+    u"  builds <repository>     builds (digests) newest first, with their tags; records them\n"
+    u"  record <repository>     observe every tag and store its position in the history\n"
+    u"  history <repository> <tag>  every digest the tag has pointed at, newest first\n"
+    u"  audit [<repository>]    promotions and rollbacks Berth performed, newest first\n"
+    u"  diff <repository> <from> <to> --git <clone>  commits gained and lost between two\n"
+    u"                          builds (tags or digests)\n"_s;
 
 using Runner = void (*)(const Invocation&, Finish);
 
@@ -28,6 +37,14 @@ Runner runnerFor(const QString& command) {
         return &runTags;
     if (command == u"builds"_s)
         return &runBuilds;
+    if (command == u"record"_s)
+        return &runRecord;
+    if (command == u"history"_s)
+        return &runHistory;
+    if (command == u"audit"_s)
+        return &runAudit;
+    if (command == u"diff"_s)
+        return &runDiff;
     return nullptr;
 }
 
@@ -35,6 +52,7 @@ Runner runnerFor(const QString& command) {
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
+    const berth::GitLibrary git;
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup; it is noise on
     // every run, and berthctl's stderr is for the user's errors.
     QLoggingCategory::setFilterRules(u"qt.core.qobject.connect.warning=false"_s);
@@ -53,7 +71,15 @@ int main(int argc, char** argv) {
                                     u"file"_s);
     const QCommandLineOption concurrency(
         u"concurrency"_s, u"Requests in flight to the registry (default 16)."_s, u"n"_s, u"16"_s);
-    parser.addOptions({json, insecure, caFile, concurrency});
+    const QCommandLineOption database(
+        u"db"_s,
+        u"History database: an SQLite file path or postgresql://user@host:port/dbname "
+        u"(password from ~/.pgpass). Default: $BERTH_DATABASE, else history.sqlite in the "
+        u"user's data directory."_s,
+        u"location"_s);
+    const QCommandLineOption gitClone(
+        u"git"_s, u"A local clone of the images' source repository (diff, builds)."_s, u"path"_s);
+    parser.addOptions({json, insecure, caFile, concurrency, database, gitClone});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -80,6 +106,9 @@ int main(int argc, char** argv) {
     invocation.json = parser.isSet(json);
     invocation.registry.insecure = parser.isSet(insecure);
     invocation.registry.caFile = parser.value(caFile);
+    invocation.gitClone = parser.value(gitClone);
+    invocation.database =
+        parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE");
     bool numeric = false;
     invocation.registry.concurrency = parser.value(concurrency).toInt(&numeric);
     if (!numeric || invocation.registry.concurrency < 1 || invocation.registry.concurrency > 256) {

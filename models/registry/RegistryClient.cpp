@@ -256,4 +256,32 @@ void RegistryClient::getBlob(const QString& repository, const QString& digest, q
     });
 }
 
+void RegistryClient::putManifest(const QString& repository, const QString& tag,
+                                 const ManifestBlob& blob, QObject* context,
+                                 Callback<QString> done) {
+    HttpRequest request;
+    request.method = "PUT";
+    request.path = u"/v2/%1/manifests/%2"_s.arg(repository, tag);
+    request.headers = {{"Content-Type", blob.mediaType.toLatin1()}};
+    request.body = blob.bytes;
+    request.scope = u"repository:%1:pull,push"_s.arg(repository);
+    request.maxBodyBytes = 1024 * 1024;
+    GuardedCallback<QString> callback(context, std::move(done));
+    m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {
+        const QString subject = u"Retagging %1:%2"_s.arg(repository, tag);
+        if (!response)
+            return callback(Error::make(subject + u": "_s + response.error().message));
+        // 201 is what the spec says; some registries answer 200 or 202.
+        if (response->status != 201 && response->status != 200 && response->status != 202)
+            return callback(registryErrorFrom(*response, subject));
+        const QString stored =
+            QString::fromLatin1(response->header("Docker-Content-Digest")).trimmed();
+        if (!stored.isEmpty() && stored != blob.digest)
+            return callback(
+                Result<QString>::failure(u"%1: the registry stored digest %2 instead of %3."_s.arg(
+                    subject, stored, blob.digest)));
+        callback(blob.digest);
+    });
+}
+
 } // namespace berth

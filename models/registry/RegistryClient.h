@@ -38,6 +38,11 @@ public:
     void getBlob(const QString& repository, const QString& digest, qint64 maxBytes,
                  QObject* context, Callback<QByteArray> done);
 
+    // PUTs manifest bytes exactly as given under `tag`; answers the digest the registry
+    // stored, which must be the blob's own.
+    void putManifest(const QString& repository, const QString& tag, const ManifestBlob& blob,
+                     QObject* context, Callback<QString> done);
+
     void cancelAll();
 
     static constexpr qint64 kMaxManifestBytes = 4 * 1024 * 1024; // distribution's own limit

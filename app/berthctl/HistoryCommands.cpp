@@ -1,0 +1,292 @@
+#include "HistoryCommands.h"
+
+#include "history/HistoryStore.h"
+#include "history/SqlManifestCache.h"
+#include "registry/RegistryClient.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ctl {
+
+namespace {
+
+// A pending action younger than this may belong to a process still retagging; only
+// an older one that did not land is declared failed.
+constexpr qint64 kPendingGraceMs = 10 * 60 * 1000;
+
+// The store and the cache on it live exactly as long as one command's work.
+struct HistorySession {
+    HistoryStore store;
+    std::unique_ptr<SqlManifestCache> cache;
+};
+
+std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode) {
+    auto session = std::make_shared<HistorySession>();
+    const Status opened = session->store.open(invocation.database);
+    if (!opened) {
+        printError(opened.error().message);
+        const QString& code = opened.error().code;
+        // Refusals protect the user's file; a broken connection is an operational failure.
+        *exitCode = code == HistoryStore::kNotBerthDatabase ||
+                            code == HistoryStore::kSchemaTooNew || code == HistoryStore::kReadOnly
+                        ? ExitRefused
+                        : ExitFailure;
+        return nullptr;
+    }
+    session->cache = std::make_unique<SqlManifestCache>(session->store);
+    return session;
+}
+
+std::optional<ImageReference> parseRepository(const QString& command, const QString& text) {
+    const Result<ImageReference> reference = ImageReference::parse(text);
+    if (!reference) {
+        printError(reference.error().message);
+        return std::nullopt;
+    }
+    if (!reference->tag().isEmpty() || !reference->digest().isEmpty()) {
+        printError(
+            u"%1 takes a repository, not an image: drop the tag or digest from \"%2\"."_s.arg(
+                command, text));
+        return std::nullopt;
+    }
+    return reference.value();
+}
+
+QString isoTime(const QDateTime& time) {
+    return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+QJsonValue jsonTime(const QDateTime& time) {
+    return time.isValid() ? QJsonValue(isoTime(time)) : QJsonValue();
+}
+
+QString shortTime(const QDateTime& time) {
+    return time.isValid() ? time.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s) : u"-"_s;
+}
+
+// Settles actions a dead process left pending, from the positions just read.
+int reconcile(HistoryStore& store, const QString& registry, const BuildCollection& collection) {
+    const Result<QList<Action>> pending = store.pendingActions();
+    if (!pending) {
+        printWarning(pending.error().message);
+        return 0;
+    }
+    int settled = 0;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const Action& action : pending.value()) {
+        if (action.registry != registry || action.repository != collection.repository ||
+            !collection.tagDigests.contains(action.tag))
+            continue;
+        const QString current = collection.tagDigests.value(action.tag);
+        Status finished = success();
+        if (current == action.toDigest) {
+            finished = store.finishAction(action.id, ActionState::Succeeded);
+        } else if (now - action.time.toMSecsSinceEpoch() > kPendingGraceMs) {
+            finished = store.finishAction(
+                action.id, ActionState::Failed,
+                u"The process performing it stopped before finishing; %1 was found on %2, not "
+                u"on %3."_s.arg(action.tag, current, action.toDigest));
+        } else {
+            continue;
+        }
+        if (finished)
+            ++settled;
+        else
+            printWarning(finished.error().message);
+    }
+    return settled;
+}
+
+QJsonObject actionToJson(const Action& action) {
+    return QJsonObject{{u"id"_s, action.id},
+                       {u"time"_s, jsonTime(action.time)},
+                       {u"user"_s, action.user},
+                       {u"host"_s, action.host},
+                       {u"registry"_s, action.registry},
+                       {u"repository"_s, action.repository},
+                       {u"tag"_s, action.tag},
+                       {u"kind"_s, actionKindName(action.kind)},
+                       {u"fromDigest"_s, action.fromDigest},
+                       {u"toDigest"_s, action.toDigest},
+                       {u"transport"_s, action.transport},
+                       {u"reason"_s, action.reason},
+                       {u"state"_s, actionStateName(action.state)},
+                       {u"error"_s, action.error},
+                       {u"finished"_s, jsonTime(action.finished)}};
+}
+
+QString shortDigest(const QString& digest) {
+    return digest.isEmpty() ? u"-"_s : digest.section(u':', 1).left(12);
+}
+
+} // namespace
+
+void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
+                      RegistryClient* client, Finish finish,
+                      std::function<void(const RecordedCollection&)> done) {
+    int exitCode = ExitFailure;
+    std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode);
+    if (!session)
+        return finish(exitCode);
+    auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
+    const QString registry = repository.domain();
+    collector->collect(repository.path(), collector,
+                       [session, registry, finish, done](Result<BuildCollection> collection) {
+                           if (!collection) {
+                               printError(collection.error().message);
+                               return finish(ExitFailure);
+                           }
+                           for (const QString& problem : session->cache->problems())
+                               printWarning(problem);
+                           RecordedCollection recorded{collection.value(), {}, 0};
+                           const Result<RecordSummary> summary = session->store.recordObservations(
+                               registry, collection->repository, collection->tagDigests,
+                               QDateTime::currentDateTimeUtc(), currentObserver(u"berthctl"_s));
+                           if (!summary) {
+                               printError(summary.error().message);
+                               return finish(ExitFailure);
+                           }
+                           recorded.summary = summary.value();
+                           recorded.reconciled =
+                               reconcile(session->store, registry, collection.value());
+                           done(recorded);
+                       });
+}
+
+void runRecord(const Invocation& invocation, Finish finish) {
+    if (invocation.arguments.size() != 1) {
+        printError(u"record needs exactly one repository, e.g. localhost:5000/acme/app."_s);
+        return finish(ExitUsage);
+    }
+    const std::optional<ImageReference> repository =
+        parseRepository(invocation.command, invocation.arguments.first());
+    if (!repository)
+        return finish(ExitUsage);
+    auto* client = new RegistryClient(repository->domain(), invocation.registry, qApp);
+    QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
+    const QString name = repository->repository();
+    collectAndRecord(
+        invocation, *repository, client, finish,
+        [invocation, finish, name](const RecordedCollection& recorded) {
+            for (const QString& warning : recorded.collection.warnings)
+                printWarning(warning);
+            if (invocation.json) {
+                printJson(QJsonObject{
+                    {u"repository"_s, name},
+                    {u"tags"_s, recorded.collection.tagDigests.size()},
+                    {u"newPositions"_s, recorded.summary.newPositions},
+                    {u"unchanged"_s, recorded.summary.unchanged},
+                    {u"reconciledActions"_s, recorded.reconciled},
+                    {u"warnings"_s, QJsonArray::fromStringList(recorded.collection.warnings)}});
+            } else {
+                printLine(u"Recorded %1 tags of %2: %3 new positions, %4 unchanged."_s
+                              .arg(recorded.collection.tagDigests.size())
+                              .arg(name)
+                              .arg(recorded.summary.newPositions)
+                              .arg(recorded.summary.unchanged));
+            }
+            finish(ExitOk);
+        });
+}
+
+void runHistory(const Invocation& invocation, Finish finish) {
+    if (invocation.arguments.size() != 2) {
+        printError(u"history needs a repository and a tag, e.g. localhost:5000/acme/app "
+                   u"production."_s);
+        return finish(ExitUsage);
+    }
+    const std::optional<ImageReference> repository =
+        parseRepository(invocation.command, invocation.arguments.first());
+    if (!repository)
+        return finish(ExitUsage);
+    const QString tag = invocation.arguments.at(1);
+    if (const QString problem = tagValidationError(tag); !problem.isEmpty()) {
+        printError(problem);
+        return finish(ExitUsage);
+    }
+    int exitCode = ExitFailure;
+    const std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode);
+    if (!session)
+        return finish(exitCode);
+    const Result<QList<TagPosition>> positions =
+        session->store.tagHistory(repository->domain(), repository->path(), tag);
+    if (!positions) {
+        printError(positions.error().message);
+        return finish(ExitFailure);
+    }
+    if (invocation.json) {
+        QJsonArray array;
+        for (const TagPosition& position : positions.value())
+            array.append(QJsonObject{{u"tag"_s, position.tag},
+                                     {u"digest"_s, position.digest},
+                                     {u"firstSeen"_s, jsonTime(position.firstSeen)},
+                                     {u"lastSeen"_s, jsonTime(position.lastSeen)},
+                                     {u"observedBy"_s, position.observedBy}});
+        printJson(array);
+        return finish(ExitOk);
+    }
+    if (positions->isEmpty()) {
+        printWarning(u"%1:%2 has no recorded positions in %3; run `berthctl record %1` to start "
+                     u"its history."_s.arg(repository->repository(), tag,
+                                           session->store.location().display()));
+        return finish(ExitOk);
+    }
+    QList<QStringList> rows;
+    for (const TagPosition& position : positions.value())
+        rows.append({position.digest, shortTime(position.firstSeen), shortTime(position.lastSeen),
+                     position.observedBy});
+    printTable({u"DIGEST"_s, u"FIRST SEEN (UTC)"_s, u"LAST SEEN (UTC)"_s, u"OBSERVED BY"_s}, rows);
+    finish(ExitOk);
+}
+
+void runAudit(const Invocation& invocation, Finish finish) {
+    if (invocation.arguments.size() > 1) {
+        printError(u"audit takes at most one repository, e.g. localhost:5000/acme/app."_s);
+        return finish(ExitUsage);
+    }
+    ActionFilter filter;
+    if (!invocation.arguments.isEmpty()) {
+        const std::optional<ImageReference> repository =
+            parseRepository(invocation.command, invocation.arguments.first());
+        if (!repository)
+            return finish(ExitUsage);
+        filter.registry = repository->domain();
+        filter.repository = repository->path();
+    }
+    int exitCode = ExitFailure;
+    const std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode);
+    if (!session)
+        return finish(exitCode);
+    const Result<QList<Action>> actions = session->store.actions(filter);
+    if (!actions) {
+        printError(actions.error().message);
+        return finish(ExitFailure);
+    }
+    if (invocation.json) {
+        QJsonArray array;
+        for (const Action& action : actions.value())
+            array.append(actionToJson(action));
+        printJson(array);
+        return finish(ExitOk);
+    }
+    QList<QStringList> rows;
+    for (const Action& action : actions.value())
+        rows.append({shortTime(action.time), action.user + u'@' + action.host,
+                     action.registry + u'/' + action.repository + u':' + action.tag,
+                     actionKindName(action.kind),
+                     shortDigest(action.fromDigest) + u" -> "_s + shortDigest(action.toDigest),
+                     actionStateName(action.state),
+                     action.error.isEmpty() ? action.reason : action.error});
+    printTable({u"TIME (UTC)"_s, u"BY"_s, u"TAG"_s, u"KIND"_s, u"FROM -> TO"_s, u"STATE"_s,
+                u"REASON / ERROR"_s},
+               rows);
+    finish(ExitOk);
+}
+
+} // namespace berth::ctl

@@ -1,0 +1,96 @@
+#pragma once
+
+// Blocking calls to a Docker-compatible engine over libcurl, for a worker thread only:
+// EngineClient runs them off the GUI thread and relays results back. Every call first
+// negotiates the API version once per session and then uses /v<version>/….
+
+#include "core/Result.h"
+#include "engine/EngineHost.h"
+#include "engine/EngineTypes.h"
+#include "registry/DockerCredentials.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMutex>
+#include <QPair>
+#include <QUrlQuery>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+namespace berth {
+
+class EngineStreamParser;
+
+// What several connections to the same engine share: the host and the negotiated version.
+struct EngineSession {
+    EngineHost host;
+    std::optional<Error> hostError; // DOCKER_HOST could not be parsed
+    QMutex mutex;
+    std::optional<EngineInfo> info; // guarded by mutex
+};
+
+class EngineConnection {
+public:
+    // The newest API version Berth was written against; older engines are spoken to in
+    // their own version, down to kMinimumApiVersion.
+    static constexpr const char* kMaximumApiVersion = "1.41";
+    static constexpr const char* kMinimumApiVersion = "1.24";
+
+    EngineConnection(std::shared_ptr<EngineSession> session,
+                     std::shared_ptr<const std::atomic_bool> cancelled);
+
+    using ProgressSink = std::function<void(const ProgressEvent&)>;
+
+    // GET /_ping (API-Version, Libpod-API-Version), GET /version when the header is missing.
+    Result<EngineInfo> negotiate();
+    // POST /images/create?fromImage=<repository>&tag=<digest>
+    Status pull(const QString& repository, const QString& digest,
+                const std::optional<RegistryCredentials>& credentials,
+                const ProgressSink& progress);
+    // POST /images/<source>/tag?repo=<repository>&tag=<tag>
+    Status tag(const QString& sourceImage, const QString& repository, const QString& tag);
+    // POST /images/<repository>/push?tag=<tag>; the digest the engine reports.
+    Result<PushResult> push(const QString& repository, const QString& tag,
+                            const std::optional<RegistryCredentials>& credentials,
+                            const ProgressSink& progress);
+
+    // X-Registry-Auth: padded base64url of {"username","password","serveraddress"} or
+    // {"identitytoken","serveraddress"}, "{}" without credentials. Podman rejects the
+    // unpadded form, Docker accepts both.
+    static QByteArray registryAuthHeader(const std::optional<RegistryCredentials>& credentials,
+                                         const QString& serverAddress);
+    // -1, 0, 1 comparing "1.41"-style versions numerically.
+    static int compareApiVersions(const QString& a, const QString& b);
+    // One sentence from an error body ({"message": …}) or the bare status.
+    static QString errorBodyMessage(const QByteArray& body, int httpStatus);
+
+private:
+    struct Response {
+        int status = 0;
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> headers; // names lowercased
+        QByteArray header(const QByteArray& name) const;
+    };
+    struct Request {
+        QByteArray method{};
+        QString path{}; // without the version prefix
+        QUrlQuery query{};
+        bool versioned = true;
+        QList<QByteArray> headers{};          // "Name: value"
+        EngineStreamParser* stream = nullptr; // a 2xx body goes here instead of body
+        ProgressSink progress{};
+        QString what{}; // "pulling x@sha256:…", for messages
+    };
+
+    Result<Response> perform(const Request& request, const QString& version);
+    Result<QString> version();
+    Status streamOutcome(const Result<Response>& response, const EngineStreamParser& parser,
+                         const QString& what) const;
+
+    std::shared_ptr<EngineSession> m_session;
+    std::shared_ptr<const std::atomic_bool> m_cancelled;
+};
+
+} // namespace berth

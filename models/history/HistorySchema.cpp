@@ -1,0 +1,61 @@
+#include "history/HistorySchema.h"
+
+using namespace Qt::StringLiterals;
+
+namespace berth::schema {
+
+namespace {
+
+// Times are integer milliseconds since the epoch (UTC) in both dialects: they sort,
+// compare and convert the same way everywhere.
+QStringList version1() {
+    return {
+        u"CREATE TABLE schema_version (version INTEGER NOT NULL)"_s,
+        // Repository-independent: a digest names the same bytes in every repository.
+        u"CREATE TABLE manifests (digest TEXT PRIMARY KEY, media_type TEXT NOT NULL, "
+        u"size BIGINT NOT NULL DEFAULT 0, config_digest TEXT NOT NULL DEFAULT '', "
+        u"created BIGINT, labels TEXT, platforms TEXT NOT NULL DEFAULT '[]', "
+        u"raw %BLOB% NOT NULL, stored_at BIGINT NOT NULL)"_s,
+        u"CREATE INDEX manifests_by_config ON manifests (config_digest)"_s,
+        u"CREATE TABLE configs (digest TEXT PRIMARY KEY, created BIGINT, labels TEXT, "
+        u"raw %BLOB% NOT NULL, stored_at BIGINT NOT NULL)"_s,
+        u"CREATE TABLE tag_observations (id %ID%, registry TEXT NOT NULL, "
+        u"repository TEXT NOT NULL, tag TEXT NOT NULL, digest TEXT NOT NULL, "
+        u"first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, observed_by TEXT NOT NULL)"_s,
+        u"CREATE INDEX tag_observations_by_tag ON tag_observations "
+        u"(registry, repository, tag, id)"_s,
+        u"CREATE TABLE actions (id %ID%, started_at BIGINT NOT NULL, user_name TEXT NOT NULL, "
+        u"host TEXT NOT NULL, registry TEXT NOT NULL, repository TEXT NOT NULL, "
+        u"tag TEXT NOT NULL, from_digest TEXT NOT NULL, to_digest TEXT NOT NULL, "
+        u"kind TEXT NOT NULL, transport TEXT NOT NULL, reason TEXT NOT NULL, "
+        u"state TEXT NOT NULL, error TEXT NOT NULL, finished_at BIGINT)"_s,
+        u"CREATE INDEX actions_by_repository ON actions (registry, repository, id)"_s,
+        u"CREATE INDEX actions_by_state ON actions (state)"_s,
+        u"CREATE TABLE verdicts (registry TEXT NOT NULL, repository TEXT NOT NULL, "
+        u"digest TEXT NOT NULL, environment TEXT NOT NULL, verdict TEXT NOT NULL, "
+        u"decided_at BIGINT NOT NULL, user_name TEXT NOT NULL, reason TEXT NOT NULL, "
+        u"PRIMARY KEY (registry, repository, digest, environment))"_s,
+    };
+}
+
+} // namespace
+
+QStringList migration(int version, Dialect dialect) {
+    QStringList statements;
+    if (version == 1)
+        statements = version1();
+    const bool sqlite = dialect == Dialect::Sqlite;
+    for (QString& statement : statements) {
+        statement.replace(u"%ID%"_s, sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s
+                                            : u"BIGSERIAL PRIMARY KEY"_s);
+        statement.replace(u"%BLOB%"_s, sqlite ? u"BLOB"_s : u"BYTEA"_s);
+    }
+    return statements;
+}
+
+QStringList tableNames() {
+    return {u"schema_version"_s,   u"manifests"_s, u"configs"_s,
+            u"tag_observations"_s, u"actions"_s,   u"verdicts"_s};
+}
+
+} // namespace berth::schema

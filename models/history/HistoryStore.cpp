@@ -1,0 +1,330 @@
+// Opening, schema and the SQL plumbing of the history store; the queries on its
+// tables live in HistoryStoreQueries.cpp.
+
+#include "history/HistoryStore.h"
+
+#include "history/HistorySchema.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSysInfo>
+#include <QThread>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+namespace {
+
+QAtomicInteger<quint64> s_connectionCounter;
+
+constexpr int kBusyTimeoutMs = 10000;
+// Any constant: serialises concurrent first-time migrations of one PostgreSQL database.
+constexpr qint64 kMigrationLockKey = 0x4265727468; // "Berth"
+
+QString oneLine(QString text) {
+    text.replace(u'\n', u' ');
+    return text.simplified();
+}
+
+// The server's or SQLite's own words; Qt's driver suffix ("QPSQL: Unable to connect")
+// adds nothing for a person.
+QString textOf(const QSqlError& error) {
+    QString text =
+        oneLine(error.databaseText().isEmpty() ? error.driverText() : error.databaseText());
+    while (text.endsWith(u'.'))
+        text.chop(1);
+    return text;
+}
+
+// A message ends in exactly one full stop, even when the driver's text asks a question.
+QString endSentence(QString text) {
+    if (!text.endsWith(u'?') && !text.endsWith(u'!'))
+        text += u'.';
+    return text;
+}
+
+} // namespace
+
+QString currentLoginName() {
+    for (const char* variable : {"USER", "LOGNAME", "USERNAME"}) {
+        const QString name = qEnvironmentVariable(variable);
+        if (!name.isEmpty())
+            return name;
+    }
+    return u"unknown"_s;
+}
+
+QString currentObserver(const QString& program) {
+    return u"%1@%2 (%3)"_s.arg(currentLoginName(), QSysInfo::machineHostName(), program);
+}
+
+HistoryStore::HistoryStore() = default;
+
+HistoryStore::~HistoryStore() {
+    close();
+}
+
+bool HistoryStore::isOpen() const {
+    return !m_connectionName.isEmpty() && database().isOpen();
+}
+
+void HistoryStore::close() {
+    if (m_connectionName.isEmpty())
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    } // removeDatabase wants every handle on the connection gone first
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+    m_version = 0;
+}
+
+QSqlDatabase HistoryStore::database() const {
+    Q_ASSERT_X(m_thread == QThread::currentThread(), "HistoryStore",
+               "used from a thread other than the one that opened it");
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+Status HistoryStore::open(const QString& location) {
+    close();
+    Result<HistoryLocation> parsed = HistoryLocation::parse(location);
+    if (!parsed)
+        return parsed.error();
+    m_location = parsed.value();
+    m_thread = QThread::currentThread();
+    m_connectionName = u"berth-history-%1"_s.arg(s_connectionCounter.fetchAndAddRelaxed(1));
+    Status opened = m_location.isPostgres() ? openPostgres() : openSqlite();
+    if (opened)
+        opened = prepareSchema();
+    if (!opened)
+        close();
+    return opened;
+}
+
+Status HistoryStore::openSqlite() {
+    const QString& path = m_location.filePath;
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath()))
+        return Error::make(
+            u"Could not create the folder %1 for the history database: check "
+            u"its permissions or choose another file with --db."_s.arg(info.absolutePath()));
+    if (info.exists()) {
+        if (!info.isFile())
+            return Error::make(u"The history database %1 is not a file; choose another file "
+                               u"with --db or BERTH_DATABASE."_s.arg(path),
+                               0, kNotBerthDatabase);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error::make(
+                u"Could not read the history database %1: %2."_s.arg(path, file.errorString()));
+        const QByteArray header = file.read(16);
+        // An empty file is an empty database; anything else must be SQLite's own.
+        if (!header.isEmpty() && header != QByteArray("SQLite format 3\0", 16))
+            return Error::make(u"%1 is not a Berth history database (it is not an SQLite file) "
+                               u"and was left untouched; choose another file with --db or "
+                               u"BERTH_DATABASE."_s.arg(path),
+                               0, kNotBerthDatabase);
+        // WAL needs its -wal and -shm files beside the database, so the folder counts too.
+        if (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable())
+            return Error::make(u"The history database %1 is read-only and was left untouched; "
+                               u"make it and its folder writable, or choose another file with "
+                               u"--db."_s.arg(path),
+                               0, kReadOnly);
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    db.setDatabaseName(path);
+    // Another Berth process may hold the write lock for a moment: wait instead of failing.
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(kBusyTimeoutMs));
+    if (!db.open())
+        return Error::make(endSentence(
+            u"Could not open the history database %1: %2"_s.arg(path, textOf(db.lastError()))));
+    return success();
+}
+
+Status HistoryStore::openPostgres() {
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
+    if (!db.isValid())
+        return Error::make(u"This Berth cannot reach %1: the Qt PostgreSQL driver (package "
+                           u"libqt6sql6-psql) is not installed."_s.arg(m_location.display()));
+    db.setHostName(m_location.host);
+    db.setPort(m_location.port);
+    db.setDatabaseName(m_location.database);
+    if (!m_location.user.isEmpty())
+        db.setUserName(m_location.user);
+    // No password is ever set here: libpq then reads PGPASSFILE or ~/.pgpass itself.
+    db.setConnectOptions(u"connect_timeout=10;application_name=berth"_s);
+    if (!db.open()) {
+        QString text = textOf(db.lastError());
+        if (text.contains(u"password"_s, Qt::CaseInsensitive))
+            text += u" (Berth takes the password from ~/.pgpass or the file PGPASSFILE names)"_s;
+        return Error::make(endSentence(
+            u"Could not connect to the history database %1: %2"_s.arg(m_location.display(), text)));
+    }
+    return success();
+}
+
+Result<int> HistoryStore::readVersion() const {
+    QStringList foreign;
+    bool hasVersionTable = false;
+    const QStringList known = schema::tableNames();
+    const QStringList tables = database().tables(QSql::Tables);
+    for (const QString& table : tables) {
+        if (table.startsWith(u"sqlite_"_s))
+            continue; // SQLite's own bookkeeping
+        if (table == u"schema_version"_s)
+            hasVersionTable = true;
+        else if (!known.contains(table))
+            foreign.append(table);
+    }
+    if (!foreign.isEmpty()) {
+        foreign.sort();
+        return Error::make(u"%1 holds tables that are not Berth's (%2) and was left untouched; "
+                           u"choose another database with --db or BERTH_DATABASE."_s.arg(
+                               m_location.display(), foreign.join(u", "_s)),
+                           0, kNotBerthDatabase);
+    }
+    if (!hasVersionTable) {
+        const bool empty = std::all_of(tables.cbegin(), tables.cend(),
+                                       [](const QString& t) { return t.startsWith(u"sqlite_"_s); });
+        if (!empty)
+            return Error::make(u"The history database %1 has Berth's tables but no schema "
+                               u"version, so it was left untouched; restore it from a backup "
+                               u"or choose another database with --db."_s.arg(m_location.display()),
+                               0, kNotBerthDatabase);
+        return 0;
+    }
+    Result<QSqlQuery> query =
+        run(u"read the schema version"_s, u"SELECT MAX(version) FROM schema_version"_s);
+    if (!query)
+        return query.error();
+    return query.value().next() ? query.value().value(0).toInt() : 0;
+}
+
+Status HistoryStore::prepareSchema() {
+    const Result<int> version = readVersion();
+    if (!version)
+        return version.error();
+    if (version.value() > schema::kLatestVersion)
+        return Error::make(u"The history database %1 has schema version %2, newer than this "
+                           u"Berth knows (%3), and was left untouched; update Berth or choose "
+                           u"another database with --db."_s.arg(m_location.display())
+                               .arg(version.value())
+                               .arg(schema::kLatestVersion),
+                           0, kSchemaTooNew);
+    if (!m_location.isPostgres()) {
+        // WAL lets readers and one writer work at once, so two Berth processes coexist.
+        Result<QSqlQuery> mode =
+            run(u"switch to write-ahead logging"_s, u"PRAGMA journal_mode=WAL"_s);
+        if (!mode)
+            return mode.error();
+        if (!mode.value().next() ||
+            mode.value().value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
+            return failure(u"switch to write-ahead logging"_s, u"the file refused WAL mode"_s);
+        if (Result<QSqlQuery> sync = run(u"set the sync mode"_s, u"PRAGMA synchronous=NORMAL"_s);
+            !sync)
+            return sync.error();
+    }
+    m_version = version.value();
+    return m_version < schema::kLatestVersion ? migrate() : success();
+}
+
+Status HistoryStore::migrate() {
+    return inTransaction(u"update the schema"_s, [this]() -> Status {
+        if (m_location.isPostgres()) {
+            if (Result<QSqlQuery> lock =
+                    run(u"lock the schema"_s,
+                        u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kMigrationLockKey));
+                !lock)
+                return lock.error();
+        }
+        // Another process may have migrated while this one waited for the lock.
+        const Result<int> current = readVersion();
+        if (!current)
+            return current.error();
+        const schema::Dialect dialect =
+            m_location.isPostgres() ? schema::Dialect::Postgres : schema::Dialect::Sqlite;
+        for (int version = current.value() + 1; version <= schema::kLatestVersion; ++version) {
+            for (const QString& statement : schema::migration(version, dialect)) {
+                if (Result<QSqlQuery> done = run(u"update the schema"_s, statement); !done)
+                    return done.error();
+            }
+            if (Result<QSqlQuery> cleared =
+                    run(u"update the schema"_s, u"DELETE FROM schema_version"_s);
+                !cleared)
+                return cleared.error();
+            if (Result<QSqlQuery> stamped =
+                    run(u"update the schema"_s,
+                        u"INSERT INTO schema_version (version) VALUES (?)"_s, {version});
+                !stamped)
+                return stamped.error();
+        }
+        m_version = schema::kLatestVersion;
+        return success();
+    });
+}
+
+Status HistoryStore::inTransaction(const QString& purpose, const std::function<Status()>& body) {
+    // IMMEDIATE takes SQLite's write lock up front: a read-then-write transaction that
+    // upgrades later fails at once when another process wrote meanwhile, busy timeout or not.
+    const QString begin = m_location.isPostgres() ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s;
+    if (Result<QSqlQuery> begun = run(purpose, begin); !begun)
+        return begun.error();
+    Status result = body();
+    if (result) {
+        if (Result<QSqlQuery> committed = run(purpose, u"COMMIT"_s); !committed)
+            result = committed.error();
+        else
+            return result;
+    }
+    QSqlQuery rollback(database());
+    rollback.exec(u"ROLLBACK"_s); // the body's error is the one worth reporting
+    return result;
+}
+
+Result<QSqlQuery> HistoryStore::run(const QString& purpose, const QString& sql,
+                                    const QVariantList& values) const {
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    // PostgreSQL prepares only queries and DML, so statements without values go as text.
+    if (values.isEmpty()) {
+        if (!query.exec(sql))
+            return failure(purpose, textOf(query.lastError()));
+        return query;
+    }
+    if (!query.prepare(sql))
+        return failure(purpose, textOf(query.lastError()));
+    for (const QVariant& value : values)
+        query.addBindValue(bindable(value));
+    if (!query.exec())
+        return failure(purpose, textOf(query.lastError()));
+    return query;
+}
+
+QVariant HistoryStore::bindable(const QVariant& value) {
+    // Qt binds a null QString as SQL NULL; Berth's text columns mean "" by an empty one.
+    if (!value.isNull() && value.typeId() == QMetaType::QString && value.toString().isNull())
+        return QVariant(QString(u""_s));
+    return value;
+}
+
+Error HistoryStore::failure(const QString& purpose, const QString& driverText,
+                            const QString& code) const {
+    if (driverText.contains(u"readonly"_s) || driverText.contains(u"read-only"_s))
+        return Error::make(u"The history database %1 is read-only (could not %2); make it and "
+                           u"its folder writable, or choose another file with --db."_s.arg(
+                               m_location.display(), purpose),
+                           0, kReadOnly);
+    return Error::make(endSentence(u"Could not %1 in the history database %2: %3"_s.arg(
+                           purpose, m_location.display(), driverText)),
+                       0, code);
+}
+
+} // namespace berth

@@ -1,0 +1,103 @@
+#pragma once
+
+// Berth's memory: every tag position ever observed, every promote and rollback it
+// performed, verdicts on builds, and manifests and configs by digest. One schema on
+// SQLite (default, WAL, safe for several processes) and PostgreSQL (a team's shared
+// database).
+//
+// Threads: Qt allows a database connection only in the thread that created it, so a
+// HistoryStore is used from the thread that called open(). A worker thread opens a
+// HistoryStore of its own on the same location; each instance has its own connection.
+
+#include "core/Result.h"
+#include "history/HistoryLocation.h"
+#include "history/HistoryTypes.h"
+
+#include <QSqlQuery>
+#include <QVariantList>
+
+#include <functional>
+#include <optional>
+
+class QSqlDatabase;
+class QThread;
+
+namespace berth {
+
+class HistoryStore {
+public:
+    // Error codes of refusals that left the database untouched.
+    static inline const QString kNotBerthDatabase = QStringLiteral("NOT_BERTH_DATABASE");
+    static inline const QString kSchemaTooNew = QStringLiteral("SCHEMA_TOO_NEW");
+    static inline const QString kReadOnly = QStringLiteral("READ_ONLY");
+
+    HistoryStore();
+    ~HistoryStore();
+    HistoryStore(const HistoryStore&) = delete;
+    HistoryStore& operator=(const HistoryStore&) = delete;
+
+    // Empty: history.sqlite in the user's data directory; a path: that SQLite file;
+    // postgresql://user@host:port/dbname: PostgreSQL. Creates or migrates the schema,
+    // refusing (untouched) a file that is not Berth's, is read-only, or has a newer
+    // schema than this program knows.
+    Status open(const QString& location);
+    void close();
+    bool isOpen() const;
+    const HistoryLocation& location() const { return m_location; }
+    int schemaVersion() const { return m_version; }
+
+    // A new row for a tag seen for the first time or on a new digest; otherwise its
+    // current row's last_seen moves forward. Tags not in the map are left alone.
+    Result<RecordSummary> recordObservations(const QString& registry, const QString& repository,
+                                             const QMap<QString, QString>& tagDigests,
+                                             const QDateTime& seenAt, const QString& observedBy);
+    // Every position of one tag, newest first.
+    Result<QList<TagPosition>> tagHistory(const QString& registry, const QString& repository,
+                                          const QString& tag) const;
+    // Every position of every tag of a repository: by tag name, newest first within a tag.
+    Result<QList<TagPosition>> positionsOfRepository(const QString& registry,
+                                                     const QString& repository) const;
+
+    // Writes the action as pending (before the registry is touched); returns its id.
+    Result<qint64> beginAction(Action action);
+    Status finishAction(qint64 id, ActionState state, const QString& error = {});
+    Result<QList<Action>> actions(const ActionFilter& filter = {}) const; // newest first
+    Result<QList<Action>> pendingActions() const;                         // oldest first
+
+    Status setVerdict(Verdict verdict);
+    Result<QList<Verdict>> verdicts(const QString& registry, const QString& repository) const;
+
+    // Manifests and configs are immutable by digest: storing one already there is a no-op.
+    Result<std::optional<ManifestBlob>> manifest(const QString& digest) const;
+    Status storeManifest(const ManifestRecord& record);
+    Result<std::optional<QByteArray>> config(const QString& digest) const;
+    // created/labels also fill in every stored manifest that uses this config.
+    Status storeConfig(const QString& digest, const QByteArray& bytes, const QDateTime& created,
+                       const QMap<QString, QString>& labels);
+
+private:
+    QSqlDatabase database() const;
+    Status openSqlite();
+    Status openPostgres();
+    Status prepareSchema();
+    Result<int> readVersion() const;
+    Status migrate();
+    Status inTransaction(const QString& purpose, const std::function<Status()>& body);
+    Result<QSqlQuery> run(const QString& purpose, const QString& sql,
+                          const QVariantList& values = {}) const;
+    static QVariant bindable(const QVariant& value);
+    Error failure(const QString& purpose, const QString& driverText,
+                  const QString& code = {}) const;
+
+    QString m_connectionName;
+    HistoryLocation m_location;
+    QThread* m_thread = nullptr;
+    int m_version = 0;
+};
+
+// The login name actions and verdicts are recorded under.
+QString currentLoginName();
+// login@host (program), the observed_by of this process.
+QString currentObserver(const QString& program);
+
+} // namespace berth

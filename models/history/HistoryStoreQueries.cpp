@@ -1,0 +1,413 @@
+// The history store's reads and writes on its tables; opening and schema live in
+// HistoryStore.cpp.
+
+#include "history/HistoryStore.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSysInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+namespace {
+
+QVariant nullInteger() {
+    return QVariant(QMetaType::fromType<qint64>());
+}
+
+QVariant toMs(const QDateTime& time) {
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : nullInteger();
+}
+
+qint64 toMsOrNow(const QDateTime& time) {
+    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+}
+
+QDateTime fromMs(const QVariant& value) {
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QString labelsToJson(const QMap<QString, QString>& labels) {
+    QJsonObject object;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QString platformsToJson(const QList<Platform>& platforms) {
+    QJsonArray array;
+    for (const Platform& platform : platforms)
+        array.append(QJsonObject{{u"os"_s, platform.os},
+                                 {u"architecture"_s, platform.architecture},
+                                 {u"variant"_s, platform.variant},
+                                 {u"digest"_s, platform.digest},
+                                 {u"size"_s, platform.size}});
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+const QString kPositionColumns = u"tag, digest, first_seen, last_seen, observed_by"_s;
+
+TagPosition positionFrom(const QSqlQuery& query) {
+    return TagPosition{query.value(0).toString(), query.value(1).toString(), fromMs(query.value(2)),
+                       fromMs(query.value(3)), query.value(4).toString()};
+}
+
+const QString kActionColumns =
+    u"id, started_at, user_name, host, registry, repository, tag, from_digest, to_digest, "
+    u"kind, transport, reason, state, error, finished_at"_s;
+
+Action actionFrom(const QSqlQuery& query) {
+    Action action;
+    action.id = query.value(0).toLongLong();
+    action.time = fromMs(query.value(1));
+    action.user = query.value(2).toString();
+    action.host = query.value(3).toString();
+    action.registry = query.value(4).toString();
+    action.repository = query.value(5).toString();
+    action.tag = query.value(6).toString();
+    action.fromDigest = query.value(7).toString();
+    action.toDigest = query.value(8).toString();
+    action.kind = actionKindFromName(query.value(9).toString()).value_or(ActionKind::Promote);
+    action.transport = query.value(10).toString();
+    action.reason = query.value(11).toString();
+    action.state = actionStateFromName(query.value(12).toString()).value_or(ActionState::Failed);
+    action.error = query.value(13).toString();
+    action.finished = fromMs(query.value(14));
+    return action;
+}
+
+} // namespace
+
+QString actionKindName(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::Promote:
+        return u"promote"_s;
+    case ActionKind::Rollback:
+        return u"rollback"_s;
+    case ActionKind::MarkGood:
+        return u"mark-good"_s;
+    case ActionKind::MarkBad:
+        return u"mark-bad"_s;
+    }
+    return {};
+}
+
+QString actionStateName(ActionState state) {
+    switch (state) {
+    case ActionState::Pending:
+        return u"pending"_s;
+    case ActionState::Succeeded:
+        return u"succeeded"_s;
+    case ActionState::Failed:
+        return u"failed"_s;
+    }
+    return {};
+}
+
+std::optional<ActionKind> actionKindFromName(const QString& name) {
+    for (ActionKind kind :
+         {ActionKind::Promote, ActionKind::Rollback, ActionKind::MarkGood, ActionKind::MarkBad}) {
+        if (actionKindName(kind) == name)
+            return kind;
+    }
+    return std::nullopt;
+}
+
+std::optional<ActionState> actionStateFromName(const QString& name) {
+    for (ActionState state : {ActionState::Pending, ActionState::Succeeded, ActionState::Failed}) {
+        if (actionStateName(state) == name)
+            return state;
+    }
+    return std::nullopt;
+}
+
+Result<RecordSummary> HistoryStore::recordObservations(const QString& registry,
+                                                       const QString& repository,
+                                                       const QMap<QString, QString>& tagDigests,
+                                                       const QDateTime& seenAt,
+                                                       const QString& observedBy) {
+    const QString purpose = u"record tag positions of %1/%2"_s.arg(registry, repository);
+    const qint64 seen = toMsOrNow(seenAt);
+    RecordSummary summary;
+    const Status done = inTransaction(purpose, [&]() -> Status {
+        if (m_location.isPostgres()) {
+            // Readers go on; a second recorder waits, so a move is never written twice.
+            Result<QSqlQuery> lock =
+                run(purpose, u"LOCK TABLE tag_observations IN SHARE ROW EXCLUSIVE MODE"_s);
+            if (!lock)
+                return lock.error();
+        }
+        Result<QSqlQuery> current =
+            run(purpose,
+                u"SELECT o.tag, o.digest, o.id FROM tag_observations o WHERE o.registry = ? AND "
+                u"o.repository = ? AND o.id = (SELECT MAX(i.id) FROM tag_observations i WHERE "
+                u"i.registry = o.registry AND i.repository = o.repository AND i.tag = o.tag)"_s,
+                {registry, repository});
+        if (!current)
+            return current.error();
+        QHash<QString, std::pair<QString, qint64>> latest;
+        while (current.value().next())
+            latest.insert(
+                current.value().value(0).toString(),
+                {current.value().value(1).toString(), current.value().value(2).toLongLong()});
+
+        QSqlQuery insert(database());
+        if (!insert.prepare(u"INSERT INTO tag_observations (registry, repository, tag, digest, "
+                            u"first_seen, last_seen, observed_by) VALUES (?, ?, ?, ?, ?, ?, ?)"_s))
+            return failure(purpose, insert.lastError().text());
+        QStringList unchangedIds;
+        for (auto it = tagDigests.cbegin(); it != tagDigests.cend(); ++it) {
+            const auto found = latest.constFind(it.key());
+            if (found != latest.cend() && found->first == it.value()) {
+                unchangedIds.append(QString::number(found->second));
+                continue;
+            }
+            for (const QVariant& value :
+                 QVariantList{registry, repository, it.key(), it.value(), seen, seen, observedBy})
+                insert.addBindValue(bindable(value));
+            if (!insert.exec())
+                return failure(purpose, insert.lastError().text());
+            ++summary.newPositions;
+        }
+        summary.unchanged = int(unchangedIds.size());
+        // Most tags of a refresh are unchanged: bump them in a few statements, not one each
+        // (a round trip per tag is what makes a shared PostgreSQL slow). The ids are integers
+        // read from the database, so writing them into the SQL text is safe.
+        constexpr qsizetype kIdsPerStatement = 500;
+        for (qsizetype from = 0; from < unchangedIds.size(); from += kIdsPerStatement) {
+            const Result<QSqlQuery> bumped = run(
+                purpose,
+                u"UPDATE tag_observations SET last_seen = ? WHERE last_seen < ? AND id IN (%1)"_s
+                    .arg(unchangedIds.mid(from, kIdsPerStatement).join(u',')),
+                {seen, seen});
+            if (!bumped)
+                return bumped.error();
+        }
+        return success();
+    });
+    if (!done)
+        return done.error();
+    return summary;
+}
+
+Result<QList<TagPosition>> HistoryStore::tagHistory(const QString& registry,
+                                                    const QString& repository,
+                                                    const QString& tag) const {
+    Result<QSqlQuery> query =
+        run(u"read the history of %1/%2:%3"_s.arg(registry, repository, tag),
+            u"SELECT %1 FROM tag_observations WHERE registry = ? AND repository = ? AND tag = ? "
+            u"ORDER BY id DESC"_s.arg(kPositionColumns),
+            {registry, repository, tag});
+    if (!query)
+        return query.error();
+    QList<TagPosition> positions;
+    while (query.value().next())
+        positions.append(positionFrom(query.value()));
+    return positions;
+}
+
+Result<QList<TagPosition>> HistoryStore::positionsOfRepository(const QString& registry,
+                                                               const QString& repository) const {
+    Result<QSqlQuery> query =
+        run(u"read the tag history of %1/%2"_s.arg(registry, repository),
+            u"SELECT %1 FROM tag_observations WHERE registry = ? AND repository = ? "
+            u"ORDER BY tag, id DESC"_s.arg(kPositionColumns),
+            {registry, repository});
+    if (!query)
+        return query.error();
+    QList<TagPosition> positions;
+    while (query.value().next())
+        positions.append(positionFrom(query.value()));
+    return positions;
+}
+
+Result<qint64> HistoryStore::beginAction(Action action) {
+    if (action.user.isEmpty())
+        action.user = currentLoginName();
+    if (action.host.isEmpty())
+        action.host = QSysInfo::machineHostName();
+    Result<QSqlQuery> query =
+        run(u"write the audit log"_s,
+            u"INSERT INTO actions (started_at, user_name, host, registry, repository, tag, "
+            u"from_digest, to_digest, kind, transport, reason, state, error) "
+            u"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '') RETURNING id"_s,
+            {toMsOrNow(action.time), action.user, action.host, action.registry, action.repository,
+             action.tag, action.fromDigest, action.toDigest, actionKindName(action.kind),
+             action.transport, action.reason, actionStateName(ActionState::Pending)});
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return failure(u"write the audit log"_s, u"the new action got no id"_s);
+    return query.value().value(0).toLongLong();
+}
+
+Status HistoryStore::finishAction(qint64 id, ActionState state, const QString& error) {
+    if (state == ActionState::Pending)
+        return Error::make(u"An action can only be finished as succeeded or failed."_s);
+    Result<QSqlQuery> query = run(
+        u"finish action %1 in the audit log"_s.arg(id),
+        u"UPDATE actions SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = ?"_s,
+        {actionStateName(state), error, QDateTime::currentMSecsSinceEpoch(), id,
+         actionStateName(ActionState::Pending)});
+    if (!query)
+        return query.error();
+    if (query.value().numRowsAffected() != 1)
+        return Error::make(
+            u"The audit log of %1 has no pending action %2."_s.arg(m_location.display()).arg(id));
+    return success();
+}
+
+Result<QList<Action>> HistoryStore::actions(const ActionFilter& filter) const {
+    QString sql = u"SELECT %1 FROM actions WHERE 1 = 1"_s.arg(kActionColumns);
+    QVariantList values;
+    if (!filter.registry.isEmpty()) {
+        sql += u" AND registry = ?"_s;
+        values.append(filter.registry);
+    }
+    if (!filter.repository.isEmpty()) {
+        sql += u" AND repository = ?"_s;
+        values.append(filter.repository);
+    }
+    sql += u" ORDER BY id DESC"_s;
+    if (filter.limit > 0)
+        sql += u" LIMIT %1"_s.arg(filter.limit);
+    Result<QSqlQuery> query = run(u"read the audit log"_s, sql, values);
+    if (!query)
+        return query.error();
+    QList<Action> list;
+    while (query.value().next())
+        list.append(actionFrom(query.value()));
+    return list;
+}
+
+Result<QList<Action>> HistoryStore::pendingActions() const {
+    Result<QSqlQuery> query =
+        run(u"read the pending actions"_s,
+            u"SELECT %1 FROM actions WHERE state = ? ORDER BY id"_s.arg(kActionColumns),
+            {actionStateName(ActionState::Pending)});
+    if (!query)
+        return query.error();
+    QList<Action> list;
+    while (query.value().next())
+        list.append(actionFrom(query.value()));
+    return list;
+}
+
+Status HistoryStore::setVerdict(Verdict verdict) {
+    if (verdict.user.isEmpty())
+        verdict.user = currentLoginName();
+    Result<QSqlQuery> query = run(
+        u"record a verdict"_s,
+        u"INSERT INTO verdicts (registry, repository, digest, environment, verdict, decided_at, "
+        u"user_name, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (registry, repository, "
+        u"digest, environment) DO UPDATE SET verdict = excluded.verdict, decided_at = "
+        u"excluded.decided_at, user_name = excluded.user_name, reason = excluded.reason"_s,
+        {verdict.registry, verdict.repository, verdict.digest, verdict.environment,
+         verdict.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s, toMsOrNow(verdict.time),
+         verdict.user, verdict.reason});
+    if (!query)
+        return query.error();
+    return success();
+}
+
+Result<QList<Verdict>> HistoryStore::verdicts(const QString& registry,
+                                              const QString& repository) const {
+    Result<QSqlQuery> query =
+        run(u"read the verdicts"_s,
+            u"SELECT digest, environment, verdict, decided_at, user_name, reason FROM verdicts "
+            u"WHERE registry = ? AND repository = ? ORDER BY decided_at DESC, digest"_s,
+            {registry, repository});
+    if (!query)
+        return query.error();
+    QList<Verdict> list;
+    while (query.value().next()) {
+        const QSqlQuery& row = query.value();
+        list.append(
+            Verdict{registry, repository, row.value(0).toString(), row.value(1).toString(),
+                    row.value(2).toString() == u"bad"_s ? VerdictKind::Bad : VerdictKind::Good,
+                    fromMs(row.value(3)), row.value(4).toString(), row.value(5).toString()});
+    }
+    return list;
+}
+
+Result<std::optional<ManifestBlob>> HistoryStore::manifest(const QString& digest) const {
+    Result<QSqlQuery> query =
+        run(u"read manifest %1"_s.arg(digest),
+            u"SELECT media_type, raw FROM manifests WHERE digest = ?"_s, {digest});
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return std::optional<ManifestBlob>();
+    return std::optional<ManifestBlob>(ManifestBlob{digest, query.value().value(0).toString(),
+                                                    query.value().value(1).toByteArray()});
+}
+
+Status HistoryStore::storeManifest(const ManifestRecord& record) {
+    const QString purpose = u"store manifest %1"_s.arg(record.blob.digest);
+    // The config may be stored already (another manifest shares it): take what it says.
+    QVariant created = nullInteger();
+    QVariant labels = QVariant(QMetaType::fromType<QString>());
+    if (!record.configDigest.isEmpty()) {
+        Result<QSqlQuery> config =
+            run(purpose, u"SELECT created, labels FROM configs WHERE digest = ?"_s,
+                {record.configDigest});
+        if (!config)
+            return config.error();
+        if (config.value().next()) {
+            created = config.value().value(0);
+            labels = config.value().value(1);
+        }
+    }
+    Result<QSqlQuery> query =
+        run(purpose,
+            u"INSERT INTO manifests (digest, media_type, size, config_digest, created, labels, "
+            u"platforms, raw, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            u"ON CONFLICT (digest) DO NOTHING"_s,
+            {record.blob.digest, record.blob.mediaType, record.size, record.configDigest, created,
+             labels, platformsToJson(record.platforms), record.blob.bytes,
+             QDateTime::currentMSecsSinceEpoch()});
+    if (!query)
+        return query.error();
+    return success();
+}
+
+Result<std::optional<QByteArray>> HistoryStore::config(const QString& digest) const {
+    Result<QSqlQuery> query = run(u"read config %1"_s.arg(digest),
+                                  u"SELECT raw FROM configs WHERE digest = ?"_s, {digest});
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return std::optional<QByteArray>();
+    return std::optional<QByteArray>(query.value().value(0).toByteArray());
+}
+
+Status HistoryStore::storeConfig(const QString& digest, const QByteArray& bytes,
+                                 const QDateTime& created, const QMap<QString, QString>& labels) {
+    const QString purpose = u"store config %1"_s.arg(digest);
+    const QString labelsJson = labelsToJson(labels);
+    return inTransaction(purpose, [&]() -> Status {
+        Result<QSqlQuery> insert =
+            run(purpose,
+                u"INSERT INTO configs (digest, created, labels, raw, stored_at) VALUES "
+                u"(?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING"_s,
+                {digest, toMs(created), labelsJson, bytes, QDateTime::currentMSecsSinceEpoch()});
+        if (!insert)
+            return insert.error();
+        Result<QSqlQuery> update =
+            run(purpose,
+                u"UPDATE manifests SET created = ?, labels = ? WHERE config_digest = ? AND "
+                u"labels IS NULL"_s,
+                {toMs(created), labelsJson, digest});
+        if (!update)
+            return update.error();
+        return success();
+    });
+}
+
+} // namespace berth

@@ -1,0 +1,258 @@
+#include "release/Promoter.h"
+
+#include "history/HistoryStore.h"
+#include "registry/ImageReference.h"
+#include "registry/ManifestParser.h"
+#include "registry/RegistryClient.h"
+
+#include <QDateTime>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+struct Promoter::Job {
+    ReleaseRequest request;
+    GuardedCallback<ReleaseOutcome> done;
+    ReleaseOutcome outcome;
+    ManifestBlob manifest;
+};
+
+namespace {
+
+QString shortDigest(const QString& digest) {
+    return digest.isEmpty() ? u"(nothing)"_s : digest.left(19);
+}
+
+} // namespace
+
+Promoter::Promoter(RegistryClient* client, HistoryStore* store, TagClassifier classifier,
+                   QObject* parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_store(store)
+    , m_classifier(std::move(classifier)) {
+}
+
+void Promoter::run(const ReleaseRequest& request, QObject* context, Callback<ReleaseOutcome> done) {
+    auto job = std::make_shared<Job>();
+    job->request = request;
+    job->done = GuardedCallback<ReleaseOutcome>(context, std::move(done));
+
+    emit stepStarted(u"Checking that %1 may move"_s.arg(request.tag));
+    const QString tagProblem = tagValidationError(request.tag);
+    if (!tagProblem.isEmpty())
+        return fail(job, tagProblem, kRefusedCode);
+    const TagKind kind = m_classifier.classify(request.tag);
+    if (!isMutableKind(kind))
+        return fail(
+            job,
+            u"%1 is a %2 tag: tags of that kind name one build forever and are never "
+            u"moved. Promote to an environment tag instead."_s.arg(request.tag, tagKindName(kind)),
+            kRefusedCode);
+    if (!m_store)
+        return fail(job, u"No history database is open, so the action could not be audited; "
+                         u"nothing was changed."_s);
+    if (request.transport == RetagTransport::Engine && !m_engineRetag)
+        return fail(job, u"The engine transport is not available in this build."_s);
+    resolveSource(job);
+}
+
+void Promoter::resolveSource(const JobPtr& job) {
+    const ReleaseRequest& request = job->request;
+    if (isValidDigest(request.source)) {
+        job->outcome.toDigest = request.source;
+        return loadManifest(job);
+    }
+    if (!isValidTag(request.source))
+        return fail(job,
+                    u"\"%1\" is neither a tag nor a digest of %2."_s.arg(request.source,
+                                                                         request.repository),
+                    kRefusedCode);
+    emit stepStarted(u"Resolving %1"_s.arg(request.source));
+    m_client->headManifest(request.repository, request.source, this,
+                           [this, job](Result<ManifestHead> head) {
+                               if (!head)
+                                   return fail(job, head.error().message);
+                               job->outcome.toDigest = head->digest;
+                               loadManifest(job);
+                           });
+}
+
+void Promoter::loadManifest(const JobPtr& job) {
+    // The retag PUTs the exact stored bytes; a GET by digest verifies them if not cached.
+    const Result<std::optional<ManifestBlob>> cached = m_store->manifest(job->outcome.toDigest);
+    if (cached && cached.value()) {
+        job->manifest = *cached.value();
+        return compareBeforeSwap(job);
+    }
+    emit stepStarted(u"Reading the manifest of %1"_s.arg(shortDigest(job->outcome.toDigest)));
+    m_client->getManifest(job->request.repository, job->outcome.toDigest, this,
+                          [this, job](Result<ManifestBlob> blob) {
+                              if (!blob)
+                                  return fail(job, blob.error().message);
+                              job->manifest = blob.value();
+                              compareBeforeSwap(job);
+                          });
+}
+
+void Promoter::currentDigest(const QString& repository, const QString& tag, QObject* context,
+                             Callback<QString> done) {
+    GuardedCallback<QString> callback(context, std::move(done));
+    m_client->headManifest(repository, tag, this, [callback](Result<ManifestHead> head) mutable {
+        if (head)
+            return callback(head->digest);
+        if (head.error().httpStatus == 404)
+            return callback(QString()); // the tag does not exist yet
+        callback(head.error());
+    });
+}
+
+void Promoter::compareBeforeSwap(const JobPtr& job) {
+    const ReleaseRequest& request = job->request;
+    if (MediaTypes::isIndex(job->manifest.mediaType) && request.transport == RetagTransport::Engine)
+        return fail(
+            job,
+            u"%1 is a multi-arch image; an engine keeps only one platform of it on push. "
+            u"Use the registry transport (--via registry) to move %2 with every platform."_s.arg(
+                shortDigest(job->outcome.toDigest), request.tag),
+            kRefusedCode);
+    emit stepStarted(u"Reading where %1 points now"_s.arg(request.tag));
+    currentDigest(request.repository, request.tag, this, [this, job](Result<QString> current) {
+        if (!current)
+            return fail(job, current.error().message);
+        const ReleaseRequest& request = job->request;
+        job->outcome.fromDigest = current.value();
+        if (request.expectedCurrent && *request.expectedCurrent != current.value()) {
+            QString message = u"%1 moved since you looked: it points at %2, not %3."_s.arg(
+                request.tag, shortDigest(current.value()), shortDigest(*request.expectedCurrent));
+            const QString who = whoMoved(request, current.value());
+            if (!who.isEmpty())
+                message += u' ' + who;
+            return fail(job, message + u" Nothing was changed; look again and retry."_s,
+                        kRefusedCode);
+        }
+        if (current.value() == job->outcome.toDigest) {
+            job->outcome.alreadyThere = true;
+            job->outcome.resultDigest = current.value();
+            job->outcome.note = u"%1 already points at %2; nothing to do."_s.arg(
+                request.tag, shortDigest(current.value()));
+            return job->done(job->outcome);
+        }
+        retag(job);
+    });
+}
+
+void Promoter::retag(const JobPtr& job) {
+    const ReleaseRequest& request = job->request;
+    // The audit row exists before the registry is touched, so a crash mid-retag leaves
+    // a pending record that the next start reconciles.
+    Action action;
+    action.registry = request.registry;
+    action.repository = request.repository;
+    action.tag = request.tag;
+    action.fromDigest = job->outcome.fromDigest;
+    action.toDigest = job->outcome.toDigest;
+    action.kind = request.kind;
+    action.transport = transportName(request.transport);
+    action.reason = request.reason;
+    const Result<qint64> id = m_store->beginAction(action);
+    if (!id)
+        return fail(job, u"Could not write the audit record, so nothing was changed: %1"_s.arg(
+                             id.error().message));
+    job->outcome.actionId = id.value();
+
+    // Compare again now that the pending row is written: between the first look and
+    // this row, another Berth may have moved the tag.
+    currentDigest(request.repository, request.tag, this, [this, job](Result<QString> current) {
+        if (!current)
+            return fail(job, current.error().message);
+        const ReleaseRequest& request = job->request;
+        if (current.value() != job->outcome.fromDigest)
+            return fail(job,
+                        u"%1 moved while this %2 was starting: it now points at %3. Nothing was "
+                        u"changed; look again and retry."_s.arg(request.tag,
+                                                                actionKindName(request.kind),
+                                                                shortDigest(current.value())),
+                        kRefusedCode);
+        emit stepStarted(
+            u"Pointing %1 at %2"_s.arg(request.tag, shortDigest(job->outcome.toDigest)));
+        auto next = [this, job](Result<QString> pushed) {
+            if (!pushed)
+                return fail(job, pushed.error().message);
+            verify(job, pushed.value());
+        };
+        if (request.transport == RetagTransport::Engine)
+            m_engineRetag(request, job->outcome.toDigest, job->manifest.mediaType, this, next);
+        else
+            m_client->putManifest(request.repository, request.tag, job->manifest, this, next);
+    });
+}
+
+void Promoter::verify(const JobPtr& job, const QString& pushedDigest) {
+    emit stepStarted(u"Verifying %1"_s.arg(job->request.tag));
+    currentDigest(
+        job->request.repository, job->request.tag, this,
+        [this, job, pushedDigest](Result<QString> now) {
+            if (!now)
+                return fail(job, u"The retag was sent but could not be verified: %1"_s.arg(
+                                     now.error().message));
+            const ReleaseRequest& request = job->request;
+            job->outcome.resultDigest = now.value();
+            if (now.value() != pushedDigest)
+                return fail(job,
+                            u"After the retag %1 points at %2, not at %3."_s.arg(
+                                request.tag, shortDigest(now.value()), shortDigest(pushedDigest)));
+            if (pushedDigest != job->outcome.toDigest)
+                job->outcome.note =
+                    u"The engine re-encoded the manifest: %1 now has digest %2 (same config "
+                    u"and layers as %3)."_s.arg(request.tag, pushedDigest, job->outcome.toDigest);
+            const Status finished = m_store->finishAction(
+                job->outcome.actionId, ActionState::Succeeded, job->outcome.note);
+            const Result<RecordSummary> recorded = m_store->recordObservations(
+                request.registry, request.repository, {{request.tag, now.value()}},
+                QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
+            if (!finished || !recorded)
+                job->outcome.note += u" The retag succeeded but the history database could not "
+                                     u"record it: %1"_s.arg(!finished ? finished.errorMessage()
+                                                                      : recorded.errorMessage());
+            job->done(job->outcome);
+        });
+}
+
+void Promoter::fail(const JobPtr& job, const QString& message, const QString& code) {
+    if (job->outcome.actionId != 0) {
+        const Status recorded =
+            m_store->finishAction(job->outcome.actionId, ActionState::Failed, message);
+        if (!recorded)
+            return job->done(Result<ReleaseOutcome>::failure(
+                message + u" (The audit row %1 stays pending: %2)"_s.arg(job->outcome.actionId)
+                              .arg(recorded.errorMessage()),
+                0, code));
+    }
+    job->done(Result<ReleaseOutcome>::failure(message, 0, code));
+}
+
+QString Promoter::whoMoved(const ReleaseRequest& request, const QString& digest) const {
+    ActionFilter filter;
+    filter.registry = request.registry;
+    filter.repository = request.repository;
+    const Result<QList<Action>> actions = m_store->actions(filter);
+    if (actions) {
+        for (const Action& action : actions.value()) {
+            if (action.tag == request.tag && action.toDigest == digest &&
+                action.state == ActionState::Succeeded)
+                return u"%1 on %2 moved it there at %3 (%4)."_s.arg(
+                    action.user, action.host, action.time.toString(Qt::ISODate),
+                    action.reason.isEmpty() ? actionKindName(action.kind) : action.reason);
+        }
+    }
+    const Result<QList<TagPosition>> history =
+        m_store->tagHistory(request.registry, request.repository, request.tag);
+    if (history && !history->isEmpty() && history->first().digest == digest)
+        return u"Berth first saw it there at %1 (seen by %2)."_s.arg(
+            history->first().firstSeen.toString(Qt::ISODate), history->first().observedBy);
+    return u"Someone outside Berth moved it."_s;
+}
+
+} // namespace berth

@@ -1,0 +1,62 @@
+#pragma once
+
+// Points a mutable tag at a build, guarded and audited: validate, compare before
+// swap, write the pending audit row, retag, verify, record. Each step is reported
+// so a window or a terminal can show where it is.
+
+#include "core/Callback.h"
+#include "registry/TagClassifier.h"
+#include "release/ReleaseTypes.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace berth {
+
+class HistoryStore;
+class RegistryClient;
+
+// Moves a tag through some transport other than the registry API (the engine);
+// answers the digest the tag received.
+using RetagFunction =
+    std::function<void(const ReleaseRequest& request, const QString& digest,
+                       const QString& mediaType, QObject* context, Callback<QString> done)>;
+
+class Promoter : public QObject {
+    Q_OBJECT
+public:
+    Promoter(RegistryClient* client, HistoryStore* store, TagClassifier classifier = {},
+             QObject* parent = nullptr);
+
+    void setEngineRetag(RetagFunction retag) { m_engineRetag = std::move(retag); }
+
+    void run(const ReleaseRequest& request, QObject* context, Callback<ReleaseOutcome> done);
+
+    // Where `tag` points now ("" when absent); the compare-before-swap's first half.
+    void currentDigest(const QString& repository, const QString& tag, QObject* context,
+                       Callback<QString> done);
+
+signals:
+    void stepStarted(const QString& description);
+
+private:
+    struct Job;
+    using JobPtr = std::shared_ptr<Job>;
+
+    void resolveSource(const JobPtr& job);
+    void loadManifest(const JobPtr& job);
+    void compareBeforeSwap(const JobPtr& job);
+    void retag(const JobPtr& job);
+    void verify(const JobPtr& job, const QString& pushedDigest);
+    void fail(const JobPtr& job, const QString& message, const QString& code = {});
+    QString whoMoved(const ReleaseRequest& request, const QString& digest) const;
+
+    RegistryClient* m_client;
+    HistoryStore* m_store;
+    TagClassifier m_classifier;
+    RetagFunction m_engineRetag;
+};
+
+} // namespace berth

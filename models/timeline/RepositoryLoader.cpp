@@ -1,0 +1,126 @@
+#include "timeline/RepositoryLoader.h"
+
+#include "history/HistoryStore.h"
+#include "history/SqlManifestCache.h"
+#include "registry/ImageReference.h"
+#include "registry/RegistryClient.h"
+
+#include <QDateTime>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+RepositoryLoader::RepositoryLoader(QObject* parent)
+    : QObject(parent) {
+}
+
+// The cache refers to the store, so it goes first.
+RepositoryLoader::~RepositoryLoader() {
+    m_cache.reset();
+}
+
+void RepositoryLoader::setHistoryLocation(const QString& location) {
+    m_historyLocation = location;
+    m_historyTried = false;
+    m_cache.reset();
+    m_store.reset();
+    m_problemsShown = 0;
+}
+
+void RepositoryLoader::setHistoryEnabled(bool enabled) {
+    m_historyEnabled = enabled;
+}
+
+void RepositoryLoader::openHistory() {
+    if (m_historyTried || !m_historyEnabled)
+        return;
+    m_historyTried = true;
+    auto store = std::make_unique<HistoryStore>();
+    const Status opened = store->open(m_historyLocation);
+    if (!opened) {
+        // Without history the timeline still works; the lanes just have no past.
+        emit warning(u"History unavailable, lanes show only current positions: %1"_s.arg(
+            opened.error().message));
+        return;
+    }
+    m_store = std::move(store);
+    m_cache = std::make_unique<SqlManifestCache>(*m_store);
+}
+
+void RepositoryLoader::load(const QString& repository, const RegistryOptions& options) {
+    cancel();
+    const Result<ImageReference> reference = ImageReference::parse(repository);
+    const quint64 generation = ++m_generation;
+    m_repository = repository;
+    m_loading = true;
+    emit started(repository);
+    if (!reference) {
+        m_loading = false;
+        emit failed(repository, reference.error());
+        emit finished();
+        return;
+    }
+    openHistory();
+    m_domain = reference->domain();
+    m_repository = reference->repository();
+    m_client = new RegistryClient(m_domain, options, this);
+    connect(m_client, &RegistryClient::progressChanged, this, &RepositoryLoader::progressChanged);
+    connect(m_client, &RegistryClient::registryWarning, this, &RepositoryLoader::warning);
+    auto* collector = new BuildCollector(m_client, m_cache.get(), TagClassifier(), m_client);
+    collector->collect(reference->path(), collector,
+                       [this, generation](Result<BuildCollection> result) {
+                           finishLoad(generation, std::move(result));
+                       });
+}
+
+void RepositoryLoader::cancel() {
+    if (!m_loading) {
+        if (m_client)
+            m_client->deleteLater();
+        return;
+    }
+    ++m_generation; // whatever the aborted requests still deliver is dropped
+    m_loading = false;
+    if (m_client) {
+        m_client->cancelAll();
+        m_client->deleteLater();
+    }
+    emit cancelled(m_repository);
+    emit finished();
+}
+
+void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> result) {
+    if (generation != m_generation)
+        return;
+    m_loading = false;
+    if (!result) {
+        emit failed(m_repository, result.error());
+        emit finished();
+        return;
+    }
+    LoadedRepository repository{m_repository, std::move(result).value(), {}};
+    QList<TagPosition> positions;
+    if (m_store) {
+        const QStringList problems = m_cache->problems();
+        for (qsizetype i = m_problemsShown; i < problems.size(); ++i)
+            emit warning(problems.at(i));
+        m_problemsShown = problems.size();
+        const Result<RecordSummary> recorded = m_store->recordObservations(
+            m_domain, repository.collection.repository, repository.collection.tagDigests,
+            QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
+        if (!recorded)
+            emit warning(recorded.error().message);
+        Result<QList<TagPosition>> stored =
+            m_store->positionsOfRepository(m_domain, repository.collection.repository);
+        if (stored)
+            positions = std::move(stored).value();
+        else
+            emit warning(stored.error().message);
+    }
+    repository.lanes = environmentLanes(repository.collection, positions);
+    emit loaded(repository);
+    emit finished();
+}
+
+} // namespace berth

@@ -1,0 +1,171 @@
+#include "timeline/TimelineModel.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+QString shortDigestOf(const QString& digest) {
+    return digest.section(u':', 1).left(12);
+}
+
+TimelineModel::TimelineModel(QObject* parent)
+    : QAbstractListModel(parent) {
+}
+
+void TimelineModel::setBuilds(const QString& repository, QList<Build> builds) {
+    beginResetModel();
+    m_repository = repository;
+    m_builds = std::move(builds);
+    m_rowByDigest.clear();
+    for (int row = 0; row < m_builds.size(); ++row)
+        m_rowByDigest.insert(m_builds.at(row).digest, row);
+    indexConfigs();
+    indexMarkers();
+    endResetModel();
+}
+
+void TimelineModel::setLanes(QList<EnvironmentLane> lanes) {
+    m_lanes = std::move(lanes);
+    indexMarkers();
+    if (!m_builds.isEmpty())
+        emit dataChanged(index(0), index(rowCount() - 1), {LaneMarkersRole, Qt::ToolTipRole});
+}
+
+void TimelineModel::clear() {
+    beginResetModel();
+    m_repository.clear();
+    m_builds.clear();
+    m_lanes.clear();
+    m_rowByDigest.clear();
+    m_digestsByConfig.clear();
+    m_markersByDigest.clear();
+    endResetModel();
+}
+
+int TimelineModel::rowOfDigest(const QString& digest) const {
+    return m_rowByDigest.value(digest, -1);
+}
+
+const Build* TimelineModel::buildAt(int row) const {
+    return row >= 0 && row < m_builds.size() ? &m_builds.at(row) : nullptr;
+}
+
+void TimelineModel::indexConfigs() {
+    m_digestsByConfig.clear();
+    for (const Build& build : std::as_const(m_builds)) {
+        if (!build.configDigest.isEmpty())
+            m_digestsByConfig[build.configDigest].append(build.digest);
+    }
+}
+
+void TimelineModel::indexMarkers() {
+    m_markersByDigest.clear();
+    for (const EnvironmentLane& lane : std::as_const(m_lanes)) {
+        for (int age = 0; age < lane.positions.size(); ++age) {
+            const LanePosition& position = lane.positions.at(age);
+            QList<LaneMarker>& markers = m_markersByDigest[position.digest];
+            // A lane that left a build and came back marks it once, at its newest stay.
+            const bool seen =
+                std::any_of(markers.cbegin(), markers.cend(),
+                            [&lane](const LaneMarker& m) { return m.tag == lane.tag; });
+            if (seen)
+                continue;
+            const bool current = !lane.currentDigest.isEmpty() && age == 0;
+            markers.append({lane.tag, current, age, position.firstSeen, position.lastSeen});
+        }
+    }
+}
+
+int TimelineModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_builds.size());
+}
+
+QVariant TimelineModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Build& build = m_builds.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole: {
+        QStringList names;
+        for (const ClassifiedTag& tag : build.tags)
+            names.append(tag.name);
+        return QString(shortDigestOf(build.digest) + u"  "_s + names.join(u", "_s));
+    }
+    case Qt::ToolTipRole:
+        return QString(m_repository + u'@' + build.digest);
+    case DigestRole:
+        return build.digest;
+    case ShortDigestRole:
+        return shortDigestOf(build.digest);
+    case CreatedRole:
+        return build.created;
+    case RevisionRole:
+        return build.revision;
+    case TagsRole:
+        return QVariant::fromValue(build.tags);
+    case TagNamesRole: {
+        QStringList names;
+        for (const ClassifiedTag& tag : build.tags)
+            names.append(tag.name);
+        return names;
+    }
+    case PlatformsRole: {
+        QStringList platforms;
+        for (const Platform& platform : build.platforms)
+            platforms.append(platform.toString());
+        return platforms;
+    }
+    case SizeRole:
+        return build.size;
+    case LabelsRole: {
+        QVariantMap labels;
+        for (auto it = build.labels.cbegin(); it != build.labels.cend(); ++it)
+            labels.insert(it.key(), it.value());
+        return labels;
+    }
+    case ConfigDigestRole:
+        return build.configDigest;
+    case SharesConfigWithRole: {
+        QStringList others = m_digestsByConfig.value(build.configDigest);
+        others.removeAll(build.digest);
+        return others;
+    }
+    case LaneMarkersRole:
+        return QVariant::fromValue(m_markersByDigest.value(build.digest));
+    case MediaTypeRole:
+        return build.mediaType;
+    case IsIndexRole:
+        return build.isIndex();
+    case ProblemRole:
+        return build.problem;
+    case ReferenceRole:
+        return QString(m_repository + u'@' + build.digest);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> TimelineModel::roleNames() const {
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{DigestRole, "digest"},
+                  {ShortDigestRole, "shortDigest"},
+                  {CreatedRole, "created"},
+                  {RevisionRole, "revision"},
+                  {TagsRole, "tags"},
+                  {TagNamesRole, "tagNames"},
+                  {PlatformsRole, "platforms"},
+                  {SizeRole, "size"},
+                  {LabelsRole, "labels"},
+                  {ConfigDigestRole, "configDigest"},
+                  {SharesConfigWithRole, "sharesConfigWith"},
+                  {LaneMarkersRole, "laneMarkers"},
+                  {MediaTypeRole, "mediaType"},
+                  {IsIndexRole, "isIndex"},
+                  {ProblemRole, "problem"},
+                  {ReferenceRole, "reference"}});
+    return names;
+}
+
+} // namespace berth

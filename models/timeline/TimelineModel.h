@@ -1,0 +1,73 @@
+#pragma once
+
+// The builds of one repository as a flat list, newest first, one row per manifest
+// digest. Everything a row shows is a custom role carrying data, never a colour or a
+// font: the delegate in ui/ decides how a tag kind or a lane marker looks.
+
+#include "registry/BuildCollector.h"
+#include "timeline/EnvironmentLane.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+
+namespace berth {
+
+class TimelineModel : public QAbstractListModel {
+    Q_OBJECT
+public:
+    enum Role {
+        DigestRole = Qt::UserRole + 1, // QString sha256:...
+        ShortDigestRole,               // QString, 12 hex digits
+        CreatedRole,                   // QDateTime UTC, invalid when unknown
+        RevisionRole,                  // QString
+        TagsRole,                      // QList<ClassifiedTag>, display order
+        TagNamesRole,                  // QStringList, display order
+        PlatformsRole,                 // QStringList "linux/amd64", ...
+        SizeRole,                      // qint64 bytes
+        LabelsRole,                    // QVariantMap
+        ConfigDigestRole,              // QString
+        SharesConfigWithRole,          // QStringList: other builds' digests with this config
+        LaneMarkersRole,               // QList<LaneMarker>
+        MediaTypeRole,                 // QString
+        IsIndexRole,                   // bool
+        ProblemRole,                   // QString, empty when the build read completely
+        ReferenceRole,                 // QString repository@digest
+    };
+    Q_ENUM(Role)
+
+    explicit TimelineModel(QObject* parent = nullptr);
+
+    // `repository` is the full name (host/path) used for references.
+    void setBuilds(const QString& repository, QList<Build> builds);
+    void setLanes(QList<EnvironmentLane> lanes);
+    void clear();
+
+    QString repository() const { return m_repository; }
+    const QList<Build>& builds() const { return m_builds; }
+    const QList<EnvironmentLane>& lanes() const { return m_lanes; }
+    // -1 when no build has this digest.
+    int rowOfDigest(const QString& digest) const;
+    const Build* buildAt(int row) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+private:
+    void indexConfigs();
+    void indexMarkers();
+
+    QString m_repository;
+    QList<Build> m_builds;
+    QList<EnvironmentLane> m_lanes;
+    QHash<QString, int> m_rowByDigest;
+    QHash<QString, QStringList> m_digestsByConfig;
+    QHash<QString, QList<LaneMarker>> m_markersByDigest;
+};
+
+// "sha256:0123456789ab..." -> "0123456789ab"
+QString shortDigestOf(const QString& digest);
+
+} // namespace berth
+
+Q_DECLARE_METATYPE(berth::ClassifiedTag)

@@ -1,0 +1,388 @@
+// berthctl's history commands end to end: a real docker-registry on loopback, the
+// real berthctl binary, and the history on SQLite and on PostgreSQL
+// (BERTH_TEST_POSTGRES_URL, started by scripts/test).
+
+#include "RegistrySeeder.h"
+#include "RegistryServer.h"
+#include "TestMain.h"
+
+#include "history/HistorySchema.h"
+#include "history/HistoryStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QUrl>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace berth;
+using namespace berth::test;
+
+namespace {
+
+const QString kRepository = u"acme/payment-api"_s;
+
+QJsonObject image(const QStringList& tags, const QString& created, const QString& seed) {
+    return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},
+                       {u"format"_s, u"oci"_s},
+                       {u"created"_s, created},
+                       {u"labels"_s, QJsonObject{}},
+                       {u"platforms"_s, QJsonArray{u"linux/amd64"_s}},
+                       {u"layerSeed"_s, seed}};
+}
+
+// Three builds, nine tags; `moves` re-points tags after pushing.
+QJsonObject releaseSpec(const QJsonArray& moves = {}) {
+    return QJsonObject{{u"repository"_s, kRepository},
+                       {u"images"_s, QJsonArray{image({u"v1.0.0"_s, u"a3f2c8d"_s, u"dev"_s},
+                                                      u"2026-01-02T03:04:05Z"_s, u"first"_s),
+                                                image({u"v1.1.0"_s, u"staging"_s, u"latest"_s},
+                                                      u"2026-02-03T04:05:06Z"_s, u"second"_s),
+                                                image({u"v1.2.0"_s, u"production"_s, u"v1"_s},
+                                                      u"2026-03-04T05:06:07Z"_s, u"third"_s)}},
+                       {u"moves"_s, moves}};
+}
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+// Runs statements on a connection of the test's own, outside the store under test.
+QString runRaw(const QString& location, const QStringList& statements) {
+    const QString name = u"berth-test-raw"_s;
+    QString problem;
+    {
+        const HistoryLocation parsed = HistoryLocation::parse(location).value();
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(parsed.isPostgres() ? u"QPSQL"_s : u"QSQLITE"_s, name);
+        if (parsed.isPostgres()) {
+            db.setHostName(parsed.host);
+            db.setPort(parsed.port);
+            db.setUserName(parsed.user);
+            db.setDatabaseName(parsed.database);
+        } else {
+            db.setDatabaseName(parsed.filePath);
+        }
+        if (!db.open())
+            problem = db.lastError().text();
+        for (const QString& statement : statements) {
+            QSqlQuery query(db);
+            if (problem.isEmpty() && !query.exec(statement))
+                problem = statement + u": "_s + query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return problem;
+}
+
+} // namespace
+
+class TestBerthctlHistory : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<RegistryServer> m_server;
+    QString m_skip;
+    QString m_postgresUrl; // this suite's own database, when a server is given
+    QString m_postgresDatabase;
+    QString m_postgresProblem; // why PostgreSQL rows skip
+    QStringList m_digests;     // seeded images' digests, in spec order
+
+    static void addBackends() {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << u"sqlite"_s;
+        QTest::newRow("postgresql") << u"postgresql"_s;
+    }
+
+    QString freshLocation(const QString& backend) {
+        if (backend == u"sqlite"_s)
+            return m_dir->filePath(u"history.sqlite"_s);
+        if (m_postgresUrl.isEmpty()) {
+            m_skip = m_postgresProblem;
+            return {};
+        }
+        QStringList drops{u"SET client_min_messages = warning"_s}; // no NOTICE per drop
+        for (const QString& table : schema::tableNames())
+            drops.append(u"DROP TABLE IF EXISTS %1 CASCADE"_s.arg(table));
+        drops.append(u"DROP TABLE IF EXISTS customers CASCADE"_s);
+        if (const QString problem = runRaw(m_postgresUrl, drops); !problem.isEmpty()) {
+            m_skip = u"PostgreSQL at BERTH_TEST_POSTGRES_URL is not usable: "_s + problem;
+            return {};
+        }
+        return m_postgresUrl;
+    }
+
+    // A database of this suite's own on the server BERTH_TEST_POSTGRES_URL names:
+    // suites running in parallel never drop each other's tables.
+    void createPostgresDatabase(const QString& suite) {
+        const QString base = qEnvironmentVariable("BERTH_TEST_POSTGRES_URL");
+        if (base.isEmpty()) {
+            m_postgresProblem = u"PostgreSQL not tested: BERTH_TEST_POSTGRES_URL is not set "
+                                u"(scripts/test sets it when scripts/start-postgres can start a "
+                                u"server)"_s;
+            return;
+        }
+        m_postgresDatabase = u"berth_%1_%2"_s.arg(suite).arg(QCoreApplication::applicationPid());
+        const QString problem =
+            runRaw(base, {u"SET client_min_messages = warning"_s,
+                          u"DROP DATABASE IF EXISTS %1"_s.arg(m_postgresDatabase),
+                          u"CREATE DATABASE %1"_s.arg(m_postgresDatabase)});
+        if (!problem.isEmpty()) {
+            m_postgresProblem =
+                u"PostgreSQL at BERTH_TEST_POSTGRES_URL is not usable: "_s + problem;
+            return;
+        }
+        QUrl url(base);
+        url.setPath(u"/"_s + m_postgresDatabase);
+        m_postgresUrl = url.toString();
+    }
+
+    void dropPostgresDatabase() {
+        if (m_postgresUrl.isEmpty())
+            return;
+        runRaw(qEnvironmentVariable("BERTH_TEST_POSTGRES_URL"),
+               {u"DROP DATABASE IF EXISTS %1"_s.arg(m_postgresDatabase)});
+    }
+
+    // Starts and seeds the registry; false with m_skip set when it cannot run here.
+    bool startSeededRegistry() {
+        const QString missing = RegistryServer::unavailableReason({});
+        if (!missing.isEmpty()) {
+            m_skip = missing;
+            return false;
+        }
+        m_server = std::make_unique<RegistryServer>();
+        if (!m_server->start()) {
+            m_skip = u"the registry did not start: "_s + m_server->errorString();
+            return false;
+        }
+        return seed(releaseSpec());
+    }
+
+    bool seed(const QJsonObject& spec) {
+        QString error;
+        const QJsonObject seeded = RegistrySeeder::seed(*m_server, spec, &error);
+        if (!error.isEmpty()) {
+            qWarning("seeding failed: %s", qPrintable(error));
+            return false;
+        }
+        m_digests.clear();
+        for (const QJsonValue& entry : seeded.value(u"images"_s).toArray())
+            m_digests.append(entry.toObject().value(u"digest"_s).toString());
+        return true;
+    }
+
+    QString repository() const { return m_server->hostPort() + u'/' + kRepository; }
+
+    QProcess* startCtl(const QStringList& arguments, const QString& database = {}) {
+        auto* process = new QProcess(this);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"DOCKER_CONFIG"_s, m_dir->path()); // anonymous, not the developer's
+        if (!database.isEmpty())
+            environment.insert(u"BERTH_DATABASE"_s, database);
+        process->setProcessEnvironment(environment);
+        process->start(QStringLiteral(BERTHCTL_PATH), arguments);
+        return process;
+    }
+
+    Run finish(QProcess* process) {
+        Run run;
+        if (process->waitForFinished(120000) && process->exitStatus() == QProcess::NormalExit)
+            run.exitCode = process->exitCode();
+        run.out = process->readAllStandardOutput();
+        run.err = QString::fromUtf8(process->readAllStandardError());
+        process->deleteLater();
+        return run;
+    }
+
+    Run ctl(const QStringList& arguments, const QString& database = {}) {
+        return finish(startCtl(arguments, database));
+    }
+
+private slots:
+    void initTestCase() { createPostgresDatabase(u"berthctlhistory"_s); }
+    void cleanupTestCase() { dropPostgresDatabase(); }
+    void init() {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+    void cleanup() {
+        m_server.reset();
+        m_dir.reset();
+    }
+
+    void recordTwiceAroundAMoveShowsBothPositions_data() {
+        QTest::addColumn<QString>("backend");
+        QTest::addColumn<bool>("viaEnvironment");
+        QTest::newRow("sqlite --db") << u"sqlite"_s << false;
+        QTest::newRow("sqlite BERTH_DATABASE") << u"sqlite"_s << true;
+        QTest::newRow("postgresql --db") << u"postgresql"_s << false;
+    }
+    void recordTwiceAroundAMoveShowsBothPositions() {
+        QFETCH(QString, backend);
+        QFETCH(bool, viaEnvironment);
+        const QString location = freshLocation(backend);
+        if (location.isEmpty() || !startSeededRegistry())
+            QSKIP(qPrintable(m_skip));
+        const QStringList db = viaEnvironment ? QStringList() : QStringList{u"--db"_s, location};
+        const QString environment = viaEnvironment ? location : QString();
+
+        Run first = ctl(QStringList{u"record"_s, repository()} + db, environment);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        QVERIFY2(first.out.contains("9 new positions, 0 unchanged"), first.out.constData());
+
+        QVERIFY(seed(releaseSpec({QJsonObject{{u"tag"_s, u"production"_s}, {u"toImage"_s, 0}}})));
+        Run second = ctl(QStringList{u"record"_s, repository()} + db, environment);
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        QVERIFY2(second.out.contains("1 new positions, 8 unchanged"), second.out.constData());
+
+        Run history =
+            ctl(QStringList{u"history"_s, repository(), u"production"_s, u"--json"_s} + db,
+                environment);
+        QVERIFY2(history.exitCode == 0, qPrintable(history.err));
+        const QJsonArray positions = QJsonDocument::fromJson(history.out).array();
+        QCOMPARE(positions.size(), 2);
+        QCOMPARE(positions[0][u"digest"_s].toString(), m_digests[0]); // where it moved to
+        QCOMPARE(positions[1][u"digest"_s].toString(), m_digests[2]); // where it was
+        for (const QJsonValue& position : positions) {
+            QVERIFY(QDateTime::fromString(position[u"firstSeen"_s].toString(), Qt::ISODateWithMs)
+                        .isValid());
+            QVERIFY(QDateTime::fromString(position[u"lastSeen"_s].toString(), Qt::ISODateWithMs)
+                        .isValid());
+        }
+        QVERIFY(positions[0][u"firstSeen"_s].toString() >= positions[1][u"lastSeen"_s].toString());
+
+        Run table = ctl(QStringList{u"history"_s, repository(), u"production"_s} + db, environment);
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY(table.out.contains(m_digests[0].toLatin1()));
+        QVERIFY(table.out.contains(m_digests[2].toLatin1()));
+    }
+
+    void secondBuildsRunGetsNoManifestOrConfig_data() { addBackends(); }
+    void secondBuildsRunGetsNoManifestOrConfig() {
+        QFETCH(QString, backend);
+        const QString location = freshLocation(backend);
+        if (location.isEmpty() || !startSeededRegistry())
+            QSKIP(qPrintable(m_skip));
+        const QStringList arguments{u"builds"_s, repository(), u"--json"_s, u"--db"_s, location};
+        Run cold = ctl(arguments);
+        QVERIFY2(cold.exitCode == 0, qPrintable(cold.err));
+        // Probe, tag list, 9 HEADs, 3 manifests, 3 configs.
+        QVERIFY(m_server->waitForRequestCount(int(m_server->requestLog().size())));
+        const QStringList coldRequests = m_server->requestLog();
+        QCOMPARE(coldRequests.filter(u"GET /v2/acme/payment-api/blobs/"_s).size(), 3);
+
+        const int before = int(coldRequests.size());
+        Run warm = ctl(arguments);
+        QVERIFY2(warm.exitCode == 0, qPrintable(warm.err));
+        // Probe, tag list and 9 HEADs: the whole warm refresh.
+        QVERIFY(m_server->waitForRequestCount(before + 11));
+        const QStringList requests = m_server->requestLog().mid(before);
+        QCOMPARE(requests.filter(u"HEAD /v2/acme/payment-api/manifests/"_s).size(), 9);
+        QVERIFY2(requests.filter(u"GET /v2/acme/payment-api/manifests/"_s).isEmpty(),
+                 qPrintable(requests.join(u'\n')));
+        QVERIFY2(requests.filter(u"GET /v2/acme/payment-api/blobs/"_s).isEmpty(),
+                 qPrintable(requests.join(u'\n')));
+        // The cache answers exactly what the registry did.
+        QCOMPARE(QJsonDocument::fromJson(warm.out), QJsonDocument::fromJson(cold.out));
+    }
+
+    void concurrentRecordersLoseNothing_data() { addBackends(); }
+    void concurrentRecordersLoseNothing() {
+        QFETCH(QString, backend);
+        const QString location = freshLocation(backend);
+        if (location.isEmpty() || !startSeededRegistry())
+            QSKIP(qPrintable(m_skip));
+        constexpr int kProcesses = 4;
+        QList<QProcess*> processes;
+        for (int i = 0; i < kProcesses; ++i)
+            processes.append(
+                startCtl({u"record"_s, repository(), u"--json"_s, u"--db"_s, location}));
+        int newPositions = 0;
+        int unchanged = 0;
+        for (QProcess* process : processes) {
+            const Run run = finish(process);
+            QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+            const QJsonObject summary = QJsonDocument::fromJson(run.out).object();
+            newPositions += summary[u"newPositions"_s].toInt();
+            unchanged += summary[u"unchanged"_s].toInt();
+        }
+        // Serialised, not lost: each tag is new exactly once, then seen unchanged.
+        QCOMPARE(newPositions, 9);
+        QCOMPARE(unchanged, 9 * (kProcesses - 1));
+        HistoryStore store;
+        QVERIFY(store.open(location));
+        QCOMPARE(store.positionsOfRepository(m_server->hostPort(), kRepository)->size(), 9);
+    }
+
+    void pendingActionsAreReconciled_data() { addBackends(); }
+    void pendingActionsAreReconciled() {
+        QFETCH(QString, backend);
+        const QString location = freshLocation(backend);
+        if (location.isEmpty() || !startSeededRegistry())
+            QSKIP(qPrintable(m_skip));
+        qint64 landed = 0;
+        qint64 lost = 0;
+        qint64 young = 0;
+        {
+            HistoryStore store;
+            QVERIFY(store.open(location));
+            Action action;
+            action.registry = m_server->hostPort();
+            action.repository = kRepository;
+            action.transport = u"registry"_s;
+            action.tag = u"production"_s; // the registry shows it arrived
+            action.toDigest = m_digests[2];
+            landed = store.beginAction(action).value();
+            action.tag = u"staging"_s; // an hour old and the tag is elsewhere: it failed
+            action.toDigest = m_digests[0];
+            action.time = QDateTime::currentDateTimeUtc().addSecs(-3600);
+            lost = store.beginAction(action).value();
+            action.tag = u"latest"_s; // just begun: maybe another process is still at it
+            action.time = QDateTime::currentDateTimeUtc();
+            young = store.beginAction(action).value();
+        }
+        Run record = ctl({u"record"_s, repository(), u"--json"_s, u"--db"_s, location});
+        QVERIFY2(record.exitCode == 0, qPrintable(record.err));
+        QCOMPARE(QJsonDocument::fromJson(record.out).object()[u"reconciledActions"_s].toInt(), 2);
+
+        Run audit = ctl({u"audit"_s, repository(), u"--json"_s, u"--db"_s, location});
+        QVERIFY2(audit.exitCode == 0, qPrintable(audit.err));
+        QMap<qint64, QJsonObject> byId;
+        for (const QJsonValue& entry : QJsonDocument::fromJson(audit.out).array())
+            byId.insert(entry[u"id"_s].toInteger(), entry.toObject());
+        QCOMPARE(byId.size(), 3);
+        QCOMPARE(byId[landed][u"state"_s].toString(), u"succeeded"_s);
+        QCOMPARE(byId[lost][u"state"_s].toString(), u"failed"_s);
+        QVERIFY(byId[lost][u"error"_s].toString().contains(m_digests[1]));
+        QCOMPARE(byId[young][u"state"_s].toString(), u"pending"_s);
+        QCOMPARE(ctl({u"audit"_s, u"--db"_s, location}).exitCode, 0);
+    }
+
+    void refusedDatabaseExitsWithRefusedCode() {
+        const QString path = m_dir->filePath(u"notes.txt"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a database\n");
+        file.close();
+        Run run =
+            ctl({u"history"_s, u"localhost:5000/acme/app"_s, u"production"_s, u"--db"_s, path});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(path) && run.err.contains(u"not a Berth history database"_s),
+                 qPrintable(run.err));
+    }
+};
+
+BERTH_TEST_MAIN(TestBerthctlHistory)
+#include "tst_berthctlhistory.moc"

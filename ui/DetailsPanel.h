@@ -1,0 +1,60 @@
+#pragma once
+
+// The right side of the window: everything a release needs about the selected build,
+// with the exact references to paste into a deployment one click away.
+
+#include <QScrollArea>
+
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QStackedWidget;
+class QTreeWidget;
+
+namespace berth {
+struct Build;
+}
+
+namespace berth::ui {
+
+class DetailsPanel : public QScrollArea {
+    Q_OBJECT
+public:
+    explicit DetailsPanel(QWidget* parent = nullptr);
+
+    // `repository` is host/path; `sharesConfigWith` lists re-encoded twins by digest.
+    void showBuild(const QString& repository, const Build& build,
+                   const QStringList& sharesConfigWith);
+    void clear();
+
+    // What the copy buttons put on the clipboard.
+    QString reference() const;   // repo@sha256:...
+    QString composeLine() const; // image: repo@sha256:...
+    QString runLine() const;     // docker run --rm repo@sha256:...
+
+signals:
+    void copied(const QString& what);
+
+private:
+    QWidget* copyRow(QLineEdit* field, const QString& name, const QString& tip);
+    QLabel* addField(const QString& label, const QString& name);
+
+    QStackedWidget* m_stack;
+    QLabel* m_title;
+    QLineEdit* m_digest;
+    QLineEdit* m_reference;
+    QLineEdit* m_compose;
+    QLineEdit* m_run;
+    QFormLayout* m_form;
+    QLabel* m_created;
+    QLabel* m_revision;
+    QLabel* m_size;
+    QLabel* m_platforms;
+    QLabel* m_mediaType;
+    QLabel* m_config;
+    QLabel* m_problem;
+    QTreeWidget* m_tags;
+    QTreeWidget* m_labels;
+};
+
+} // namespace berth::ui

@@ -1,0 +1,126 @@
+#include "EnvironmentLanes.h"
+
+#include "TagChip.h"
+
+#include "timeline/TimelineModel.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QToolButton>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ui {
+
+namespace {
+
+QString timeText(const QDateTime& time) {
+    return TagChip::shortTime(time);
+}
+
+// A version says more to a person than a digest; the digest stays in the tooltip.
+QString buildName(const QString& digest, const TimelineModel* timeline) {
+    const Build* build = timeline ? timeline->buildAt(timeline->rowOfDigest(digest)) : nullptr;
+    if (build) {
+        for (const ClassifiedTag& tag : build->tags) {
+            if (tag.kind == TagKind::ExactSemver)
+                return tag.name;
+        }
+    }
+    return shortDigestOf(digest).left(8);
+}
+
+QPixmap chipPixmap(const ClassifiedTag& tag, const QWidget* widget) {
+    const qreal ratio = widget->devicePixelRatioF();
+    const QSize size(TagChip::width(tag, widget->font()), TagChip::height(widget->font()));
+    QPixmap pixmap(size * ratio);
+    pixmap.setDevicePixelRatio(ratio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    TagChip::paint(&painter, {0, 0}, tag, widget->palette(), widget->font());
+    return pixmap;
+}
+
+} // namespace
+
+EnvironmentLanes::EnvironmentLanes(QWidget* parent)
+    : QFrame(parent)
+    , m_grid(new QGridLayout(this)) {
+    setObjectName(u"environmentLanes"_s);
+    setFrameShape(QFrame::StyledPanel);
+    m_grid->setContentsMargins(8, 6, 8, 6);
+    m_grid->setHorizontalSpacing(6);
+    m_grid->setVerticalSpacing(2);
+    // Long histories are cut at the right edge instead of widening the window.
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Maximum);
+    setToolTip(u"Where each environment tag points now and where it pointed before "
+               u"(from Berth's history). Click a position to select that build."_s);
+    hide();
+}
+
+QWidget* EnvironmentLanes::positionButton(const LanePosition& position, bool current,
+                                          const QString& lane, const TimelineModel* timeline) {
+    auto* button = new QToolButton(this);
+    button->setAutoRaise(!current);
+    QString text = buildName(position.digest, timeline);
+    if (!current && position.lastSeen.isValid())
+        text += u" (until "_s + timeText(position.lastSeen) + u')';
+    button->setText(text);
+    QFont font = button->font();
+    font.setBold(current);
+    button->setFont(font);
+    const bool known = timeline && timeline->rowOfDigest(position.digest) >= 0;
+    button->setEnabled(known);
+    button->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    QString tip = u"%1 %2 %3"_s.arg(lane, current ? u"runs"_s : u"ran"_s, position.digest);
+    if (current && position.firstSeen.isValid())
+        tip += u"\nsince "_s + timeText(position.firstSeen);
+    if (position.firstSeen.isValid())
+        tip += u"\nfirst seen %1, last seen %2"_s.arg(timeText(position.firstSeen),
+                                                      timeText(position.lastSeen));
+    if (!known)
+        tip += u"\nThis build is no longer in the registry."_s;
+    button->setToolTip(tip);
+    const QString digest = position.digest;
+    connect(button, &QToolButton::clicked, this, [this, digest] { emit buildRequested(digest); });
+    return button;
+}
+
+void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
+                                const TimelineModel* timeline) {
+    m_lanes = lanes;
+    while (QLayoutItem* item = m_grid->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    int row = 0;
+    for (const EnvironmentLane& lane : lanes) {
+        auto* chip = new QLabel(this);
+        chip->setPixmap(chipPixmap({lane.tag, TagKind::Environment}, this));
+        chip->setToolTip(TagChip::kindDescription(TagKind::Environment));
+        m_grid->addWidget(chip, row, 0);
+        int column = 1;
+        if (lane.currentDigest.isEmpty()) {
+            auto* gone = new QLabel(u"tag removed"_s, this);
+            gone->setEnabled(false);
+            m_grid->addWidget(gone, row, column++);
+        }
+        for (int age = 0; age < lane.positions.size() && age <= kPastPositionsShown; ++age) {
+            const bool current = age == 0 && !lane.currentDigest.isEmpty();
+            if (age == 1 || (age == 0 && !current)) {
+                auto* before = new QLabel(u"before:"_s, this);
+                before->setForegroundRole(QPalette::PlaceholderText);
+                m_grid->addWidget(before, row, column++);
+            }
+            m_grid->addWidget(positionButton(lane.positions.at(age), current, lane.tag, timeline),
+                              row, column++);
+        }
+        m_grid->setColumnStretch(column, 0);
+        ++row;
+    }
+    m_grid->setColumnStretch(2 * kPastPositionsShown + 4, 1);
+    setVisible(!lanes.isEmpty());
+}
+
+} // namespace berth::ui

@@ -1,0 +1,41 @@
+#pragma once
+
+// One line per environment tag above the timeline: the build it runs now and the
+// builds it ran before, newest first, each a button that selects that build. Answers
+// "what was production yesterday?" without a query.
+
+#include "timeline/EnvironmentLane.h"
+
+#include <QFrame>
+
+class QGridLayout;
+
+namespace berth {
+class TimelineModel;
+}
+
+namespace berth::ui {
+
+class EnvironmentLanes : public QFrame {
+    Q_OBJECT
+public:
+    explicit EnvironmentLanes(QWidget* parent = nullptr);
+
+    // `timeline` names the builds (by version tag where there is one).
+    void setLanes(const QList<EnvironmentLane>& lanes, const TimelineModel* timeline);
+    int laneCount() const { return int(m_lanes.size()); }
+
+    static constexpr int kPastPositionsShown = 3;
+
+signals:
+    void buildRequested(const QString& digest);
+
+private:
+    QWidget* positionButton(const LanePosition& position, bool current, const QString& lane,
+                            const TimelineModel* timeline);
+
+    QGridLayout* m_grid;
+    QList<EnvironmentLane> m_lanes;
+};
+
+} // namespace berth::ui

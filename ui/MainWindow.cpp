@@ -1,0 +1,312 @@
+#include "MainWindow.h"
+
+#include "DetailsPanel.h"
+#include "EnvironmentLanes.h"
+#include "ErrorBanner.h"
+#include "LoadProgress.h"
+#include "RegistrySidebar.h"
+#include "TimelineView.h"
+
+#include "registry/ImageReference.h"
+#include "timeline/RepositoryListModel.h"
+#include "timeline/RepositoryLoader.h"
+#include "timeline/TimelineFilterModel.h"
+#include "timeline/TimelineModel.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_loader(new RepositoryLoader(this))
+    , m_timeline(new TimelineModel(this))
+    , m_filterModel(new TimelineFilterModel(this))
+    , m_sidebar(new RegistrySidebar(this))
+    , m_banner(new ErrorBanner(this))
+    , m_title(new QLabel(this))
+    , m_filter(new QLineEdit(this))
+    , m_sortButton(new QToolButton(this))
+    , m_lanes(new EnvironmentLanes(this))
+    , m_view(new TimelineView(this))
+    , m_details(new DetailsPanel(this))
+    , m_progress(new LoadProgress(this))
+    , m_summary(new QLabel(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this)) {
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(u"Berth"_s);
+    m_filterModel->setSourceModel(m_timeline);
+    m_view->setModel(m_filterModel);
+
+    m_splitter->setObjectName(u"mainSplitter"_s);
+    m_splitter->addWidget(m_sidebar);
+    m_splitter->addWidget(createCentre());
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setStretchFactor(2, 1);
+    m_splitter->setSizes({230, 760, 410});
+    m_splitter->setChildrenCollapsible(false);
+    setCentralWidget(m_splitter);
+
+    m_summary->setObjectName(u"summary"_s);
+    statusBar()->addWidget(m_summary, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    createActions();
+
+    setTabOrder(m_sidebar->filterField(), m_sidebar->tree());
+    setTabOrder(m_sidebar->tree(), m_sidebar->addField());
+    setTabOrder(m_sidebar->addField(), m_filter);
+    setTabOrder(m_filter, m_view);
+    setTabOrder(m_view, m_details);
+
+    connect(m_sidebar, &RegistrySidebar::repositoryActivated, this,
+            qOverload<const QString&>(&MainWindow::openRepository));
+    connect(m_sidebar, &RegistrySidebar::problem, this,
+            [this](const QString& message) { m_banner->showMessage(message); });
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_filterModel->setSearchText(text);
+        updateSummary();
+    });
+    connect(m_view, &TimelineView::currentBuildChanged, this, &MainWindow::showBuild);
+    connect(m_lanes, &EnvironmentLanes::buildRequested, this, [this](const QString& digest) {
+        if (!m_view->selectDigest(digest)) {
+            m_filter->clear(); // the build may be hidden by the filter
+            m_view->selectDigest(digest);
+        }
+    });
+    connect(m_progress, &LoadProgress::cancelRequested, this, &MainWindow::cancelLoading);
+
+    connect(m_loader, &RepositoryLoader::started, this, [this](const QString& repository) {
+        m_banner->hide();
+        m_progress->start(repository);
+    });
+    connect(m_loader, &RepositoryLoader::progressChanged, m_progress, &LoadProgress::setProgress);
+    connect(m_loader, &RepositoryLoader::loaded, this, &MainWindow::onLoaded);
+    connect(m_loader, &RepositoryLoader::failed, this, &MainWindow::onFailed);
+    connect(m_loader, &RepositoryLoader::warning, this,
+            [this](const QString& text) { m_banner->appendMessage(text); });
+    connect(m_loader, &RepositoryLoader::cancelled, this, [this](const QString& repository) {
+        m_banner->showMessage(u"Stopped reading %1; the timeline shows what was there before. "
+                              u"Press F5 to read it again."_s.arg(repository),
+                              ErrorBanner::Level::Information);
+    });
+    connect(m_loader, &RepositoryLoader::finished, m_progress, &LoadProgress::stop);
+    updateSummary();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions() {
+    auto* refresh = new QAction(u"Refresh"_s, this);
+    refresh->setObjectName(u"refreshAction"_s);
+    refresh->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(u"Ctrl+R"_s)});
+    refresh->setToolTip(u"Read the repository again (F5, Ctrl+R)"_s);
+    refresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    connect(refresh, &QAction::triggered, this, &MainWindow::refresh);
+
+    auto* cancel = new QAction(u"Cancel"_s, this);
+    cancel->setObjectName(u"cancelAction"_s);
+    cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    cancel->setShortcutContext(Qt::WindowShortcut);
+    connect(cancel, &QAction::triggered, this, &MainWindow::cancelLoading);
+    addAction(cancel);
+
+    auto* find = new QAction(u"Filter builds"_s, this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    addAction(find);
+
+    auto* quit = new QAction(u"Quit"_s, this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    addAction(quit);
+
+    QToolBar* toolbar = addToolBar(u"Main"_s);
+    toolbar->setObjectName(u"mainToolbar"_s);
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(refresh);
+}
+
+QWidget* MainWindow::createCentre() {
+    auto* centre = new QWidget(this);
+    m_title->setObjectName(u"repositoryTitle"_s);
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_filter->setObjectName(u"timelineFilter"_s);
+    m_filter->setPlaceholderText(u"Filter builds by tag, revision or label (Ctrl+F)"_s);
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(u"Every word must match a tag, revision, label or digest; case is "
+                         u"ignored"_s);
+
+    m_sortButton->setObjectName(u"sortButton"_s);
+    m_sortButton->setCheckable(true);
+    m_sortButton->setText(u"Newest first"_s);
+    m_sortButton->setToolTip(u"Order builds by image creation time"_s);
+    connect(m_sortButton, &QToolButton::toggled, this, [this](bool oldestFirst) {
+        m_filterModel->setNewestFirst(!oldestFirst);
+        m_sortButton->setText(oldestFirst ? u"Oldest first"_s : u"Newest first"_s);
+    });
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(m_title, 1);
+    header->addWidget(m_filter, 1);
+    header->addWidget(m_sortButton);
+    auto* layout = new QVBoxLayout(centre);
+    layout->setContentsMargins(4, 6, 4, 0);
+    layout->addWidget(m_banner);
+    layout->addLayout(header);
+    layout->addWidget(m_lanes);
+    layout->addWidget(m_view, 1);
+    setTabOrder(m_filter, m_sortButton);
+    return centre;
+}
+
+void MainWindow::openRepository(const QString& repository, const RegistryOptions& options) {
+    const Result<ImageReference> reference = ImageReference::parse(repository);
+    if (reference)
+        m_sidebar->model()->setOptionsFor(reference->domain(), options);
+    openRepository(repository);
+}
+
+void MainWindow::openRepository(const QString& repository) {
+    const Result<ImageReference> reference = ImageReference::parse(repository);
+    if (!reference) {
+        m_banner->showMessage(reference.error().message);
+        return;
+    }
+    const QString name = reference->repository();
+    if (name == m_repository && m_loader->isLoading())
+        return;
+    m_repository = name;
+    m_title->setText(name);
+    setWindowTitle(name + u" — Berth"_s);
+    {
+        // Selecting it in the sidebar must not start a second load of the same repository.
+        const QSignalBlocker blocker(m_sidebar);
+        m_sidebar->addRepository(name);
+    }
+    m_loader->load(name, m_sidebar->model()->optionsFor(reference->domain()));
+}
+
+void MainWindow::refresh() {
+    if (m_repository.isEmpty())
+        return;
+    const QString repository = m_repository;
+    m_repository.clear(); // a refresh of the loading repository restarts it
+    openRepository(repository);
+}
+
+void MainWindow::cancelLoading() {
+    m_loader->cancel();
+}
+
+void MainWindow::onLoaded(const LoadedRepository& loaded) {
+    const QString selected = m_view->currentDigest();
+    const QList<EnvironmentLane> before =
+        m_loadedRepository == loaded.repository ? m_timeline->lanes() : QList<EnvironmentLane>{};
+    m_timeline->setBuilds(loaded.repository, loaded.collection.builds);
+    m_timeline->setLanes(loaded.lanes);
+    m_lanes->setLanes(loaded.lanes, m_timeline);
+    m_loadedRepository = loaded.repository;
+    for (const QString& warning : loaded.collection.warnings)
+        m_banner->appendMessage(warning);
+    reportMovedEnvironments(before, loaded.lanes);
+    // Keep the selection across a refresh; on a first load show the newest build.
+    if (selected.isEmpty() || !m_view->selectDigest(selected)) {
+        if (m_filterModel->rowCount() > 0)
+            m_view->setCurrentIndex(m_filterModel->index(0, 0));
+    }
+    updateSummary();
+    m_summary->setText(m_summary->text() +
+                       u" · read %1"_s.arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
+}
+
+void MainWindow::onFailed(const QString& repository, const Error& error) {
+    QString message = u"Could not read %1: %2"_s.arg(repository, error.message);
+    if (error.httpStatus != 0)
+        message += u" (HTTP %1%2)"_s.arg(error.httpStatus)
+                       .arg(error.code.isEmpty() ? QString() : u", "_s + error.code);
+    m_banner->showMessage(message, ErrorBanner::Level::Error);
+}
+
+void MainWindow::reportMovedEnvironments(const QList<EnvironmentLane>& before,
+                                         const QList<EnvironmentLane>& after) {
+    for (const EnvironmentLane& lane : after) {
+        for (const EnvironmentLane& old : before) {
+            if (old.tag != lane.tag || old.currentDigest == lane.currentDigest)
+                continue;
+            m_banner->appendMessage(
+                u"%1 moved since the last read: %2 → %3"_s.arg(
+                    lane.tag, shortDigestOf(old.currentDigest), shortDigestOf(lane.currentDigest)),
+                ErrorBanner::Level::Information);
+        }
+    }
+}
+
+void MainWindow::showBuild(const QString& digest) {
+    const Build* build = m_timeline->buildAt(m_timeline->rowOfDigest(digest));
+    if (!build) {
+        m_details->clear();
+        return;
+    }
+    const QModelIndex index = m_timeline->index(m_timeline->rowOfDigest(digest));
+    m_details->showBuild(m_timeline->repository(), *build,
+                         index.data(TimelineModel::SharesConfigWithRole).toStringList());
+}
+
+void MainWindow::updateSummary() {
+    const int total = m_timeline->rowCount();
+    const int shown = m_filterModel->rowCount();
+    if (m_timeline->repository().isEmpty()) {
+        m_summary->setText(u"Add a repository on the left to see its builds."_s);
+        return;
+    }
+    m_summary->setText(shown == total
+                           ? u"%1 builds"_s.arg(total)
+                           : u"%1 of %2 builds match the filter"_s.arg(shown).arg(total));
+}
+
+void MainWindow::restoreSettings() {
+    m_sidebar->loadSettings();
+    QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/splitter"_s, m_splitter->saveState());
+    m_sidebar->saveSettings();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_loader->cancel();
+    saveSettings();
+    event->accept();
+}
+
+} // namespace berth::ui

@@ -1,0 +1,158 @@
+#include "RegistrySidebar.h"
+
+#include "timeline/RepositoryListModel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ui {
+
+RegistrySidebar::RegistrySidebar(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new RepositoryListModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_tree(new QTreeView(this))
+    , m_addField(new QLineEdit(this))
+    , m_addButton(new QPushButton(u"Add"_s, this)) {
+    setObjectName(u"registrySidebar"_s);
+    setMinimumWidth(180);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_proxy->setAutoAcceptChildRows(true);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    auto* heading = new QLabel(u"Registries"_s, this);
+    QFont bold = heading->font();
+    bold.setBold(true);
+    heading->setFont(bold);
+
+    m_filter->setObjectName(u"repositoryFilter"_s);
+    m_filter->setPlaceholderText(u"Filter repositories"_s);
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(u"Show only registries and repositories whose name contains this"_s);
+
+    m_tree->setObjectName(u"repositoryTree"_s);
+    m_tree->setModel(m_proxy);
+    m_tree->setHeaderHidden(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tree->setToolTip(u"Open a repository's timeline (Enter or double-click)"_s);
+
+    m_addField->setObjectName(u"addRepositoryField"_s);
+    m_addField->setPlaceholderText(u"host/path, e.g. localhost:5000/acme/app"_s);
+    m_addField->setToolTip(
+        u"Add a repository by name: Docker Hub, GHCR and most hosted registries do not "
+        u"list their repositories"_s);
+    m_addButton->setObjectName(u"addRepositoryButton"_s);
+    m_addButton->setToolTip(u"Add the repository and open it"_s);
+
+    auto* addRow = new QHBoxLayout;
+    addRow->addWidget(m_addField, 1);
+    addRow->addWidget(m_addButton);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 0, 6);
+    layout->addWidget(heading);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_tree, 1);
+    layout->addLayout(addRow);
+    setTabOrder(m_filter, m_tree);
+    setTabOrder(m_tree, m_addField);
+    setTabOrder(m_addField, m_addButton);
+
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterFixedString(text);
+        m_tree->expandAll();
+    });
+    connect(m_addButton, &QPushButton::clicked, this, &RegistrySidebar::addFromField);
+    connect(m_addField, &QLineEdit::returnPressed, this, &RegistrySidebar::addFromField);
+    connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex& index) {
+        const QString repository = index.data(RepositoryListModel::RepositoryRole).toString();
+        if (!repository.isEmpty())
+            emit repositoryActivated(repository);
+    });
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& index) {
+                const QString repository =
+                    index.data(RepositoryListModel::RepositoryRole).toString();
+                if (!repository.isEmpty())
+                    emit repositoryActivated(repository);
+            });
+}
+
+bool RegistrySidebar::addRepository(const QString& name, QString* error) {
+    const Result<QModelIndex> added = m_model->addRepository(name);
+    if (!added) {
+        if (error)
+            *error = added.errorMessage();
+        return false;
+    }
+    saveSettings();
+    selectRepository(added->data(RepositoryListModel::RepositoryRole).toString());
+    return true;
+}
+
+void RegistrySidebar::selectRepository(const QString& repository) {
+    const QModelIndex index = m_proxy->mapFromSource(m_model->indexOfRepository(repository));
+    if (!index.isValid())
+        return;
+    m_tree->expand(index.parent());
+    // Selecting the row that is already current emits nothing; the caller loads then.
+    m_tree->setCurrentIndex(index);
+}
+
+void RegistrySidebar::addFromField() {
+    QString error;
+    if (!addRepository(m_addField->text(), &error)) {
+        emit problem(error);
+        return;
+    }
+    m_addField->clear();
+}
+
+void RegistrySidebar::loadSettings() {
+    QSettings settings;
+    QList<RegistryEntry> registries;
+    const int count = settings.beginReadArray(u"registries"_s);
+    for (int i = 0; i < count; ++i) {
+        settings.setArrayIndex(i);
+        RegistryEntry entry;
+        entry.domain = settings.value(u"domain"_s).toString();
+        entry.options.insecure = settings.value(u"insecure"_s, false).toBool();
+        entry.options.caFile = settings.value(u"caFile"_s).toString();
+        entry.options.concurrency =
+            qBound(1, settings.value(u"concurrency"_s, entry.options.concurrency).toInt(), 256);
+        entry.repositories = settings.value(u"repositories"_s).toStringList();
+        if (!entry.domain.isEmpty())
+            registries.append(entry);
+    }
+    settings.endArray();
+    m_model->setRegistries(registries);
+    m_tree->expandAll();
+}
+
+void RegistrySidebar::saveSettings() const {
+    QSettings settings;
+    const QList<RegistryEntry> registries = m_model->registries();
+    settings.beginWriteArray(u"registries"_s, int(registries.size()));
+    for (int i = 0; i < registries.size(); ++i) {
+        settings.setArrayIndex(i);
+        const RegistryEntry& entry = registries.at(i);
+        settings.setValue(u"domain"_s, entry.domain);
+        settings.setValue(u"insecure"_s, entry.options.insecure);
+        settings.setValue(u"caFile"_s, entry.options.caFile);
+        settings.setValue(u"concurrency"_s, entry.options.concurrency);
+        settings.setValue(u"repositories"_s, entry.repositories);
+    }
+    settings.endArray();
+}
+
+} // namespace berth::ui

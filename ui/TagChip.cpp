@@ -1,0 +1,149 @@
+#include "TagChip.h"
+
+#include <QFontMetrics>
+#include <QPainter>
+#include <QPainterPath>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ui {
+
+namespace {
+
+constexpr int kPadding = 6;
+
+// Hues chosen so environments read as traffic lights: production red, staging amber,
+// everything earlier in the pipeline violet.
+int environmentHue(const QString& name) {
+    if (name == u"production"_s || name == u"prod"_s)
+        return 352;
+    if (name == u"staging"_s || name == u"canary"_s)
+        return 32;
+    return 270;
+}
+
+} // namespace
+
+bool TagChip::isDark(const QPalette& palette) {
+    return palette.color(QPalette::Base).lightness() < 128;
+}
+
+QString TagChip::shortTime(const QDateTime& time) {
+    if (!time.isValid())
+        return u"–"_s;
+    const QDateTime local = time.toLocalTime();
+    const QDate today = QDate::currentDate();
+    if (local.date() == today)
+        return u"today "_s + local.toString(u"HH:mm"_s);
+    if (local.date().year() == today.year())
+        return local.toString(u"d MMM HH:mm"_s);
+    return local.toString(u"yyyy-MM-dd"_s);
+}
+
+QColor TagChip::colourOf(const ClassifiedTag& tag, const QPalette& palette) {
+    const bool dark = isDark(palette);
+    const auto tone = [dark](int hue, int saturation) {
+        return QColor::fromHsl(hue, saturation, dark ? 150 : 95);
+    };
+    switch (tag.kind) {
+    case TagKind::Environment:
+        return tone(environmentHue(tag.name), 190);
+    case TagKind::Latest:
+    case TagKind::FloatingSemver:
+        return tone(212, 170);
+    case TagKind::ExactSemver:
+        return tone(140, 120);
+    case TagKind::GitSha:
+    case TagKind::BranchSha:
+        return palette.color(QPalette::PlaceholderText);
+    case TagKind::Other:
+        return tone(40, 200);
+    }
+    return palette.color(QPalette::Text);
+}
+
+QFont TagChip::fontFor(const ClassifiedTag& tag, const QFont& base) {
+    QFont font = base;
+    font.setPointSizeF(base.pointSizeF() > 0 ? base.pointSizeF() * 0.92 : 9);
+    if (tag.kind == TagKind::Environment || tag.kind == TagKind::Latest)
+        font.setBold(true);
+    if (tag.kind == TagKind::GitSha || tag.kind == TagKind::BranchSha)
+        font.setFamily(u"monospace"_s);
+    return font;
+}
+
+QString TagChip::textOf(const ClassifiedTag& tag, Style style) {
+    if (style == Style::PastPosition)
+        return u"was "_s + tag.name;
+    if (tag.kind == TagKind::Other)
+        return u"⚠ "_s + tag.name;
+    return tag.name;
+}
+
+QString TagChip::kindDescription(TagKind kind) {
+    switch (kind) {
+    case TagKind::ExactSemver:
+        return u"exact version (immutable)"_s;
+    case TagKind::FloatingSemver:
+        return u"floating version (moves to the newest patch)"_s;
+    case TagKind::GitSha:
+        return u"git commit (immutable)"_s;
+    case TagKind::BranchSha:
+        return u"branch and commit (immutable)"_s;
+    case TagKind::Environment:
+        return u"environment (moves on promote and rollback)"_s;
+    case TagKind::Latest:
+        return u"latest (moves)"_s;
+    case TagKind::Other:
+        return u"inconsistent: fits no naming scheme"_s;
+    }
+    return {};
+}
+
+int TagChip::width(const ClassifiedTag& tag, const QFont& base, Style style) {
+    return QFontMetrics(fontFor(tag, base)).horizontalAdvance(textOf(tag, style)) + 2 * kPadding;
+}
+
+int TagChip::height(const QFont& base) {
+    return QFontMetrics(base).height() + 4;
+}
+
+int TagChip::paint(QPainter* painter, const QPoint& topLeft, const ClassifiedTag& tag,
+                   const QPalette& palette, const QFont& base, Style style) {
+    const QFont font = fontFor(tag, base);
+    const QString text = textOf(tag, style);
+    const int chipWidth = width(tag, base, style);
+    const QRectF rect(QPointF(topLeft) + QPointF(0.5, 0.5),
+                      QSizeF(chipWidth - 1, height(base) - 1));
+    const QColor colour = colourOf(tag, palette);
+    const bool moving = isMutableKind(tag.kind);
+    const qreal radius = moving ? rect.height() / 2 : 2;
+
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    QPainterPath path;
+    path.addRoundedRect(rect, radius, radius);
+    QColor textColour = colour;
+    if (tag.kind == TagKind::Environment && style == Style::Normal) {
+        painter->fillPath(path, colour);
+        textColour = isDark(palette) ? QColor(20, 20, 20) : QColor(255, 255, 255);
+    } else {
+        QColor fill = colour;
+        fill.setAlpha(style == Style::PastPosition ? 0 : 38);
+        painter->fillPath(path, fill);
+        QPen pen(colour, tag.kind == TagKind::Environment ? 1.5 : 1.0);
+        if (tag.kind == TagKind::Other || style == Style::PastPosition)
+            pen.setStyle(Qt::DashLine);
+        painter->setPen(pen);
+        painter->drawPath(path);
+        if (tag.kind == TagKind::GitSha || tag.kind == TagKind::BranchSha)
+            textColour = palette.color(QPalette::Text);
+    }
+    painter->setFont(font);
+    painter->setPen(textColour);
+    painter->drawText(rect, Qt::AlignCenter, text);
+    painter->restore();
+    return chipWidth;
+}
+
+} // namespace berth::ui

@@ -1,0 +1,230 @@
+#include "TimelineDelegate.h"
+
+#include "TagChip.h"
+
+#include "timeline/EnvironmentLane.h"
+#include "timeline/TimelineModel.h"
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QHelpEvent>
+#include <QLocale>
+#include <QPainter>
+#include <QToolTip>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ui {
+
+namespace {
+
+constexpr int kMargin = 10;
+constexpr int kGutter = 5; // the lane bar on the left edge
+constexpr int kSpacing = 6;
+constexpr int kPastMarkersShown = 2;
+
+QFont monospace(const QFont& base) {
+    QFont font = base;
+    font.setFamily(u"monospace"_s);
+    font.setStyleHint(QFont::Monospace);
+    return font;
+}
+
+QString platformsText(const QStringList& platforms) {
+    if (platforms.isEmpty())
+        return {};
+    if (platforms.size() == 1)
+        return platforms.first();
+    return u"%1 platforms"_s.arg(platforms.size());
+}
+
+} // namespace
+
+TimelineDelegate::TimelineDelegate(QObject* parent)
+    : QStyledItemDelegate(parent) {
+}
+
+int TimelineDelegate::rowHeight(const QFont& font) {
+    return QFontMetrics(font).height() + TagChip::height(font) + 2 * kMargin;
+}
+
+QSize TimelineDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const {
+    return {400, rowHeight(option.font)};
+}
+
+void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
+                             const QModelIndex& index) const {
+    QStyleOptionViewItem background = option;
+    initStyleOption(&background, index);
+    background.text.clear();
+    const bool selected = option.state & QStyle::State_Selected;
+    // The style's selection fill would drown the chips' colours: a tint and an outline
+    // in the highlight colour keep every chip readable on the selected row.
+    background.state &= ~QStyle::State_Selected;
+    const QWidget* widget = option.widget;
+    QStyle* style = widget ? widget->style() : QApplication::style();
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &background, painter, widget);
+    const QPalette palette = option.palette;
+    if (selected) {
+        QColor tint = palette.color(QPalette::Highlight);
+        tint.setAlpha(48);
+        painter->fillRect(option.rect, tint);
+        painter->save();
+        painter->setPen(QPen(palette.color(QPalette::Highlight), 2));
+        painter->drawRect(option.rect.adjusted(1, 1, -1, -1));
+        painter->restore();
+    }
+    const QColor text = palette.color(QPalette::Text);
+    QColor muted = text;
+    muted.setAlphaF(0.65);
+    const QRect rect = option.rect;
+    const QFontMetrics metrics(option.font);
+
+    const auto tags = index.data(TimelineModel::TagsRole).value<QList<ClassifiedTag>>();
+    const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
+
+    painter->save();
+    // Lane bar: the colour of the last environment in the pipeline running this build
+    // (production over staging over dev).
+    for (auto marker = markers.crbegin(); marker != markers.crend(); ++marker) {
+        if (!marker->current)
+            continue;
+        const ClassifiedTag lane{marker->tag, TagKind::Environment};
+        painter->fillRect(QRect(rect.left(), rect.top(), kGutter, rect.height()),
+                          TagChip::colourOf(lane, palette));
+        break;
+    }
+    painter->setPen(QPen(palette.color(QPalette::Mid), 0));
+    painter->drawLine(rect.bottomLeft(), rect.bottomRight());
+
+    // First line: created, digest, revision, platforms, size.
+    int x = rect.left() + kGutter + kMargin;
+    const int right = rect.right() - kMargin;
+    const int baseline = rect.top() + kMargin + metrics.ascent();
+    const QDateTime created = index.data(TimelineModel::CreatedRole).toDateTime();
+    QFont bold = option.font;
+    bold.setBold(true);
+    painter->setFont(bold);
+    painter->setPen(text);
+    const QString when = created.isValid() ? created.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)
+                                           : u"created: unknown"_s;
+    painter->drawText(x, baseline, when);
+    x += QFontMetrics(bold).horizontalAdvance(when) + 2 * kSpacing;
+
+    const QFont mono = monospace(option.font);
+    const QFontMetrics monoMetrics(mono);
+    painter->setFont(mono);
+    painter->setPen(muted);
+    const QString digest = index.data(TimelineModel::ShortDigestRole).toString();
+    painter->drawText(x, baseline, digest);
+    x += monoMetrics.horizontalAdvance(digest) + 2 * kSpacing;
+
+    const QString revision = index.data(TimelineModel::RevisionRole).toString().left(12);
+    if (!revision.isEmpty()) {
+        painter->setPen(text);
+        const QString shown = u"⎇ "_s + revision;
+        painter->drawText(x, baseline, shown);
+        x += monoMetrics.horizontalAdvance(shown) + 2 * kSpacing;
+    }
+    painter->setFont(option.font);
+    painter->setPen(muted);
+    QStringList facts;
+    if (const QString platforms =
+            platformsText(index.data(TimelineModel::PlatformsRole).toStringList());
+        !platforms.isEmpty())
+        facts.append(platforms);
+    if (const qint64 size = index.data(TimelineModel::SizeRole).toLongLong(); size > 0)
+        facts.append(QLocale().formattedDataSize(size));
+    if (!facts.isEmpty())
+        painter->drawText(x, baseline, facts.join(u" · "_s));
+
+    // Right end of the first line: links and problems.
+    QString note;
+    if (!index.data(TimelineModel::ProblemRole).toString().isEmpty())
+        note = u"⚠ incomplete"_s;
+    const QStringList shares = index.data(TimelineModel::SharesConfigWithRole).toStringList();
+    if (!shares.isEmpty())
+        note = u"⇄ same config as %1"_s.arg(shortDigestOf(shares.first()).left(8)) +
+               (shares.size() > 1 ? u" +%1"_s.arg(shares.size() - 1) : QString());
+    if (!note.isEmpty()) {
+        const int noteWidth = metrics.horizontalAdvance(note);
+        painter->fillRect(QRect(right - noteWidth - kSpacing, rect.top() + 1, noteWidth + kSpacing,
+                                metrics.height() + kMargin),
+                          selected ? palette.color(QPalette::Highlight)
+                          : option.backgroundBrush.style() != Qt::NoBrush
+                              ? option.backgroundBrush.color()
+                              : palette.color(QPalette::Base));
+        painter->setPen(selected ? text : palette.color(QPalette::Link));
+        painter->drawText(right - noteWidth, baseline, note);
+    }
+
+    // Second line: tags, then where environments were before.
+    painter->setClipRect(rect.adjusted(0, 0, -kMargin, 0));
+    QPoint chip(rect.left() + kGutter + kMargin, rect.top() + kMargin + metrics.height() + 2);
+    for (const ClassifiedTag& tag : tags) {
+        if (chip.x() > right)
+            break;
+        chip.rx() += TagChip::paint(painter, chip, tag, palette, option.font) + kSpacing;
+    }
+    for (const LaneMarker& marker : markers) {
+        // Only the recent past: the full history is in the lanes strip and the tooltip.
+        if (marker.current || marker.age > kPastMarkersShown || chip.x() > right)
+            continue;
+        const ClassifiedTag lane{marker.tag, TagKind::Environment};
+        chip.rx() += TagChip::paint(painter, chip, lane, palette, option.font,
+                                    TagChip::Style::PastPosition) +
+                     2;
+        if (marker.lastSeen.isValid()) {
+            painter->setFont(option.font);
+            painter->setPen(muted);
+            const QString until = u"until "_s + TagChip::shortTime(marker.lastSeen);
+            painter->drawText(chip.x(), chip.y() + metrics.ascent() + 2, until);
+            chip.rx() += metrics.horizontalAdvance(until);
+        }
+        chip.rx() += kSpacing;
+    }
+    painter->restore();
+}
+
+bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
+                                 const QStyleOptionViewItem& option, const QModelIndex& index) {
+    if (!event || !view || event->type() != QEvent::ToolTip || !index.isValid())
+        return QStyledItemDelegate::helpEvent(event, view, option, index);
+    // The chip under the pointer explains its kind; elsewhere the row's reference.
+    const auto tags = index.data(TimelineModel::TagsRole).value<QList<ClassifiedTag>>();
+    const QRect rect = option.rect;
+    const QFontMetrics metrics(option.font);
+    int x = rect.left() + kGutter + kMargin;
+    const int top = rect.top() + kMargin + metrics.height() + 2;
+    const QPoint pos = event->pos();
+    if (pos.y() >= top && pos.y() <= top + TagChip::height(option.font)) {
+        for (const ClassifiedTag& tag : tags) {
+            const int width = TagChip::width(tag, option.font);
+            if (pos.x() >= x && pos.x() < x + width) {
+                QToolTip::showText(event->globalPos(),
+                                   u"%1: %2"_s.arg(tag.name, TagChip::kindDescription(tag.kind)),
+                                   view);
+                return true;
+            }
+            x += width + kSpacing;
+        }
+    }
+    QStringList lines{index.data(TimelineModel::ReferenceRole).toString()};
+    const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
+    for (const LaneMarker& marker : markers) {
+        if (marker.current)
+            lines.append(u"%1 runs this build now"_s.arg(marker.tag));
+        else
+            lines.append(u"%1 ran this build until %2"_s.arg(
+                marker.tag, marker.lastSeen.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)));
+    }
+    for (const QString& other : index.data(TimelineModel::SharesConfigWithRole).toStringList())
+        lines.append(u"Same image config as %1 (re-encoded manifest)"_s.arg(other));
+    if (const QString problem = index.data(TimelineModel::ProblemRole).toString();
+        !problem.isEmpty())
+        lines.append(problem);
+    QToolTip::showText(event->globalPos(), lines.join(u'\n'), view);
+    return true;
+}
+
+} // namespace berth::ui
