@@ -4,10 +4,12 @@
 
 #include "registry/RegistryOptions.h"
 
+#include <QDateTime>
 #include <QJsonValue>
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace berth::ctl {
 
@@ -26,6 +28,14 @@ struct Invocation {
     RegistryOptions registry;
     QString database; // --db, else BERTH_DATABASE, else empty (the default SQLite file)
     QString gitClone; // --git: a local clone of the images' source repository
+    // promote, rollback, mark
+    QString via;                   // --via registry|engine (empty: registry)
+    std::optional<QString> expect; // --expect <digest|none>: where the tag must point now
+    QString reason;                // --reason
+    QString rollbackTo;            // --to <tag or digest>
+    QString environment;           // --env, for mark
+    bool assumeYes = false;        // --yes: no confirmation prompt
+    QDateTime seenAt; // --seen-at (record): when the observation happened, UTC; else now
 };
 
 using Finish = std::function<void(int exitCode)>;

@@ -20,29 +20,6 @@ namespace {
 // an older one that did not land is declared failed.
 constexpr qint64 kPendingGraceMs = 10 * 60 * 1000;
 
-// The store and the cache on it live exactly as long as one command's work.
-struct HistorySession {
-    HistoryStore store;
-    std::unique_ptr<SqlManifestCache> cache;
-};
-
-std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode) {
-    auto session = std::make_shared<HistorySession>();
-    const Status opened = session->store.open(invocation.database);
-    if (!opened) {
-        printError(opened.error().message);
-        const QString& code = opened.error().code;
-        // Refusals protect the user's file; a broken connection is an operational failure.
-        *exitCode = code == HistoryStore::kNotBerthDatabase ||
-                            code == HistoryStore::kSchemaTooNew || code == HistoryStore::kReadOnly
-                        ? ExitRefused
-                        : ExitFailure;
-        return nullptr;
-    }
-    session->cache = std::make_unique<SqlManifestCache>(session->store);
-    return session;
-}
-
 std::optional<ImageReference> parseRepository(const QString& command, const QString& text) {
     const Result<ImageReference> reference = ImageReference::parse(text);
     if (!reference) {
@@ -127,6 +104,24 @@ QString shortDigest(const QString& digest) {
 
 } // namespace
 
+std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode) {
+    auto session = std::make_shared<HistorySession>();
+    const Status opened = session->store.open(invocation.database);
+    if (!opened) {
+        printError(opened.error().message);
+        const QString& code = opened.error().code;
+        // Refusals protect the user's file; a broken connection is an operational failure.
+        *exitCode = code == HistoryStore::kNotBerthDatabase ||
+                            code == HistoryStore::kSchemaTooNew || code == HistoryStore::kReadOnly
+                        ? ExitRefused
+                        : ExitFailure;
+        return nullptr;
+    }
+    session->cache = std::make_unique<SqlManifestCache>(session->store);
+    return session;
+}
+
+
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
                       RegistryClient* client, Finish finish,
                       std::function<void(const RecordedCollection&)> done) {
@@ -136,27 +131,29 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
         return finish(exitCode);
     auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
     const QString registry = repository.domain();
-    collector->collect(repository.path(), collector,
-                       [session, registry, finish, done](Result<BuildCollection> collection) {
-                           if (!collection) {
-                               printError(collection.error().message);
-                               return finish(ExitFailure);
-                           }
-                           for (const QString& problem : session->cache->problems())
-                               printWarning(problem);
-                           RecordedCollection recorded{collection.value(), {}, 0};
-                           const Result<RecordSummary> summary = session->store.recordObservations(
-                               registry, collection->repository, collection->tagDigests,
-                               QDateTime::currentDateTimeUtc(), currentObserver(u"berthctl"_s));
-                           if (!summary) {
-                               printError(summary.error().message);
-                               return finish(ExitFailure);
-                           }
-                           recorded.summary = summary.value();
-                           recorded.reconciled =
-                               reconcile(session->store, registry, collection.value());
-                           done(recorded);
-                       });
+    const QDateTime seenAt =
+        invocation.seenAt.isValid() ? invocation.seenAt : QDateTime::currentDateTimeUtc();
+    collector->collect(
+        repository.path(), collector,
+        [session, registry, seenAt, finish, done](Result<BuildCollection> collection) {
+            if (!collection) {
+                printError(collection.error().message);
+                return finish(ExitFailure);
+            }
+            for (const QString& problem : session->cache->problems())
+                printWarning(problem);
+            RecordedCollection recorded{collection.value(), {}, 0};
+            const Result<RecordSummary> summary = session->store.recordObservations(
+                registry, collection->repository, collection->tagDigests, seenAt,
+                currentObserver(u"berthctl"_s));
+            if (!summary) {
+                printError(summary.error().message);
+                return finish(ExitFailure);
+            }
+            recorded.summary = summary.value();
+            recorded.reconciled = reconcile(session->store, registry, collection.value());
+            done(recorded);
+        });
 }
 
 void runRecord(const Invocation& invocation, Finish finish) {

@@ -5,7 +5,8 @@
 
 #include "CtlSupport.h"
 
-#include "history/HistoryTypes.h"
+#include "history/HistoryStore.h"
+#include "history/SqlManifestCache.h"
 #include "registry/BuildCollector.h"
 #include "registry/ImageReference.h"
 
@@ -14,6 +15,16 @@ class RegistryClient;
 }
 
 namespace berth::ctl {
+
+// The store and the cache on it live exactly as long as one command's work.
+struct HistorySession {
+    HistoryStore store;
+    std::unique_ptr<SqlManifestCache> cache;
+};
+
+// Opens --db (or BERTH_DATABASE, or the default file); on failure prints why and sets
+// *exitCode (3 for a database refused untouched, 1 otherwise).
+std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode);
 
 struct RecordedCollection {
     BuildCollection collection;

@@ -4,12 +4,15 @@
 #include "GitCommands.h"
 #include "HistoryCommands.h"
 #include "RegistryCommands.h"
+#include "ReleaseCommands.h"
 
 #include "git/GitLibrary.h"
+#include "registry/ImageReference.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -22,11 +25,18 @@ const QString kCommandSummary =
     u"  repos <registry>        repositories the registry's catalog lists\n"
     u"  tags <repository>       tags of a repository, with their kinds\n"
     u"  builds <repository>     builds (digests) newest first, with their tags; records them\n"
-    u"  record <repository>     observe every tag and store its position in the history\n"
+    u"  record <repository> [--seen-at <time>]  observe every tag and store its position\n"
+    u"                          in the history (as seen at <time>, ISO-8601 UTC)\n"
     u"  history <repository> <tag>  every digest the tag has pointed at, newest first\n"
     u"  audit [<repository>]    promotions and rollbacks Berth performed, newest first\n"
     u"  diff <repository> <from> <to> --git <clone>  commits gained and lost between two\n"
-    u"                          builds (tags or digests)\n"_s;
+    u"                          builds (tags or digests)\n"
+    u"  promote <repository> <source> <tag>  point a moving tag (environment, latest,\n"
+    u"                          floating version) at the build <source> names\n"
+    u"  rollback <repository> <tag> [--to <ref>]  put the tag back where it was before,\n"
+    u"                          skipping builds marked bad for it\n"
+    u"  mark <repository> <ref> good|bad --env <tag>  judge a build for an environment\n"
+    u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
 
 using Runner = void (*)(const Invocation&, Finish);
 
@@ -45,7 +55,29 @@ Runner runnerFor(const QString& command) {
         return &runAudit;
     if (command == u"diff"_s)
         return &runDiff;
+    if (command == u"promote"_s)
+        return &runPromote;
+    if (command == u"rollback"_s)
+        return &runRollback;
+    if (command == u"mark"_s)
+        return &runMark;
     return nullptr;
+}
+
+// ISO-8601 with an explicit UTC designator ("Z" or "+00:00"): a time without one would
+// be read in the local zone and land hours off in a shared history. The future is
+// refused too (a minute of clock skew allowed), since it would outrank every real read.
+std::optional<QDateTime> parseSeenAt(const QString& text) {
+    static const QRegularExpression utc(
+        u"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|\\+00:?00)$"_s);
+    if (!utc.match(text).hasMatch())
+        return std::nullopt;
+    const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid() || time.offsetFromUtc() != 0)
+        return std::nullopt;
+    if (time > QDateTime::currentDateTimeUtc().addSecs(60))
+        return std::nullopt;
+    return time.toUTC();
 }
 
 } // namespace
@@ -79,7 +111,28 @@ int main(int argc, char** argv) {
         u"location"_s);
     const QCommandLineOption gitClone(
         u"git"_s, u"A local clone of the images' source repository (diff, builds)."_s, u"path"_s);
-    parser.addOptions({json, insecure, caFile, concurrency, database, gitClone});
+    const QCommandLineOption seenAt(
+        u"seen-at"_s,
+        u"record: when the tags were seen, as ISO-8601 UTC (2026-03-01T09:30:00Z), for "
+        u"importing past observations. Default: now."_s,
+        u"time"_s);
+    const QCommandLineOption via(u"via"_s,
+                                 u"promote/rollback: retag through the registry API (default) "
+                                 u"or a Docker-compatible engine at $DOCKER_HOST."_s,
+                                 u"registry|engine"_s);
+    const QCommandLineOption expect(
+        u"expect"_s,
+        u"promote/rollback: refuse unless the tag points at <digest> now (\"none\": the tag "
+        u"must not exist)."_s,
+        u"digest"_s);
+    const QCommandLineOption reason(u"reason"_s, u"Why, for the audit log."_s, u"text"_s);
+    const QCommandLineOption rollbackTo(u"to"_s, u"rollback: the build to go back to."_s, u"ref"_s);
+    const QCommandLineOption environment(u"env"_s, u"mark: the environment tag judged."_s,
+                                         u"tag"_s);
+    const QCommandLineOption yes(
+        u"yes"_s, u"promote/rollback: do not ask for confirmation on the terminal."_s);
+    parser.addOptions({json, insecure, caFile, concurrency, database, gitClone, seenAt, via, expect,
+                       reason, rollbackTo, environment, yes});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -109,11 +162,39 @@ int main(int argc, char** argv) {
     invocation.gitClone = parser.value(gitClone);
     invocation.database =
         parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE");
+    invocation.via = parser.value(via);
+    if (parser.isSet(expect)) {
+        const QString expected = parser.value(expect);
+        if (expected != u"none"_s && !berth::isValidDigest(expected)) {
+            printError(
+                u"--expect takes a digest (sha256:…) or \"none\", not \"%1\"."_s.arg(expected));
+            return ExitUsage;
+        }
+        invocation.expect = expected == u"none"_s ? QString() : expected;
+    }
+    invocation.reason = parser.value(reason);
+    invocation.rollbackTo = parser.value(rollbackTo);
+    invocation.environment = parser.value(environment);
+    invocation.assumeYes = parser.isSet(yes);
     bool numeric = false;
     invocation.registry.concurrency = parser.value(concurrency).toInt(&numeric);
     if (!numeric || invocation.registry.concurrency < 1 || invocation.registry.concurrency > 256) {
         printError(u"--concurrency takes a number from 1 to 256."_s);
         return ExitUsage;
+    }
+
+    if (parser.isSet(seenAt)) {
+        if (invocation.command != u"record"_s) {
+            printError(u"--seen-at only applies to record."_s);
+            return ExitUsage;
+        }
+        const std::optional<QDateTime> time = parseSeenAt(parser.value(seenAt));
+        if (!time) {
+            printError(u"--seen-at takes an ISO-8601 UTC time no later than now, e.g. "
+                       u"2026-03-01T09:30:00Z; \"%1\" is not one."_s.arg(parser.value(seenAt)));
+            return ExitUsage;
+        }
+        invocation.seenAt = *time;
     }
 
     const Runner runner = runnerFor(invocation.command);

@@ -38,12 +38,28 @@ QStringList version1() {
     };
 }
 
+// At most one pending action per tag: the database itself serialises two people
+// promoting the same environment at once, across every Berth sharing it.
+QStringList version2() {
+    return {
+        // Pending rows left by crashed runs would block the index; only the newest per
+        // tag can still be in flight.
+        u"UPDATE actions SET state = 'failed', error = 'superseded by a later action on "
+        u"this tag before schema version 2' WHERE state = 'pending' AND id NOT IN (SELECT "
+        u"MAX(id) FROM actions WHERE state = 'pending' GROUP BY registry, repository, tag)"_s,
+        u"CREATE UNIQUE INDEX actions_one_pending_per_tag ON actions (registry, repository, "
+        u"tag) WHERE state = 'pending'"_s,
+    };
+}
+
 } // namespace
 
 QStringList migration(int version, Dialect dialect) {
     QStringList statements;
     if (version == 1)
         statements = version1();
+    else if (version == 2)
+        statements = version2();
     const bool sqlite = dialect == Dialect::Sqlite;
     for (QString& statement : statements) {
         statement.replace(u"%ID%"_s, sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s

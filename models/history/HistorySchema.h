@@ -10,7 +10,7 @@ namespace berth::schema {
 
 enum class Dialect { Sqlite, Postgres };
 
-inline constexpr int kLatestVersion = 1;
+inline constexpr int kLatestVersion = 2;
 
 // The statements that take a database from `version - 1` to `version`.
 QStringList migration(int version, Dialect dialect);

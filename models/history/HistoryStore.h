@@ -30,6 +30,8 @@ public:
     static inline const QString kNotBerthDatabase = QStringLiteral("NOT_BERTH_DATABASE");
     static inline const QString kSchemaTooNew = QStringLiteral("SCHEMA_TOO_NEW");
     static inline const QString kReadOnly = QStringLiteral("READ_ONLY");
+    // beginAction found another pending action on the same tag.
+    static inline const QString kActionInProgress = QStringLiteral("ACTION_IN_PROGRESS");
 
     HistoryStore();
     ~HistoryStore();

@@ -240,8 +240,23 @@ Result<qint64> HistoryStore::beginAction(Action action) {
             {toMsOrNow(action.time), action.user, action.host, action.registry, action.repository,
              action.tag, action.fromDigest, action.toDigest, actionKindName(action.kind),
              action.transport, action.reason, actionStateName(ActionState::Pending)});
-    if (!query)
+    if (!query) {
+        // The unique index on pending actions refused the row: someone is moving this tag.
+        const Result<QList<Action>> pending = pendingActions();
+        if (pending) {
+            for (const Action& other : pending.value()) {
+                if (other.registry == action.registry && other.repository == action.repository &&
+                    other.tag == action.tag)
+                    return Error::make(
+                        u"%1 is being moved right now by %2 on %3 (action %4, started %5); "
+                        u"wait for it to finish, then look again."_s.arg(
+                            action.tag, other.user, other.host, QString::number(other.id),
+                            other.time.toString(Qt::ISODate)),
+                        0, kActionInProgress);
+            }
+        }
         return query.error();
+    }
     if (!query.value().next())
         return failure(u"write the audit log"_s, u"the new action got no id"_s);
     return query.value().value(0).toLongLong();

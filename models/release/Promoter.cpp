@@ -47,7 +47,7 @@ void Promoter::run(const ReleaseRequest& request, QObject* context, Callback<Rel
     if (!isMutableKind(kind))
         return fail(
             job,
-            u"%1 is a %2 tag: tags of that kind name one build forever and are never "
+            u"%1 is an immutable tag (kind %2): it names one build forever and is never "
             u"moved. Promote to an environment tag instead."_s.arg(request.tag, tagKindName(kind)),
             kRefusedCode);
     if (!m_store)
@@ -157,6 +157,8 @@ void Promoter::retag(const JobPtr& job) {
     action.transport = transportName(request.transport);
     action.reason = request.reason;
     const Result<qint64> id = m_store->beginAction(action);
+    if (!id && id.error().code == HistoryStore::kActionInProgress)
+        return fail(job, id.error().message + u" Nothing was changed."_s, kRefusedCode);
     if (!id)
         return fail(job, u"Could not write the audit record, so nothing was changed: %1"_s.arg(
                              id.error().message));
@@ -240,7 +242,9 @@ QString Promoter::whoMoved(const ReleaseRequest& request, const QString& digest)
     const Result<QList<Action>> actions = m_store->actions(filter);
     if (actions) {
         for (const Action& action : actions.value()) {
-            if (action.tag == request.tag && action.toDigest == digest &&
+            const bool moved =
+                action.kind == ActionKind::Promote || action.kind == ActionKind::Rollback;
+            if (moved && action.tag == request.tag && action.toDigest == digest &&
                 action.state == ActionState::Succeeded)
                 return u"%1 on %2 moved it there at %3 (%4)."_s.arg(
                     action.user, action.host, action.time.toString(Qt::ISODate),

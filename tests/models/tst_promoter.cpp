@@ -254,6 +254,46 @@ private slots:
         QCOMPARE(actions->first().state, ActionState::Succeeded);
     }
 
+    void twoPromotersRacingOnOneTagHaveOneWinner() {
+        // Two Berths sharing one history database, both having seen production on build 1.
+        HistoryStore otherStore;
+        QVERIFY(otherStore.open(m_dir->filePath(u"history.sqlite"_s)).ok());
+        RegistryClient otherClient(registry());
+        Promoter other(&otherClient, &otherStore);
+
+        auto request = [this](const QString& source) {
+            ReleaseRequest r;
+            r.registry = registry();
+            r.repository = kRepository;
+            r.source = source;
+            r.tag = u"production"_s;
+            r.expectedCurrent = m_digests[0];
+            return r;
+        };
+        std::optional<Result<ReleaseOutcome>> first;
+        std::optional<Result<ReleaseOutcome>> second;
+        m_promoter->run(request(m_digests[1]), this,
+                        [&first](Result<ReleaseOutcome> r) { first.emplace(std::move(r)); });
+        other.run(request(m_digests[2]), this,
+                  [&second](Result<ReleaseOutcome> r) { second.emplace(std::move(r)); });
+        QTRY_VERIFY_WITH_TIMEOUT(first.has_value() && second.has_value(), 30000);
+
+        QCOMPARE(int(first->ok()) + int(second->ok()), 1);
+        const auto& loser = first->ok() ? *second : *first;
+        QCOMPARE(loser.error().code, kRefusedCode);
+        const QString winner = first->ok() ? m_digests[1] : m_digests[2];
+        QCOMPARE(digestOfTag(u"production"_s), winner);
+
+        const auto actions = m_store->actions();
+        QVERIFY(actions.ok());
+        int succeeded = 0;
+        for (const Action& action : actions.value()) {
+            QVERIFY(action.state != ActionState::Pending);
+            succeeded += action.state == ActionState::Succeeded ? 1 : 0;
+        }
+        QCOMPARE(succeeded, 1);
+    }
+
     void rollbackWithoutHistoryIsRefused() {
         const auto target = chooseRollbackTarget({}, m_digests[0], {});
         QVERIFY(!target.ok());

@@ -1,0 +1,250 @@
+// berthctl promote, rollback and mark as a script or an on-call engineer runs them:
+// against a real docker-registry on loopback, a real SQLite history, and (for the
+// engine transport) a real dockerd.
+
+#include "EngineServer.h"
+#include "RegistrySeeder.h"
+#include "RegistryServer.h"
+#include "TestMain.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace berth::test;
+
+namespace {
+
+struct CtlRun {
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+QJsonObject image(const QStringList& tags, const QStringList& platforms, const QString& seed) {
+    return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},
+                       {u"format"_s, u"docker"_s},
+                       {u"created"_s, u"2026-01-02T03:04:05Z"_s},
+                       {u"labels"_s, QJsonObject{}},
+                       {u"platforms"_s, QJsonArray::fromStringList(platforms)},
+                       {u"layerSeed"_s, seed}};
+}
+
+} // namespace
+
+class TestBerthctlRelease : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<RegistryServer> m_server;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QStringList m_digests;
+
+    QString repository() const { return m_server->hostPort() + u"/acme/api"_s; }
+
+    CtlRun ctl(QStringList arguments, const QByteArray& input = {},
+               const QString& dockerHost = {}) {
+        arguments << u"--db"_s << m_dir->filePath(u"history.sqlite"_s);
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"DOCKER_CONFIG"_s, m_dir->filePath(u"docker"_s));
+        if (!dockerHost.isEmpty())
+            environment.insert(u"DOCKER_HOST"_s, dockerHost);
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(BERTHCTL_PATH), arguments);
+        process.write(input);
+        process.closeWriteChannel();
+        CtlRun run;
+        if (process.waitForFinished(120000) && process.exitStatus() == QProcess::NormalExit)
+            run.exitCode = process.exitCode();
+        run.out = process.readAllStandardOutput();
+        run.err = QString::fromUtf8(process.readAllStandardError());
+        return run;
+    }
+
+    QString digestOf(const QString& tag) {
+        // The registry is the truth; builds --json reads it (and records what it saw).
+        const CtlRun builds = ctl({u"builds"_s, repository(), u"--json"_s});
+        for (const QJsonValue& build : QJsonDocument::fromJson(builds.out).array()) {
+            for (const QJsonValue& name : build.toObject().value(u"tags"_s).toArray()) {
+                if (name.toObject().value(u"name"_s).toString() == tag)
+                    return build.toObject().value(u"digest"_s).toString();
+            }
+        }
+        return {};
+    }
+
+private slots:
+    void init() {
+        const QString missing = RegistryServer::unavailableReason({});
+        if (!missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        m_server = std::make_unique<RegistryServer>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+        m_dir = std::make_unique<QTemporaryDir>();
+        QJsonArray images{image({u"v1.0.0"_s, u"production"_s}, {u"linux/amd64"_s}, u"a"_s),
+                          image({u"v1.1.0"_s, u"staging"_s}, {u"linux/amd64"_s}, u"b"_s),
+                          image({u"v1.2.0"_s}, {u"linux/amd64"_s}, u"c"_s),
+                          image({u"v2.0.0"_s}, {u"linux/amd64"_s, u"linux/arm64"_s}, u"d"_s)};
+        QString error;
+        const QJsonObject seeded = RegistrySeeder::seed(
+            *m_server, {{u"repository"_s, u"acme/api"_s}, {u"images"_s, images}}, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        m_digests.clear();
+        for (const QJsonValue& entry : seeded.value(u"images"_s).toArray())
+            m_digests.append(entry.toObject().value(u"digest"_s).toString());
+        QCOMPARE(ctl({u"record"_s, repository()}).exitCode, 0);
+    }
+
+    void cleanup() {
+        m_server.reset();
+        m_dir.reset();
+    }
+
+    void promoteWithYesMovesAndReportsJson() {
+        const CtlRun run = ctl({u"promote"_s, repository(), u"v1.1.0"_s, u"production"_s,
+                                u"--yes"_s, u"--json"_s, u"--reason"_s, u"QA passed"_s});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject result = run.json();
+        QCOMPARE(result.value(u"from"_s).toString(), m_digests[0]);
+        QCOMPARE(result.value(u"to"_s).toString(), m_digests[1]);
+        QCOMPARE(result.value(u"result"_s).toString(), m_digests[1]);
+        QCOMPARE(digestOf(u"production"_s), m_digests[1]);
+
+        const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
+        const QJsonArray actions = QJsonDocument::fromJson(audit.out).array();
+        QCOMPARE(actions.size(), 1);
+        QCOMPARE(actions[0].toObject().value(u"reason"_s).toString(), u"QA passed"_s);
+        QCOMPARE(actions[0].toObject().value(u"state"_s).toString(), u"succeeded"_s);
+    }
+
+    void theTerminalPromptDecides_data() {
+        QTest::addColumn<QByteArray>("answer");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<int>("expectedBuild");
+        QTest::newRow("no") << QByteArray("n\n") << 3 << 0;
+        QTest::newRow("no input at all") << QByteArray() << 3 << 0;
+        QTest::newRow("yes") << QByteArray("y\n") << 0 << 2;
+    }
+
+    void theTerminalPromptDecides() {
+        QFETCH(QByteArray, answer);
+        QFETCH(int, exitCode);
+        QFETCH(int, expectedBuild);
+        const CtlRun run = ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s}, answer);
+        QCOMPARE(run.exitCode, exitCode);
+        // The prompt shows from and to before anything moves.
+        QVERIFY2(run.err.contains(m_digests[0].left(19)), qPrintable(run.err));
+        QVERIFY2(run.err.contains(m_digests[2].left(19)), qPrintable(run.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[expectedBuild]);
+    }
+
+    void refusalsExitThreeAndChangeNothing_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("exact version")
+            << QStringList{u"promote"_s, u"v1.2.0"_s, u"v1.0.0"_s} << u"immutable"_s;
+        QTest::newRow("expect mismatch")
+            << QStringList{u"promote"_s, u"v1.2.0"_s, u"production"_s, u"--expect"_s,
+                           u"sha256:" + QString(64, u'0')}
+            << u"moved since you looked"_s;
+        QTest::newRow("rollback without history")
+            << QStringList{u"rollback"_s, u"staging"_s} << u"No rollback target"_s;
+    }
+
+    void refusalsExitThreeAndChangeNothing() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        arguments.insert(1, repository());
+        arguments << u"--yes"_s;
+        const CtlRun run = ctl(arguments);
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[0]);
+        QCOMPARE(digestOf(u"staging"_s), m_digests[1]);
+    }
+
+    void usageErrorsExitTwo() {
+        QCOMPARE(ctl({u"promote"_s, repository(), u"v1.2.0"_s}).exitCode, 2);
+        QCOMPARE(ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s, u"--via"_s,
+                      u"carrier-pigeon"_s})
+                     .exitCode,
+                 2);
+        QCOMPARE(ctl({u"mark"_s, repository(), u"v1.2.0"_s, u"good"_s}).exitCode, 2); // no --env
+    }
+
+    void rollbackSkipsBuildsMarkedBad() {
+        QCOMPARE(
+            ctl({u"promote"_s, repository(), u"v1.1.0"_s, u"production"_s, u"--yes"_s}).exitCode,
+            0);
+        QCOMPARE(
+            ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s, u"--yes"_s}).exitCode,
+            0);
+        const CtlRun marked = ctl({u"mark"_s, repository(), u"v1.1.0"_s, u"bad"_s, u"--env"_s,
+                                   u"production"_s, u"--reason"_s, u"500s on checkout"_s});
+        QCOMPARE(marked.exitCode, 0);
+
+        const CtlRun rollback =
+            ctl({u"rollback"_s, repository(), u"production"_s, u"--yes"_s, u"--json"_s});
+        QCOMPARE(rollback.exitCode, 0);
+        QCOMPARE(rollback.json().value(u"to"_s).toString(), m_digests[0]); // v1.1.0 skipped
+        QCOMPARE(digestOf(u"production"_s), m_digests[0]);
+
+        const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
+        const QJsonArray actions = QJsonDocument::fromJson(audit.out).array();
+        QCOMPARE(actions[0].toObject().value(u"kind"_s).toString(), u"rollback"_s);
+        QCOMPARE(actions[1].toObject().value(u"kind"_s).toString(), u"mark-bad"_s);
+        QCOMPARE(actions[1].toObject().value(u"reason"_s).toString(), u"500s on checkout"_s);
+    }
+
+    void aVanishedEngineFailsTheAuditedAction() {
+        const CtlRun run = ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s,
+                                u"--yes"_s, u"--via"_s, u"engine"_s},
+                               {}, u"unix://"_s + m_dir->filePath(u"no-engine.sock"_s));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(!run.err.isEmpty());
+        QCOMPARE(digestOf(u"production"_s), m_digests[0]);
+        const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
+        const QJsonArray actions = QJsonDocument::fromJson(audit.out).array();
+        QCOMPARE(actions.size(), 1);
+        QCOMPARE(actions[0].toObject().value(u"state"_s).toString(), u"failed"_s);
+        QCOMPARE(actions[0].toObject().value(u"transport"_s).toString(), u"engine"_s);
+    }
+
+    void theEngineRefusesAMultiArchBuild() {
+        const CtlRun run = ctl({u"promote"_s, repository(), u"v2.0.0"_s, u"production"_s,
+                                u"--yes"_s, u"--via"_s, u"engine"_s},
+                               {}, u"unix://"_s + m_dir->filePath(u"no-engine.sock"_s));
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(u"--via registry"_s), qPrintable(run.err));
+    }
+
+    void promoteThroughARealEngineReportsTheNewDigest() {
+        const QString missing = EngineServer::unavailableReason();
+        if (!missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        EngineServer engine;
+        QVERIFY2(engine.start(), qPrintable(engine.errorString()));
+        const CtlRun run = ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s,
+                                u"--yes"_s, u"--json"_s, u"--via"_s, u"engine"_s},
+                               {}, engine.dockerHost());
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject result = run.json();
+        QCOMPARE(result.value(u"to"_s).toString(), m_digests[2]);
+        // dockerd 20.10 re-serialises manifests on push: said plainly, not hidden.
+        const QString pushed = result.value(u"result"_s).toString();
+        QCOMPARE(digestOf(u"production"_s), pushed);
+        if (pushed != m_digests[2])
+            QVERIFY2(result.value(u"note"_s).toString().contains(u"re-encoded"_s),
+                     qPrintable(result.value(u"note"_s).toString()));
+    }
+};
+
+BERTH_TEST_MAIN(TestBerthctlRelease)
+#include "tst_berthctlrelease.moc"
