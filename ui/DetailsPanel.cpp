@@ -1,5 +1,6 @@
 #include "DetailsPanel.h"
 
+#include "BuildCommitView.h"
 #include "TagChip.h"
 
 #include "registry/Build.h"
@@ -98,6 +99,11 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     m_created = addField(u"Created"_s, u"createdField"_s);
     m_revision = addField(u"Revision"_s, u"revisionField"_s);
     m_revision->setFont(monospace(m_revision->font()));
+    m_commit = new BuildCommitView(this);
+    m_form->addRow(u"Commit:"_s, m_commit);
+    connect(m_commit, &BuildCommitView::linkCloneRequested, this,
+            &DetailsPanel::linkCloneRequested);
+    connect(m_commit, &BuildCommitView::cloneFetched, this, &DetailsPanel::cloneFetched);
     m_size = addField(u"Size"_s, u"sizeField"_s);
     m_platforms = addField(u"Platforms"_s, u"platformsField"_s);
     m_mediaType = addField(u"Manifest"_s, u"mediaTypeField"_s);
@@ -162,8 +168,13 @@ QString DetailsPanel::runLine() const {
     return m_run->text();
 }
 
+void DetailsPanel::setGitClone(const QString& clonePath) {
+    m_commit->setClonePath(clonePath);
+}
+
 void DetailsPanel::clear() {
     m_stack->setCurrentIndex(0);
+    m_commit->clear();
     for (QLineEdit* field : {m_digest, m_reference, m_compose, m_run})
         field->clear();
 }
@@ -190,6 +201,7 @@ void DetailsPanel::showBuild(const QString& repository, const Build& build,
                            ? build.created.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss t"_s)
                            : u"unknown (the image does not say)"_s);
     m_revision->setText(build.revision.isEmpty() ? u"–"_s : build.revision);
+    m_commit->showRevision(build.revision);
     m_size->setText(build.size > 0 ? QLocale().formattedDataSize(build.size) : u"–"_s);
     QStringList platforms;
     for (const Platform& platform : build.platforms)

@@ -17,6 +17,8 @@ struct Build;
 
 namespace berth::ui {
 
+class BuildCommitView;
+
 class DetailsPanel : public QScrollArea {
     Q_OBJECT
 public:
@@ -26,6 +28,9 @@ public:
     void showBuild(const QString& repository, const Build& build,
                    const QStringList& sharesConfigWith);
     void clear();
+    // The clone the build's commit is looked up in; empty when none is linked.
+    void setGitClone(const QString& clonePath);
+    BuildCommitView* commitView() const { return m_commit; }
 
     // What the copy buttons put on the clipboard.
     QString reference() const;   // repo@sha256:...
@@ -34,6 +39,9 @@ public:
 
 signals:
     void copied(const QString& what);
+    void linkCloneRequested();
+    // A fetch brought the clone new commits: views that asked it before may ask again.
+    void cloneFetched();
 
 private:
     QWidget* copyRow(QLineEdit* field, const QString& name, const QString& tip);
@@ -48,6 +56,7 @@ private:
     QFormLayout* m_form;
     QLabel* m_created;
     QLabel* m_revision;
+    BuildCommitView* m_commit;
     QLabel* m_size;
     QLabel* m_platforms;
     QLabel* m_mediaType;

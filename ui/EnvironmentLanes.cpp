@@ -7,6 +7,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPainter>
+#include <QStyle>
 #include <QToolButton>
 
 using namespace Qt::StringLiterals;
@@ -87,6 +88,24 @@ QWidget* EnvironmentLanes::positionButton(const LanePosition& position, bool cur
     return button;
 }
 
+QWidget* EnvironmentLanes::rollbackButton(const EnvironmentLane& lane) {
+    auto* button = new QToolButton(this);
+    button->setObjectName(u"rollback-"_s + lane.tag);
+    button->setText(u"Roll back"_s);
+    button->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    button->setAutoRaise(true);
+    button->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    // Without history there may be nothing to go back to; the window says so on click,
+    // which explains more than a disabled button would.
+    button->setToolTip(u"Roll back %1 to the build it ran before (skipping builds marked bad "
+                       u"for it); shows a confirmation first"_s.arg(lane.tag));
+    button->setAccessibleName(u"Roll back %1"_s.arg(lane.tag));
+    const QString tag = lane.tag;
+    connect(button, &QToolButton::clicked, this, [this, tag] { emit rollbackRequested(tag); });
+    return button;
+}
+
 void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
                                 const TimelineModel* timeline) {
     m_lanes = lanes;
@@ -100,7 +119,8 @@ void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
         chip->setPixmap(chipPixmap({lane.tag, TagKind::Environment}, this));
         chip->setToolTip(TagChip::kindDescription(TagKind::Environment));
         m_grid->addWidget(chip, row, 0);
-        int column = 1;
+        m_grid->addWidget(rollbackButton(lane), row, 1);
+        int column = 2;
         if (lane.currentDigest.isEmpty()) {
             auto* gone = new QLabel(u"tag removed"_s, this);
             gone->setEnabled(false);
@@ -119,7 +139,7 @@ void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
         m_grid->setColumnStretch(column, 0);
         ++row;
     }
-    m_grid->setColumnStretch(2 * kPastPositionsShown + 4, 1);
+    m_grid->setColumnStretch(2 * kPastPositionsShown + 5, 1);
     setVisible(!lanes.isEmpty());
 }
 

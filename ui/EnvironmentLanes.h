@@ -29,8 +29,11 @@ public:
 
 signals:
     void buildRequested(const QString& digest);
+    // The lane's "Roll back" button: the window picks the target from history.
+    void rollbackRequested(const QString& environment);
 
 private:
+    QWidget* rollbackButton(const EnvironmentLane& lane);
     QWidget* positionButton(const LanePosition& position, bool current, const QString& lane,
                             const TimelineModel* timeline);
 

@@ -1,10 +1,13 @@
 #include "MainWindow.h"
 
+#include "CommitLogPanel.h"
 #include "DetailsPanel.h"
 #include "EnvironmentLanes.h"
 #include "ErrorBanner.h"
+#include "GitLink.h"
 #include "LoadProgress.h"
 #include "RegistrySidebar.h"
+#include "ReleaseActions.h"
 #include "TimelineView.h"
 
 #include "registry/ImageReference.h"
@@ -19,6 +22,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -44,6 +48,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_lanes(new EnvironmentLanes(this))
     , m_view(new TimelineView(this))
     , m_details(new DetailsPanel(this))
+    , m_commitLog(new CommitLogPanel(this))
     , m_progress(new LoadProgress(this))
     , m_summary(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this)) {
@@ -55,7 +60,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->addWidget(m_sidebar);
     m_splitter->addWidget(createCentre());
-    m_splitter->addWidget(m_details);
+    // The build's details above what it would ship to each environment.
+    auto* right = new QSplitter(Qt::Vertical, m_splitter);
+    right->setObjectName(u"detailsSplitter"_s);
+    right->addWidget(m_details);
+    right->addWidget(m_commitLog);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 2);
+    m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 3);
     m_splitter->setStretchFactor(2, 1);
@@ -66,6 +78,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_summary->setObjectName(u"summary"_s);
     statusBar()->addWidget(m_summary, 1);
     statusBar()->addPermanentWidget(m_progress);
+    m_gitLink = new GitLink(m_timeline, m_details, m_commitLog, this);
+    connect(m_gitLink, &GitLink::message, this, [this](const QString& text, bool isError) {
+        m_banner->appendMessage(text, isError ? ErrorBanner::Level::Error
+                                              : ErrorBanner::Level::Information);
+    });
     createActions();
 
     setTabOrder(m_sidebar->filterField(), m_sidebar->tree());
@@ -144,6 +161,62 @@ void MainWindow::createActions() {
     toolbar->setMovable(false);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolbar->addAction(refresh);
+    addReleaseActions(toolbar);
+    toolbar->addAction(m_gitLink->linkAction());
+}
+
+void MainWindow::addReleaseActions(QToolBar* toolbar) {
+    m_release = new ReleaseActions(m_timeline, m_loader, this);
+    m_release->setOptionsSource(
+        [this](const QString& domain) { return m_sidebar->model()->optionsFor(domain); });
+    m_release->setGitCloneSource([this] { return m_gitLink->clonePath(); });
+    // After a release (or a refusal because the tag moved) the window reads again, so
+    // the lanes show where the tag is now.
+    connect(m_release, &ReleaseActions::tagMoved, this, &MainWindow::refresh);
+    connect(m_release, &ReleaseActions::problem, this, [this](const QString& text) {
+        m_banner->showMessage(text, ErrorBanner::Level::Error);
+    });
+    connect(m_release, &ReleaseActions::information, this, [this](const QString& text) {
+        m_banner->showMessage(text, ErrorBanner::Level::Information);
+    });
+    connect(m_release, &ReleaseActions::pickBuildRequested, m_view,
+            qOverload<>(&QWidget::setFocus));
+    connect(m_lanes, &EnvironmentLanes::rollbackRequested, m_release, &ReleaseActions::rollback);
+
+    auto* promoteMenu = new QMenu(this);
+    promoteMenu->setObjectName(u"promoteMenu"_s);
+    connect(promoteMenu, &QMenu::aboutToShow, this, [this, promoteMenu] {
+        m_release->fillPromoteMenu(promoteMenu, m_view->currentDigest());
+    });
+    auto* promote = new QAction(u"Promote to…"_s, this);
+    promote->setObjectName(u"promoteAction"_s);
+    promote->setToolTip(u"Point an environment tag at the selected build"_s);
+    promote->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+    promote->setMenu(promoteMenu);
+    toolbar->addAction(promote);
+    if (auto* button = qobject_cast<QToolButton*>(toolbar->widgetForAction(promote)))
+        button->setPopupMode(QToolButton::InstantPopup);
+
+    auto* audit = new QAction(u"Audit log"_s, this);
+    audit->setObjectName(u"auditLogAction"_s);
+    audit->setShortcut(QKeySequence(u"Ctrl+L"_s));
+    audit->setToolTip(u"Every promote, rollback and verdict Berth recorded (Ctrl+L)"_s);
+    audit->setIcon(style()->standardIcon(QStyle::SP_FileDialogDetailedView));
+    connect(audit, &QAction::triggered, m_release, &ReleaseActions::showAuditLog);
+    toolbar->addAction(audit);
+
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showTimelineMenu);
+}
+
+void MainWindow::showTimelineMenu(const QPoint& position) {
+    const QModelIndex index = m_view->indexAt(position);
+    if (!index.isValid())
+        return;
+    m_view->setCurrentIndex(index);
+    QMenu menu(this);
+    m_release->fillBuildMenu(&menu, index.data(TimelineModel::DigestRole).toString());
+    menu.exec(m_view->viewport()->mapToGlobal(position));
 }
 
 QWidget* MainWindow::createCentre() {
@@ -202,6 +275,7 @@ void MainWindow::openRepository(const QString& repository) {
         return;
     m_repository = name;
     m_title->setText(name);
+    m_gitLink->setRepository(name);
     setWindowTitle(name + u" — Berth"_s);
     {
         // Selecting it in the sidebar must not start a second load of the same repository.
@@ -266,7 +340,12 @@ void MainWindow::reportMovedEnvironments(const QList<EnvironmentLane>& before,
     }
 }
 
+void MainWindow::setGitClone(const QString& clonePath) {
+    m_gitLink->setCloneOverride(clonePath);
+}
+
 void MainWindow::showBuild(const QString& digest) {
+    m_gitLink->showBuild(m_timeline->rowOfDigest(digest) < 0 ? QString() : digest);
     const Build* build = m_timeline->buildAt(m_timeline->rowOfDigest(digest));
     if (!build) {
         m_details->clear();

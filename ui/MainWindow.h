@@ -12,6 +12,7 @@
 class QLabel;
 class QLineEdit;
 class QSplitter;
+class QToolBar;
 class QToolButton;
 
 namespace berth {
@@ -24,11 +25,14 @@ struct Error;
 
 namespace berth::ui {
 
+class CommitLogPanel;
 class DetailsPanel;
 class EnvironmentLanes;
 class ErrorBanner;
+class GitLink;
 class LoadProgress;
 class RegistrySidebar;
+class ReleaseActions;
 class TimelineView;
 
 class MainWindow : public QMainWindow {
@@ -42,8 +46,14 @@ public:
     void openRepository(const QString& repository);
     void refresh();
     void cancelLoading();
+    // The local git clone of the images' source, for this session (berth --git); empty
+    // falls back to each repository's linked clone.
+    void setGitClone(const QString& clonePath);
+    GitLink* gitLink() const { return m_gitLink; }
 
     RepositoryLoader* loader() const { return m_loader; }
+    // Promote, roll back, mark good/bad and the audit log.
+    ReleaseActions* releaseActions() const { return m_release; }
     TimelineModel* timelineModel() const { return m_timeline; }
     QString currentRepository() const { return m_repository; }
 
@@ -55,12 +65,14 @@ protected:
 
 private:
     void createActions();
+    void addReleaseActions(QToolBar* toolbar);
     QWidget* createCentre();
     void onLoaded(const LoadedRepository& loaded);
     void onFailed(const QString& repository, const Error& error);
     void reportMovedEnvironments(const QList<EnvironmentLane>& before,
                                  const QList<EnvironmentLane>& after);
     void showBuild(const QString& digest);
+    void showTimelineMenu(const QPoint& position);
     void updateSummary();
 
     RepositoryLoader* m_loader;
@@ -74,9 +86,12 @@ private:
     EnvironmentLanes* m_lanes;
     TimelineView* m_view;
     DetailsPanel* m_details;
+    CommitLogPanel* m_commitLog;
+    GitLink* m_gitLink = nullptr;
     LoadProgress* m_progress;
     QLabel* m_summary;
     QSplitter* m_splitter;
+    ReleaseActions* m_release = nullptr;
     QString m_repository;
     QString m_loadedRepository; // what the timeline shows, for telling moves on refresh
 };

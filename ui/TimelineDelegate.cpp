@@ -12,6 +12,8 @@
 #include <QPainter>
 #include <QToolTip>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace berth::ui {
@@ -22,6 +24,9 @@ constexpr int kMargin = 10;
 constexpr int kGutter = 5; // the lane bar on the left edge
 constexpr int kSpacing = 6;
 constexpr int kPastMarkersShown = 2;
+// Below this a summary says nothing; above the maximum it would push the facts too far.
+constexpr int kMinimumSummaryWidth = 60;
+constexpr int kMaximumSummaryWidth = 460;
 
 QFont monospace(const QFont& base) {
     QFont font = base;
@@ -124,19 +129,9 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
         painter->setPen(text);
         const QString shown = u"⎇ "_s + revision;
         painter->drawText(x, baseline, shown);
-        x += monoMetrics.horizontalAdvance(shown) + 2 * kSpacing;
+        x += monoMetrics.horizontalAdvance(shown) + kSpacing;
     }
     painter->setFont(option.font);
-    painter->setPen(muted);
-    QStringList facts;
-    if (const QString platforms =
-            platformsText(index.data(TimelineModel::PlatformsRole).toStringList());
-        !platforms.isEmpty())
-        facts.append(platforms);
-    if (const qint64 size = index.data(TimelineModel::SizeRole).toLongLong(); size > 0)
-        facts.append(QLocale().formattedDataSize(size));
-    if (!facts.isEmpty())
-        painter->drawText(x, baseline, facts.join(u" · "_s));
 
     // Right end of the first line: links and problems.
     QString note;
@@ -146,6 +141,42 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     if (!shares.isEmpty())
         note = u"⇄ same config as %1"_s.arg(shortDigestOf(shares.first()).left(8)) +
                (shares.size() > 1 ? u" +%1"_s.arg(shares.size() - 1) : QString());
+    const int noteRoom = note.isEmpty() ? 0 : metrics.horizontalAdvance(note) + 2 * kSpacing;
+
+    QStringList facts;
+    if (const QString platforms =
+            platformsText(index.data(TimelineModel::PlatformsRole).toStringList());
+        !platforms.isEmpty())
+        facts.append(platforms);
+    if (const qint64 size = index.data(TimelineModel::SizeRole).toLongLong(); size > 0)
+        facts.append(QLocale().formattedDataSize(size));
+    const QString factsText = facts.join(u" · "_s);
+
+    // The commit's summary right after the revision it names, elided to the room the
+    // facts and the note leave; a revision the clone cannot resolve says so, briefly.
+    QString commit = index.data(TimelineModel::CommitSummaryRole).toString();
+    const bool unresolved =
+        commit.isEmpty() && !index.data(TimelineModel::CommitProblemRole).toString().isEmpty();
+    if (unresolved)
+        commit = u"commit not found in the clone"_s;
+    const int room = right - x - noteRoom - metrics.horizontalAdvance(factsText) - 2 * kSpacing;
+    if (!commit.isEmpty() && room > kMinimumSummaryWidth) {
+        const QString elided =
+            metrics.elidedText(commit, Qt::ElideRight, std::min(room, kMaximumSummaryWidth));
+        QFont summaryFont = option.font;
+        summaryFont.setItalic(unresolved);
+        painter->setFont(summaryFont);
+        painter->setPen(unresolved ? muted : text);
+        painter->drawText(x, baseline, elided);
+        x += QFontMetrics(summaryFont).horizontalAdvance(elided) + 2 * kSpacing;
+        painter->setFont(option.font);
+    } else {
+        x += kSpacing;
+    }
+    painter->setPen(muted);
+    if (!factsText.isEmpty())
+        painter->drawText(x, baseline, factsText);
+
     if (!note.isEmpty()) {
         const int noteWidth = metrics.horizontalAdvance(note);
         painter->fillRect(QRect(right - noteWidth - kSpacing, rect.top() + 1, noteWidth + kSpacing,
@@ -210,6 +241,13 @@ bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
         }
     }
     QStringList lines{index.data(TimelineModel::ReferenceRole).toString()};
+    if (const QString summary = index.data(TimelineModel::CommitSummaryRole).toString();
+        !summary.isEmpty())
+        lines.append(
+            u"%1 %2"_s.arg(index.data(TimelineModel::CommitIdRole).toString().left(7), summary));
+    else if (const QString problem = index.data(TimelineModel::CommitProblemRole).toString();
+             !problem.isEmpty())
+        lines.append(problem);
     const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
     for (const LaneMarker& marker : markers) {
         if (marker.current)

@@ -1,9 +1,9 @@
 #pragma once
 
-// Paints one build of the timeline: creation time, short digest, revision, platforms
-// and size on the first line; its tags as chips and the environments that ran it
-// before on the second. Every row has the same height so a 10,000-build list
-// scrolls without measuring rows.
+// Paints one build of the timeline: creation time, short digest, revision with its
+// commit's summary, platforms and size on the first line; its tags as chips and the
+// environments that ran it before on the second. Every row has the same height so a
+// 10,000-build list scrolls without measuring rows.
 
 #include <QStyledItemDelegate>
 

@@ -1,14 +1,17 @@
-// berth: the dashboard window. `berth [<repository>]` opens on a repository;
+// berth: the dashboard window. `berth [--git <clone>] [<repository>]` opens on a repository;
 // `berth --screenshot <file.png> [--size WxH] <repository>` renders the loaded window
 // to a PNG and exits (for the README and the tests).
 
+#include "GitLink.h"
 #include "MainWindow.h"
 
+#include "git/GitLibrary.h"
 #include "registry/ImageReference.h"
 #include "timeline/RepositoryLoader.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QImage>
 #include <QLoggingCategory>
 #include <QPixmap>
@@ -35,7 +38,7 @@ std::optional<QSize> parseSize(const QString& text) {
     return QSize(match.captured(1).toInt(), match.captured(2).toInt());
 }
 
-// Loads, waits for the load to end, grabs the window at exactly `size`.
+// Loads, waits for the load and the git views to finish, grabs the window at exactly `size`.
 int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
                    const berth::RegistryOptions& options, const QString& file, QSize size) {
     int exitCode = ExitFailure;
@@ -49,7 +52,7 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
                          failed = true;
                          failure = error.message;
                      });
-    QObject::connect(window.loader(), &berth::RepositoryLoader::finished, &window, [&] {
+    const auto grab = [&] {
         // One more turn of the event loop so the new rows are laid out and painted.
         QTimer::singleShot(50, &window, [&] {
             if (failed) {
@@ -68,7 +71,21 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
             }
             QCoreApplication::exit(exitCode);
         });
+    };
+    // The commits are read after the builds; a clone that takes longer than this is
+    // shown as it is rather than holding the screenshot forever.
+    constexpr int kGitWaitMs = 20000;
+    auto* gitWait = new QTimer(&window);
+    gitWait->setInterval(50);
+    QObject::connect(gitWait, &QTimer::timeout, &window, [&, gitWait, waited = 0]() mutable {
+        waited += gitWait->interval();
+        if (window.gitLink()->isBusy() && waited < kGitWaitMs)
+            return;
+        gitWait->stop();
+        grab();
     });
+    QObject::connect(window.loader(), &berth::RepositoryLoader::finished, gitWait,
+                     qOverload<>(&QTimer::start));
     window.openRepository(repository, options);
     QApplication::exec();
     return exitCode;
@@ -78,6 +95,7 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    const berth::GitLibrary git; // libgit2 stays initialised for every worker thread
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup: noise.
     QLoggingCategory::setFilterRules(u"qt.core.qobject.connect.warning=false"_s);
     app.setApplicationName(u"berth"_s);
@@ -103,7 +121,12 @@ int main(int argc, char** argv) {
         u"file.png"_s);
     const QCommandLineOption size(u"size"_s, u"Screenshot size (default 1400x860)."_s, u"WxH"_s,
                                   u"1400x860"_s);
-    parser.addOptions({insecure, caFile, database, screenshot, size});
+    const QCommandLineOption gitClone(
+        u"git"_s,
+        u"A local clone of the images' source repository: shows each build's commit and what "
+        u"a promotion ships. Default: the clone linked to the repository in the settings."_s,
+        u"path"_s);
+    parser.addOptions({insecure, caFile, database, screenshot, size, gitClone});
     parser.addPositionalArgument(u"repository"_s,
                                  u"host/path of a repository, e.g. localhost:5000/acme/app"_s,
                                  u"[<repository>]"_s);
@@ -129,6 +152,12 @@ int main(int argc, char** argv) {
     berth::ui::MainWindow window;
     window.loader()->setHistoryLocation(
         parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE"));
+    if (parser.isSet(gitClone)) {
+        const QFileInfo clone(parser.value(gitClone));
+        if (!clone.isDir())
+            return fail(ExitUsage, u"--git takes a directory: %1 is none."_s.arg(clone.filePath()));
+        window.setGitClone(clone.absoluteFilePath());
+    }
 
     if (parser.isSet(screenshot)) {
         const std::optional<QSize> shotSize = parseSize(parser.value(size));

@@ -121,7 +121,6 @@ std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* e
     return session;
 }
 
-
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
                       RegistryClient* client, Finish finish,
                       std::function<void(const RecordedCollection&)> done) {

@@ -32,6 +32,11 @@ void RepositoryLoader::setHistoryEnabled(bool enabled) {
     m_historyEnabled = enabled;
 }
 
+HistoryStore* RepositoryLoader::history() {
+    openHistory();
+    return m_store.get();
+}
+
 void RepositoryLoader::openHistory() {
     if (m_historyTried || !m_historyEnabled)
         return;

@@ -36,6 +36,9 @@ public:
     void setHistoryLocation(const QString& location);
     // Without history, lanes show only where environments are now and nothing is recorded.
     void setHistoryEnabled(bool enabled);
+    // The store loads record into, opened on first use; nullptr when history is off or
+    // could not be opened. Promotions and the audit log share it (and its thread).
+    HistoryStore* history();
 
     // `repository` is host/path, e.g. "localhost:5000/acme/app".
     void load(const QString& repository, const RegistryOptions& options);

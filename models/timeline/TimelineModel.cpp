@@ -1,5 +1,7 @@
 #include "timeline/TimelineModel.h"
 
+#include "git/GitError.h"
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -16,6 +18,8 @@ TimelineModel::TimelineModel(QObject* parent)
 
 void TimelineModel::setBuilds(const QString& repository, QList<Build> builds) {
     beginResetModel();
+    if (repository != m_repository)
+        m_commitsByDigest.clear();
     m_repository = repository;
     m_builds = std::move(builds);
     m_rowByDigest.clear();
@@ -33,6 +37,15 @@ void TimelineModel::setLanes(QList<EnvironmentLane> lanes) {
         emit dataChanged(index(0), index(rowCount() - 1), {LaneMarkersRole, Qt::ToolTipRole});
 }
 
+void TimelineModel::setCommits(const QList<BuildCommit>& commits) {
+    m_commitsByDigest.clear();
+    for (const BuildCommit& commit : commits)
+        m_commitsByDigest.insert(commit.digest, commit);
+    if (!m_builds.isEmpty())
+        emit dataChanged(index(0), index(rowCount() - 1),
+                         {CommitSummaryRole, CommitIdRole, CommitProblemRole});
+}
+
 void TimelineModel::clear() {
     beginResetModel();
     m_repository.clear();
@@ -41,6 +54,7 @@ void TimelineModel::clear() {
     m_rowByDigest.clear();
     m_digestsByConfig.clear();
     m_markersByDigest.clear();
+    m_commitsByDigest.clear();
     endResetModel();
 }
 
@@ -142,6 +156,22 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
         return build.problem;
     case ReferenceRole:
         return QString(m_repository + u'@' + build.digest);
+    case CommitSummaryRole:
+    case CommitIdRole:
+    case CommitProblemRole: {
+        const auto found = m_commitsByDigest.constFind(build.digest);
+        if (found == m_commitsByDigest.cend())
+            return QString();
+        if (role == CommitProblemRole) {
+            // A build naming no commit has nothing to resolve: not a problem of the link.
+            if (found->commit || found->commit.error().code == GitErrorCode::NoRevision)
+                return QString();
+            return found->commit.errorMessage();
+        }
+        if (!found->commit)
+            return QString();
+        return role == CommitSummaryRole ? found->commit->summary : found->commit->id;
+    }
     default:
         return {};
     }
@@ -164,7 +194,10 @@ QHash<int, QByteArray> TimelineModel::roleNames() const {
                   {MediaTypeRole, "mediaType"},
                   {IsIndexRole, "isIndex"},
                   {ProblemRole, "problem"},
-                  {ReferenceRole, "reference"}});
+                  {ReferenceRole, "reference"},
+                  {CommitSummaryRole, "commitSummary"},
+                  {CommitIdRole, "commitId"},
+                  {CommitProblemRole, "commitProblem"}});
     return names;
 }
 

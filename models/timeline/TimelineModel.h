@@ -4,6 +4,7 @@
 // digest. Everything a row shows is a custom role carrying data, never a colour or a
 // font: the delegate in ui/ decides how a tag kind or a lane marker looks.
 
+#include "git/CommitResolver.h"
 #include "registry/BuildCollector.h"
 #include "timeline/EnvironmentLane.h"
 
@@ -32,6 +33,9 @@ public:
         IsIndexRole,                   // bool
         ProblemRole,                   // QString, empty when the build read completely
         ReferenceRole,                 // QString repository@digest
+        CommitSummaryRole,             // QString, empty until the linked clone resolved it
+        CommitIdRole,                  // QString, full commit id, empty likewise
+        CommitProblemRole,             // QString, why the revision did not resolve, else empty
     };
     Q_ENUM(Role)
 
@@ -40,6 +44,9 @@ public:
     // `repository` is the full name (host/path) used for references.
     void setBuilds(const QString& repository, QList<Build> builds);
     void setLanes(QList<EnvironmentLane> lanes);
+    // What the linked clone says about each build's revision (CommitResolver's answer).
+    // Builds not listed show no commit; an empty list forgets every commit.
+    void setCommits(const QList<BuildCommit>& commits);
     void clear();
 
     QString repository() const { return m_repository; }
@@ -63,6 +70,9 @@ private:
     QHash<QString, int> m_rowByDigest;
     QHash<QString, QStringList> m_digestsByConfig;
     QHash<QString, QList<LaneMarker>> m_markersByDigest;
+    // Kept across a refresh of the same repository so summaries do not blink while the
+    // clone is asked again; keyed by digest because a digest never changes its revision.
+    QHash<QString, BuildCommit> m_commitsByDigest;
 };
 
 // "sha256:0123456789ab..." -> "0123456789ab"

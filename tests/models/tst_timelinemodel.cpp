@@ -3,6 +3,7 @@
 
 #include "TestMain.h"
 
+#include "git/GitError.h"
 #include "timeline/EnvironmentLane.h"
 #include "timeline/RepositoryListModel.h"
 #include "timeline/TimelineFilterModel.h"
@@ -66,6 +67,25 @@ BuildCollection collectionOf(const QList<Build>& builds) {
     return collection;
 }
 
+// What a clone said about three of the four release builds: build 2 resolved, build 1
+// not fetched, build 3 names no commit; build 4 was not asked about.
+QList<BuildCommit> cloneAnswers() {
+    CommitInfo info;
+    info.id = u"b4e5f6a7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3"_s;
+    info.shortId = info.id.left(7);
+    info.summary = u"Round refunds to the cent before settlement"_s;
+    info.authorName = u"Grace Hopper"_s;
+    return {
+        BuildCommit{digestOf(2), u"b4e5f6a7c8"_s, info},
+        BuildCommit{digestOf(1), u"a3f2c8d0b1"_s,
+                    Error::make(u"Commit a3f2c8d0b1 is not in the clone"_s, 0,
+                                QString(GitErrorCode::NotInClone))},
+        BuildCommit{
+            digestOf(3), QString(),
+            Error::make(u"The build names no commit"_s, 0, QString(GitErrorCode::NoRevision))},
+    };
+}
+
 TagPosition position(const QString& tag, int build, const QString& first, const QString& last) {
     return TagPosition{tag, digestOf(build), QDateTime::fromString(first, Qt::ISODate),
                        QDateTime::fromString(last, Qt::ISODate), u"test"_s};
@@ -117,6 +137,59 @@ private slots:
         QCOMPARE(model.index(1).data(TimelineModel::SharesConfigWithRole).toStringList(),
                  QStringList{digestOf(3)});
         QVERIFY(model.index(2).data(TimelineModel::SharesConfigWithRole).toStringList().isEmpty());
+    }
+
+    void commitRolesShowWhatTheCloneSaid_data() {
+        QTest::addColumn<int>("build");
+        QTest::addColumn<QString>("summary");
+        QTest::addColumn<QString>("commitId");
+        QTest::addColumn<bool>("problem");
+        QTest::newRow("resolved") << 2 << u"Round refunds to the cent before settlement"_s
+                                  << u"b4e5f6a7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3"_s << false;
+        QTest::newRow("not in the clone") << 1 << QString() << QString() << true;
+        QTest::newRow("names no commit: no problem") << 3 << QString() << QString() << false;
+        QTest::newRow("not asked about") << 4 << QString() << QString() << false;
+    }
+
+    void commitRolesShowWhatTheCloneSaid() {
+        QFETCH(int, build);
+        QFETCH(QString, summary);
+        QFETCH(QString, commitId);
+        QFETCH(bool, problem);
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setBuilds(kRepository, releaseBuilds());
+        const QModelIndex row = model.index(model.rowOfDigest(digestOf(build)));
+        QVERIFY(row.data(TimelineModel::CommitSummaryRole).toString().isEmpty());
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setCommits(cloneAnswers());
+        QCOMPARE(changed.count(), 1);
+        const auto roles = changed.first().at(2).value<QList<int>>();
+        QVERIFY(roles.contains(TimelineModel::CommitSummaryRole));
+        QCOMPARE(row.data(TimelineModel::CommitSummaryRole).toString(), summary);
+        QCOMPARE(row.data(TimelineModel::CommitIdRole).toString(), commitId);
+        QCOMPARE(!row.data(TimelineModel::CommitProblemRole).toString().isEmpty(), problem);
+
+        // A refresh of the same repository keeps the answers until the clone is asked again;
+        // another repository or an unlinked clone forgets them.
+        model.setBuilds(kRepository, releaseBuilds());
+        QCOMPARE(model.index(model.rowOfDigest(digestOf(build)))
+                     .data(TimelineModel::CommitSummaryRole)
+                     .toString(),
+                 summary);
+        model.setCommits({});
+        QVERIFY(model.index(model.rowOfDigest(digestOf(build)))
+                    .data(TimelineModel::CommitSummaryRole)
+                    .toString()
+                    .isEmpty());
+        model.setCommits(cloneAnswers());
+        model.setBuilds(u"localhost:5000/acme/other"_s, releaseBuilds());
+        QVERIFY(model.index(model.rowOfDigest(digestOf(build)))
+                    .data(TimelineModel::CommitSummaryRole)
+                    .toString()
+                    .isEmpty());
     }
 
     void filterNarrowsOverTagsRevisionsAndLabels_data() {

@@ -1,0 +1,141 @@
+#include "GitLink.h"
+
+#include "BuildCommitView.h"
+#include "CommitLogPanel.h"
+#include "DetailsPanel.h"
+
+#include "git/CloneRemotes.h"
+#include "git/CloneSettings.h"
+#include "timeline/CommitAnnotator.h"
+#include "timeline/TimelineModel.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ui {
+
+namespace {
+
+const QString kSourceLabel = u"org.opencontainers.image.source"_s;
+
+} // namespace
+
+GitLink::GitLink(TimelineModel* timeline, DetailsPanel* details, CommitLogPanel* log,
+                 QWidget* window)
+    : QObject(window)
+    , m_timeline(timeline)
+    , m_details(details)
+    , m_log(log)
+    , m_window(window)
+    , m_annotator(new CommitAnnotator(timeline, this))
+    , m_action(new QAction(u"Link git clone…"_s, this)) {
+    m_action->setObjectName(u"linkCloneAction"_s);
+    m_action->setToolTip(u"Choose the local git clone of this repository's source, to see "
+                         u"each build's commit and what a promotion ships"_s);
+    m_action->setEnabled(false);
+    connect(m_action, &QAction::triggered, this, &GitLink::chooseClone);
+    connect(details, &DetailsPanel::linkCloneRequested, this, &GitLink::chooseClone);
+    connect(details, &DetailsPanel::cloneFetched, this, [this] {
+        m_annotator->refresh();
+        if (!m_shownDigest.isEmpty())
+            m_log->showBuild(*m_timeline, m_shownDigest);
+    });
+    // A load may bring the first build naming its source: time to propose a clone.
+    connect(timeline, &TimelineModel::modelReset, this, &GitLink::proposeClone);
+}
+
+void GitLink::setCloneOverride(const QString& clonePath) {
+    m_override = clonePath;
+    apply(!m_override.isEmpty() ? m_override : CloneSettings::cloneFor(m_repository));
+}
+
+void GitLink::setRepository(const QString& repository) {
+    if (repository == m_repository)
+        return;
+    m_repository = repository;
+    m_shownDigest.clear();
+    m_action->setEnabled(!repository.isEmpty());
+    apply(!m_override.isEmpty() ? m_override : CloneSettings::cloneFor(repository));
+}
+
+void GitLink::showBuild(const QString& digest) {
+    m_shownDigest = digest;
+    if (digest.isEmpty())
+        m_log->clear();
+    else
+        m_log->showBuild(*m_timeline, digest);
+}
+
+bool GitLink::isBusy() const {
+    return m_annotator->isBusy() || m_log->isBusy() ||
+           m_details->commitView()->state() == BuildCommitView::State::Resolving;
+}
+
+void GitLink::apply(const QString& clonePath) {
+    m_clonePath = clonePath;
+    m_annotator->setClonePath(clonePath);
+    m_details->setGitClone(clonePath);
+    m_log->setClonePath(clonePath);
+}
+
+void GitLink::chooseClone() {
+    if (m_repository.isEmpty())
+        return;
+    const QString chosen = QFileDialog::getExistingDirectory(
+        m_window, u"Git clone of %1's source"_s.arg(m_repository),
+        m_clonePath.isEmpty() ? CloneSettings::knownClones().value(0) : m_clonePath);
+    if (!chosen.isEmpty())
+        linkClone(chosen);
+}
+
+void GitLink::linkClone(const QString& clonePath) {
+    const QString repository = m_repository;
+    auto* watcher = new QFutureWatcher<Result<QList<RemoteEntry>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, repository, clonePath] {
+        watcher->deleteLater();
+        const Result<QList<RemoteEntry>> remotes = watcher->result();
+        if (!remotes) {
+            emit message(u"%1 cannot be linked: %2"_s.arg(clonePath, remotes.errorMessage()), true);
+            return;
+        }
+        CloneSettings::setCloneFor(repository, clonePath);
+        if (repository == m_repository && m_override.isEmpty())
+            apply(clonePath);
+    });
+    // Opening the clone is git work: a worker checks it is one before it is saved.
+    watcher->setFuture(QtConcurrent::run([clonePath] { return CloneRemotes::list(clonePath); }));
+}
+
+void GitLink::proposeClone() {
+    if (!m_clonePath.isEmpty() || m_repository.isEmpty() || m_proposedFor == m_repository)
+        return;
+    QString source;
+    for (const Build& build : m_timeline->builds()) {
+        source = build.labels.value(kSourceLabel);
+        if (!source.isEmpty())
+            break;
+    }
+    if (source.isEmpty() || CloneSettings::knownClones().isEmpty())
+        return;
+    m_proposedFor = m_repository;
+    const QString repository = m_repository;
+    auto* watcher = new QFutureWatcher<QStringList>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, repository, source] {
+        watcher->deleteLater();
+        const QStringList clones = watcher->result();
+        if (clones.isEmpty() || repository != m_repository || !m_clonePath.isEmpty())
+            return;
+        apply(clones.first());
+        emit message(
+            u"Showing commits from %1: its remote is the images' source %2. Use "
+            u"\"Link git clone…\" to keep it or choose another."_s.arg(clones.first(), source),
+            false);
+    });
+    watcher->setFuture(CloneSettings::proposeAsync(source));
+}
+
+} // namespace berth::ui
