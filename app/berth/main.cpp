@@ -4,9 +4,12 @@
 
 #include "GitLink.h"
 #include "MainWindow.h"
+#include "ReleaseActions.h"
 
+#include "engine/EngineClient.h"
 #include "git/GitLibrary.h"
 #include "registry/ImageReference.h"
+#include "release/EngineTransport.h"
 #include "timeline/RepositoryLoader.h"
 
 #include <QApplication>
@@ -126,7 +129,11 @@ int main(int argc, char** argv) {
         u"A local clone of the images' source repository: shows each build's commit and what "
         u"a promotion ships. Default: the clone linked to the repository in the settings."_s,
         u"path"_s);
-    parser.addOptions({insecure, caFile, database, screenshot, size, gitClone});
+    const QCommandLineOption engine(
+        u"engine"_s,
+        u"Offer the engine transport in promote and rollback: pull, tag and push through the "
+        u"Docker-compatible engine at $DOCKER_HOST (default the standard unix socket)."_s);
+    parser.addOptions({insecure, caFile, database, screenshot, size, gitClone, engine});
     parser.addPositionalArgument(u"repository"_s,
                                  u"host/path of a repository, e.g. localhost:5000/acme/app"_s,
                                  u"[<repository>]"_s);
@@ -157,6 +164,13 @@ int main(int argc, char** argv) {
         if (!clone.isDir())
             return fail(ExitUsage, u"--git takes a directory: %1 is none."_s.arg(clone.filePath()));
         window.setGitClone(clone.absoluteFilePath());
+    }
+
+    std::unique_ptr<berth::EngineClient> engineClient;
+    if (parser.isSet(engine)) {
+        engineClient = std::make_unique<berth::EngineClient>();
+        window.releaseActions()->setEngineRetag(
+            berth::makeEngineRetag(engineClient.get(), options));
     }
 
     if (parser.isSet(screenshot)) {
