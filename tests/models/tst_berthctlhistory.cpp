@@ -4,6 +4,7 @@
 
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
+#include "TestDatabases.h"
 #include "TestMain.h"
 
 #include "history/HistorySchema.h"
@@ -57,33 +58,6 @@ struct Run {
 };
 
 // Runs statements on a connection of the test's own, outside the store under test.
-QString runRaw(const QString& location, const QStringList& statements) {
-    const QString name = u"berth-test-raw"_s;
-    QString problem;
-    {
-        const HistoryLocation parsed = HistoryLocation::parse(location).value();
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(parsed.isPostgres() ? u"QPSQL"_s : u"QSQLITE"_s, name);
-        if (parsed.isPostgres()) {
-            db.setHostName(parsed.host);
-            db.setPort(parsed.port);
-            db.setUserName(parsed.user);
-            db.setDatabaseName(parsed.database);
-        } else {
-            db.setDatabaseName(parsed.filePath);
-        }
-        if (!db.open())
-            problem = db.lastError().text();
-        for (const QString& statement : statements) {
-            QSqlQuery query(db);
-            if (problem.isEmpty() && !query.exec(statement))
-                problem = statement + u": "_s + query.lastError().text();
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return problem;
-}
 
 } // namespace
 
@@ -94,65 +68,13 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<RegistryServer> m_server;
     QString m_skip;
-    QString m_postgresUrl; // this suite's own database, when a server is given
-    QString m_postgresDatabase;
-    QString m_postgresProblem; // why PostgreSQL rows skip
-    QStringList m_digests;     // seeded images' digests, in spec order
+    TestDatabases m_databases;
+    QStringList m_digests; // seeded images' digests, in spec order
 
-    static void addBackends() {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << u"sqlite"_s;
-        QTest::newRow("postgresql") << u"postgresql"_s;
-    }
+    static void addBackends() { TestDatabases::addBackendColumn(); }
 
     QString freshLocation(const QString& backend) {
-        if (backend == u"sqlite"_s)
-            return m_dir->filePath(u"history.sqlite"_s);
-        if (m_postgresUrl.isEmpty()) {
-            m_skip = m_postgresProblem;
-            return {};
-        }
-        QStringList drops{u"SET client_min_messages = warning"_s}; // no NOTICE per drop
-        for (const QString& table : schema::tableNames())
-            drops.append(u"DROP TABLE IF EXISTS %1 CASCADE"_s.arg(table));
-        drops.append(u"DROP TABLE IF EXISTS customers CASCADE"_s);
-        if (const QString problem = runRaw(m_postgresUrl, drops); !problem.isEmpty()) {
-            m_skip = u"PostgreSQL at BERTH_TEST_POSTGRES_URL is not usable: "_s + problem;
-            return {};
-        }
-        return m_postgresUrl;
-    }
-
-    // A database of this suite's own on the server BERTH_TEST_POSTGRES_URL names:
-    // suites running in parallel never drop each other's tables.
-    void createPostgresDatabase(const QString& suite) {
-        const QString base = qEnvironmentVariable("BERTH_TEST_POSTGRES_URL");
-        if (base.isEmpty()) {
-            m_postgresProblem = u"PostgreSQL not tested: BERTH_TEST_POSTGRES_URL is not set "
-                                u"(scripts/test sets it when scripts/start-postgres can start a "
-                                u"server)"_s;
-            return;
-        }
-        m_postgresDatabase = u"berth_%1_%2"_s.arg(suite).arg(QCoreApplication::applicationPid());
-        const QString problem =
-            runRaw(base, {u"SET client_min_messages = warning"_s,
-                          u"DROP DATABASE IF EXISTS %1"_s.arg(m_postgresDatabase),
-                          u"CREATE DATABASE %1"_s.arg(m_postgresDatabase)});
-        if (!problem.isEmpty()) {
-            m_postgresProblem =
-                u"PostgreSQL at BERTH_TEST_POSTGRES_URL is not usable: "_s + problem;
-            return;
-        }
-        QUrl url(base);
-        url.setPath(u"/"_s + m_postgresDatabase);
-        m_postgresUrl = url.toString();
-    }
-
-    void dropPostgresDatabase() {
-        if (m_postgresUrl.isEmpty())
-            return;
-        runRaw(qEnvironmentVariable("BERTH_TEST_POSTGRES_URL"),
-               {u"DROP DATABASE IF EXISTS %1"_s.arg(m_postgresDatabase)});
+        return m_databases.freshLocation(backend, m_dir->filePath(u"history.sqlite"_s), &m_skip);
     }
 
     // Starts and seeds the registry; false with m_skip set when it cannot run here.
@@ -211,8 +133,8 @@ private:
     }
 
 private slots:
-    void initTestCase() { createPostgresDatabase(u"berthctlhistory"_s); }
-    void cleanupTestCase() { dropPostgresDatabase(); }
+    void initTestCase() { m_databases.createPostgres(u"berthctlhistory"_s); }
+    void cleanupTestCase() { m_databases.dropPostgres(); }
     void init() {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());

@@ -2,6 +2,7 @@
 // PostgreSQL (BERTH_TEST_POSTGRES_URL, started by scripts/test): every test runs on
 // both, each on a fresh database.
 
+#include "TestDatabases.h"
 #include "TestMain.h"
 
 #include "history/HistorySchema.h"
@@ -25,6 +26,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace berth;
+using namespace berth::test;
 
 namespace {
 
@@ -39,33 +41,6 @@ QDateTime at(int hour, int minute = 0) {
 }
 
 // Runs statements on a connection of the test's own, outside the store under test.
-QString runRaw(const QString& location, const QStringList& statements) {
-    const QString name = u"berth-test-raw"_s;
-    QString problem;
-    {
-        const HistoryLocation parsed = HistoryLocation::parse(location).value();
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(parsed.isPostgres() ? u"QPSQL"_s : u"QSQLITE"_s, name);
-        if (parsed.isPostgres()) {
-            db.setHostName(parsed.host);
-            db.setPort(parsed.port);
-            db.setUserName(parsed.user);
-            db.setDatabaseName(parsed.database);
-        } else {
-            db.setDatabaseName(parsed.filePath);
-        }
-        if (!db.open())
-            problem = db.lastError().text();
-        for (const QString& statement : statements) {
-            QSqlQuery query(db);
-            if (problem.isEmpty() && !query.exec(statement))
-                problem = statement + u": "_s + query.lastError().text();
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return problem;
-}
 
 struct FileSnapshot {
     QByteArray sha;
@@ -89,71 +64,19 @@ class TestHistoryStore : public QObject {
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_skip;
-    QString m_postgresUrl; // this suite's own database, when a server is given
-    QString m_postgresDatabase;
-    QString m_postgresProblem; // why PostgreSQL rows skip
+    TestDatabases m_databases;
 
     // Adds one row per backend; PostgreSQL rows skip at run time when no server is given.
-    static void addBackends() {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << u"sqlite"_s;
-        QTest::newRow("postgresql") << u"postgresql"_s;
-    }
+    static void addBackends() { TestDatabases::addBackendColumn(); }
 
     // A fresh, empty database of the backend; empty (and m_skip says why) when unavailable.
     QString freshLocation(const QString& backend) {
-        if (backend == u"sqlite"_s)
-            return m_dir->filePath(u"history.sqlite"_s);
-        if (m_postgresUrl.isEmpty()) {
-            m_skip = m_postgresProblem;
-            return {};
-        }
-        QStringList drops{u"SET client_min_messages = warning"_s}; // no NOTICE per drop
-        for (const QString& table : schema::tableNames())
-            drops.append(u"DROP TABLE IF EXISTS %1 CASCADE"_s.arg(table));
-        drops.append(u"DROP TABLE IF EXISTS customers CASCADE"_s);
-        if (const QString problem = runRaw(m_postgresUrl, drops); !problem.isEmpty()) {
-            m_skip = u"PostgreSQL at BERTH_TEST_POSTGRES_URL is not usable: "_s + problem;
-            return {};
-        }
-        return m_postgresUrl;
-    }
-
-    // A database of this suite's own on the server BERTH_TEST_POSTGRES_URL names:
-    // suites running in parallel never drop each other's tables.
-    void createPostgresDatabase(const QString& suite) {
-        const QString base = qEnvironmentVariable("BERTH_TEST_POSTGRES_URL");
-        if (base.isEmpty()) {
-            m_postgresProblem = u"PostgreSQL not tested: BERTH_TEST_POSTGRES_URL is not set "
-                                u"(scripts/test sets it when scripts/start-postgres can start a "
-                                u"server)"_s;
-            return;
-        }
-        m_postgresDatabase = u"berth_%1_%2"_s.arg(suite).arg(QCoreApplication::applicationPid());
-        const QString problem =
-            runRaw(base, {u"SET client_min_messages = warning"_s,
-                          u"DROP DATABASE IF EXISTS %1"_s.arg(m_postgresDatabase),
-                          u"CREATE DATABASE %1"_s.arg(m_postgresDatabase)});
-        if (!problem.isEmpty()) {
-            m_postgresProblem =
-                u"PostgreSQL at BERTH_TEST_POSTGRES_URL is not usable: "_s + problem;
-            return;
-        }
-        QUrl url(base);
-        url.setPath(u"/"_s + m_postgresDatabase);
-        m_postgresUrl = url.toString();
-    }
-
-    void dropPostgresDatabase() {
-        if (m_postgresUrl.isEmpty())
-            return;
-        runRaw(qEnvironmentVariable("BERTH_TEST_POSTGRES_URL"),
-               {u"DROP DATABASE IF EXISTS %1"_s.arg(m_postgresDatabase)});
+        return m_databases.freshLocation(backend, m_dir->filePath(u"history.sqlite"_s), &m_skip);
     }
 
 private slots:
-    void initTestCase() { createPostgresDatabase(u"historystore"_s); }
-    void cleanupTestCase() { dropPostgresDatabase(); }
+    void initTestCase() { m_databases.createPostgres(u"historystore"_s); }
+    void cleanupTestCase() { m_databases.dropPostgres(); }
     void init() {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
