@@ -145,9 +145,11 @@ Result<RecordSummary> HistoryStore::recordObservations(const QString& registry,
         }
         Result<QSqlQuery> current =
             run(purpose,
-                u"SELECT o.tag, o.digest, o.id FROM tag_observations o WHERE o.registry = ? AND "
-                u"o.repository = ? AND o.id = (SELECT MAX(i.id) FROM tag_observations i WHERE "
-                u"i.registry = o.registry AND i.repository = o.repository AND i.tag = o.tag)"_s,
+                // One grouped pass over the (registry, repository, tag, id) index instead of
+                // a correlated MAX per row, which grew with the repository's whole history.
+                u"SELECT o.tag, o.digest, o.id FROM tag_observations o JOIN (SELECT MAX(id) AS "
+                u"id FROM tag_observations WHERE registry = ? AND repository = ? GROUP BY tag) "
+                u"newest ON o.id = newest.id"_s,
                 {registry, repository});
         if (!current)
             return current.error();
