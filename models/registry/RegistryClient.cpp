@@ -52,6 +52,15 @@ QString verifyDigest(const QByteArray& bytes, const QString& digest) {
     return u"the content's digest is %1, not the requested %2"_s.arg(actual, digest);
 }
 
+namespace {
+
+// Names what was asked for in front of a transport error, keeping its status and code.
+Error about(const QString& subject, const Error& error) {
+    return Error::make(subject + u": "_s + error.message, error.httpStatus, error.code);
+}
+
+} // namespace
+
 struct RegistryClient::Listing {
     QString jsonKey;
     QString scope;
@@ -124,8 +133,7 @@ void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl&
     request.maxBodyBytes = kMaxListPageBytes;
     m_transport->send(request, this, [this, listing, url, path](Result<HttpResponse> response) {
         if (!response)
-            return listing->done(Error::make(listing->subject + u": "_s + response.error().message,
-                                             response.error().httpStatus, response.error().code));
+            return listing->done(about(listing->subject, response.error()));
         // Too large a page size: distribution says 400 PAGINATION_NUMBER_INVALID, Quay 413.
         // Start again with the registry's own default page size.
         const bool pageSizeRefused =
@@ -181,7 +189,7 @@ void RegistryClient::headManifest(const QString& repository, const QString& refe
     m_transport->send(request, this, [=, this](Result<HttpResponse> response) mutable {
         const QString subject = manifestSubject(repository, reference);
         if (!response)
-            return callback(Error::make(subject + u": "_s + response.error().message));
+            return callback(about(subject, response.error()));
         if (!response->isSuccess())
             return callback(registryErrorFrom(*response, subject));
         ManifestHead head;
@@ -210,7 +218,7 @@ void RegistryClient::getManifest(const QString& repository, const QString& refer
     m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {
         const QString subject = manifestSubject(repository, reference);
         if (!response)
-            return callback(Error::make(subject + u": "_s + response.error().message));
+            return callback(about(subject, response.error()));
         if (!response->isSuccess())
             return callback(registryErrorFrom(*response, subject));
 
@@ -244,7 +252,7 @@ void RegistryClient::getBlob(const QString& repository, const QString& digest, q
     m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {
         const QString subject = u"blob %1@%2"_s.arg(repository, digest);
         if (!response)
-            return callback(Error::make(subject + u": "_s + response.error().message));
+            return callback(about(subject, response.error()));
         if (!response->isSuccess())
             return callback(registryErrorFrom(*response, subject));
         const QString mismatch = verifyDigest(response->body, digest);
@@ -270,7 +278,7 @@ void RegistryClient::putManifest(const QString& repository, const QString& tag,
     m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {
         const QString subject = u"Retagging %1:%2"_s.arg(repository, tag);
         if (!response)
-            return callback(Error::make(subject + u": "_s + response.error().message));
+            return callback(about(subject, response.error()));
         // 201 is what the spec says; some registries answer 200 or 202.
         if (response->status != 201 && response->status != 200 && response->status != 202)
             return callback(registryErrorFrom(*response, subject));

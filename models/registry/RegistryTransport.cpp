@@ -355,9 +355,14 @@ void RegistryTransport::onReplyFinished(const ExchangePtr& exchange, QNetworkRep
                                               exchange->url.host(), exchange->sslErrors.first())));
         if (isRetryableConnectionFailure(error) && exchange->attempt < m_options.maxRetries)
             return retryLater(exchange, retryDelayMs({}, exchange->attempt, nullptr));
+        // Refused or unresolvable: the request never arrived. Anything else (a timeout, a
+        // dropped connection) may have been carried out without the answer reaching us.
+        const bool neverDelivered = error == QNetworkReply::ConnectionRefusedError ||
+                                    error == QNetworkReply::HostNotFoundError;
         return complete(exchange, Result<HttpResponse>::failure(
                                       u"The connection to %1 failed while reading %2: %3."_s.arg(
-                                          m_domain, exchange->url.path(), reply->errorString())));
+                                          m_domain, exchange->url.path(), reply->errorString()),
+                                      0, neverDelivered ? kUnreachableCode : kNoAnswerCode));
     }
 
     HttpResponse response;

@@ -4,6 +4,7 @@
 #include "registry/ImageReference.h"
 #include "registry/ManifestParser.h"
 #include "registry/RegistryClient.h"
+#include "registry/RegistryTransport.h"
 
 #include <QDateTime>
 
@@ -180,6 +181,8 @@ void Promoter::retag(const JobPtr& job) {
         emit stepStarted(
             u"Pointing %1 at %2"_s.arg(request.tag, shortDigest(job->outcome.toDigest)));
         auto next = [this, job](Result<QString> pushed) {
+            if (!pushed && pushed.error().code == kNoAnswerCode)
+                return leavePending(job, pushed.error().message);
             if (!pushed)
                 return fail(job, pushed.error().message);
             verify(job, pushed.value());
@@ -196,6 +199,8 @@ void Promoter::verify(const JobPtr& job, const QString& pushedDigest) {
     currentDigest(
         job->request.repository, job->request.tag, this,
         [this, job, pushedDigest](Result<QString> now) {
+            if (!now && now.error().httpStatus == 0)
+                return leavePending(job, now.error().message);
             if (!now)
                 return fail(job, u"The retag was sent but could not be verified: %1"_s.arg(
                                      now.error().message));
@@ -233,6 +238,15 @@ void Promoter::fail(const JobPtr& job, const QString& message, const QString& co
                 0, code));
     }
     job->done(Result<ReleaseOutcome>::failure(message, 0, code));
+}
+
+void Promoter::leavePending(const JobPtr& job, const QString& cause) {
+    // The registry may have carried the retag out without the answer reaching us: only
+    // a later look can tell, so the audit row stays pending for reconciliation.
+    job->done(Result<ReleaseOutcome>::failure(
+        u"%1 The outcome is unknown: audit row #%2 stays pending and is settled by the next "
+        u"refresh or berthctl record."_s.arg(cause, QString::number(job->outcome.actionId)),
+        0, kUnsettledCode));
 }
 
 QString Promoter::whoMoved(const ReleaseRequest& request, const QString& digest) const {

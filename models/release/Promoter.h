@@ -51,6 +51,7 @@ private:
     void retag(const JobPtr& job);
     void verify(const JobPtr& job, const QString& pushedDigest);
     void fail(const JobPtr& job, const QString& message, const QString& code = {});
+    void leavePending(const JobPtr& job, const QString& cause);
     QString whoMoved(const ReleaseRequest& request, const QString& digest) const;
 
     RegistryClient* m_client;

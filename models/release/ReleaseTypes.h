@@ -18,6 +18,8 @@ std::optional<RetagTransport> transportFromName(const QString& name);
 // Error code of a refused precondition (berthctl exits 3 on it): an immutable tag,
 // a tag that moved since the user looked, no rollback target.
 inline const QString kRefusedCode = QStringLiteral("REFUSED");
+// The retag may or may not have happened (no answer); the audit row stays pending.
+inline const QString kUnsettledCode = QStringLiteral("UNSETTLED");
 
 struct ReleaseRequest {
     ActionKind kind = ActionKind::Promote; // Promote or Rollback

@@ -15,6 +15,9 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
+#include <QProcess>
+
+#include <csignal>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -292,6 +295,67 @@ private slots:
             succeeded += action.state == ActionState::Succeeded ? 1 : 0;
         }
         QCOMPARE(succeeded, 1);
+    }
+
+    void aRegistryGoneBeforeThePutFailsTheAction() {
+        // The registry dies right after the pending row is written, before the PUT.
+        connect(m_promoter.get(), &Promoter::stepStarted, this, [this](const QString& step) {
+            if (step.startsWith(u"Pointing"_s))
+                m_server.reset();
+        });
+        const auto outcome = release(u"v1.1.0"_s, u"production"_s, m_digests[0]);
+        QVERIFY(outcome.has_value());
+        QVERIFY(!outcome->ok());
+        const auto actions = m_store->actions();
+        QVERIFY(actions.ok());
+        QCOMPARE(actions->size(), 1);
+        // Refused connections never delivered the PUT: a definite failure, not "unknown".
+        QCOMPARE(actions->first().state, ActionState::Failed);
+        QVERIFY(!actions->first().error.isEmpty());
+    }
+
+    void noAnswerToThePutLeavesItPendingUntilReconciled() {
+        // A registry that freezes after the pending row: the PUT reaches it, the answer never
+        // comes back in time. Only a later look can say whether the tag moved.
+        RegistryOptions impatient;
+        impatient.transferTimeoutMs = 1500;
+        impatient.maxRetries = 0;
+        RegistryClient client(registry(), impatient);
+        Promoter promoter(&client, m_store.get());
+        const qint64 pid = m_server->processId();
+        QVERIFY(pid > 0);
+        connect(&promoter, &Promoter::stepStarted, this, [pid](const QString& step) {
+            if (step.startsWith(u"Pointing"_s))
+                ::kill(pid_t(pid), SIGSTOP);
+        });
+        ReleaseRequest request;
+        request.registry = registry();
+        request.repository = kRepository;
+        request.source = m_digests[1];
+        request.tag = u"production"_s;
+        const auto outcome = waitForResult<ReleaseOutcome>(
+            [&promoter, request](QObject* context, Callback<ReleaseOutcome> done) {
+                promoter.run(request, context, done);
+            });
+        ::kill(pid_t(pid), SIGCONT);
+        QVERIFY(outcome.has_value());
+        QVERIFY(!outcome->ok());
+        QCOMPARE(outcome->error().code, kUnsettledCode);
+        auto actions = m_store->actions();
+        QVERIFY(actions.ok());
+        QCOMPARE(actions->first().state, ActionState::Pending);
+
+        // The thawed registry carries the PUT out; the next record settles the row.
+        QProcess record;
+        record.start(QStringLiteral(BERTHCTL_PATH),
+                     {u"record"_s, registry() + u'/' + kRepository, u"--db"_s,
+                      m_dir->filePath(u"history.sqlite"_s)});
+        QVERIFY(record.waitForFinished(60000));
+        QVERIFY2(record.exitCode() == 0, record.readAllStandardError().constData());
+        QCOMPARE(digestOfTag(u"production"_s), m_digests[1]);
+        actions = m_store->actions();
+        QVERIFY(actions.ok());
+        QCOMPARE(actions->first().state, ActionState::Succeeded);
     }
 
     void rollbackWithoutHistoryIsRefused() {

@@ -59,6 +59,8 @@ public:
     QUrl baseUrl() const;
     QString caFile() const;
     QString storageDir() const;
+    // The registry process, for tests that freeze it (SIGSTOP) mid-operation.
+    qint64 processId() const { return m_registry ? m_registry->processId() : 0; }
     // "http://127.0.0.1:<port>/token" in token mode, else empty.
     QUrl tokenRealm() const;
     // The service the registry's Bearer challenge names (token mode).
