@@ -11,6 +11,7 @@
 #include "TimelineView.h"
 
 #include "registry/ImageReference.h"
+#include "timeline/EnvironmentMoves.h"
 #include "timeline/RepositoryListModel.h"
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineFilterModel.h"
@@ -18,6 +19,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -26,6 +28,8 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
@@ -51,7 +55,9 @@ MainWindow::MainWindow(QWidget* parent)
     , m_commitLog(new CommitLogPanel(this))
     , m_progress(new LoadProgress(this))
     , m_summary(new QLabel(this))
-    , m_splitter(new QSplitter(Qt::Horizontal, this)) {
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_moves(new EnvironmentMoveDetector(this))
+    , m_autoRefresh(new QTimer(this)) {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(u"Berth"_s);
     m_filterModel->setSourceModel(m_timeline);
@@ -123,6 +129,7 @@ MainWindow::MainWindow(QWidget* parent)
                               ErrorBanner::Level::Information);
     });
     connect(m_loader, &RepositoryLoader::finished, m_progress, &LoadProgress::stop);
+    connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::autoRefresh);
     updateSummary();
 }
 
@@ -163,6 +170,57 @@ void MainWindow::createActions() {
     toolbar->addAction(refresh);
     addReleaseActions(toolbar);
     toolbar->addAction(m_gitLink->linkAction());
+
+    toolbar->addSeparator();
+    m_autoRefreshBox = new QComboBox(toolbar);
+    m_autoRefreshBox->setObjectName(u"autoRefreshBox"_s);
+    m_autoRefreshBox->setToolTip(u"Read the repository again on its own, to notice "
+                                 u"environments moved by others"_s);
+    m_autoRefreshBox->setAccessibleName(u"Auto-refresh interval"_s);
+    m_autoRefreshBox->addItem(u"Auto-refresh off"_s, 0);
+    m_autoRefreshBox->addItem(u"Every 30 s"_s, 30 * 1000);
+    m_autoRefreshBox->addItem(u"Every minute"_s, 60 * 1000);
+    m_autoRefreshBox->addItem(u"Every 5 min"_s, 5 * 60 * 1000);
+    m_autoRefreshBox->addItem(u"Every 15 min"_s, 15 * 60 * 1000);
+    connect(m_autoRefreshBox, &QComboBox::activated, this, [this](int index) {
+        const int ms = m_autoRefreshBox->itemData(index).toInt();
+        setAutoRefreshInterval(ms);
+        // Kept at once, not only on close: a crash should not forget the choice.
+        QSettings().setValue(u"window/autoRefreshMs"_s, ms);
+    });
+    toolbar->addWidget(m_autoRefreshBox);
+}
+
+void MainWindow::setAutoRefreshInterval(int ms) {
+    if (ms <= 0) {
+        m_autoRefresh->stop();
+    } else {
+        m_autoRefresh->setInterval(ms);
+        m_autoRefresh->start();
+    }
+    if (m_autoRefreshBox) {
+        const QSignalBlocker blocker(m_autoRefreshBox);
+        const int index = m_autoRefreshBox->findData(qMax(ms, 0));
+        if (index >= 0) {
+            m_autoRefreshBox->setCurrentIndex(index);
+        } else {
+            // An interval the menu does not offer (settings edited by hand, tests).
+            m_autoRefreshBox->addItem(u"Every %1 ms"_s.arg(ms), ms);
+            m_autoRefreshBox->setCurrentIndex(m_autoRefreshBox->count() - 1);
+        }
+    }
+}
+
+int MainWindow::autoRefreshInterval() const {
+    return m_autoRefresh->isActive() ? m_autoRefresh->interval() : 0;
+}
+
+void MainWindow::autoRefresh() {
+    // A running load (the user's or the previous tick's) is never restarted by the timer:
+    // on a slow registry that would cancel every read before it finished.
+    if (m_repository.isEmpty() || m_loader->isLoading())
+        return;
+    refresh();
 }
 
 void MainWindow::addReleaseActions(QToolBar* toolbar) {
@@ -171,8 +229,11 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
         [this](const QString& domain) { return m_sidebar->model()->optionsFor(domain); });
     m_release->setGitCloneSource([this] { return m_gitLink->clonePath(); });
     // After a release (or a refusal because the tag moved) the window reads again, so
-    // the lanes show where the tag is now.
-    connect(m_release, &ReleaseActions::tagMoved, this, &MainWindow::refresh);
+    // the lanes show where the tag is now. That move is the user's own, not news.
+    connect(m_release, &ReleaseActions::tagMoved, this, [this] {
+        m_moves->expectOwnMove(m_repository);
+        refresh();
+    });
     connect(m_release, &ReleaseActions::problem, this, [this](const QString& text) {
         m_banner->showMessage(text, ErrorBanner::Level::Error);
     });
@@ -299,15 +360,19 @@ void MainWindow::cancelLoading() {
 
 void MainWindow::onLoaded(const LoadedRepository& loaded) {
     const QString selected = m_view->currentDigest();
-    const QList<EnvironmentLane> before =
-        m_loadedRepository == loaded.repository ? m_timeline->lanes() : QList<EnvironmentLane>{};
     m_timeline->setBuilds(loaded.repository, loaded.collection.builds);
     m_timeline->setLanes(loaded.lanes);
     m_lanes->setLanes(loaded.lanes, m_timeline);
-    m_loadedRepository = loaded.repository;
     for (const QString& warning : loaded.collection.warnings)
         m_banner->appendMessage(warning);
-    reportMovedEnvironments(before, loaded.lanes);
+    QStringList moved;
+    for (const EnvironmentMove& move :
+         m_moves->observe(loaded.repository, loaded.collection, loaded.lanes)) {
+        moved.append(move.describe());
+        m_banner->appendMessage(moved.constLast(), ErrorBanner::Level::Warning);
+    }
+    if (!moved.isEmpty())
+        notifyMoves(moved);
     // Keep the selection across a refresh; on a first load show the newest build.
     if (selected.isEmpty() || !m_view->selectDigest(selected)) {
         if (m_filterModel->rowCount() > 0)
@@ -326,18 +391,26 @@ void MainWindow::onFailed(const QString& repository, const Error& error) {
     m_banner->showMessage(message, ErrorBanner::Level::Error);
 }
 
-void MainWindow::reportMovedEnvironments(const QList<EnvironmentLane>& before,
-                                         const QList<EnvironmentLane>& after) {
-    for (const EnvironmentLane& lane : after) {
-        for (const EnvironmentLane& old : before) {
-            if (old.tag != lane.tag || old.currentDigest == lane.currentDigest)
-                continue;
-            m_banner->appendMessage(
-                u"%1 moved since the last read: %2 → %3"_s.arg(
-                    lane.tag, shortDigestOf(old.currentDigest), shortDigestOf(lane.currentDigest)),
-                ErrorBanner::Level::Information);
-        }
+void MainWindow::notifyMoves(const QStringList& lines) {
+    // In front, the banner is enough; behind other windows the user would not see it.
+    if (isActiveWindow() || !QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    if (!m_tray) {
+        m_tray = new QSystemTrayIcon(this);
+        QIcon icon = windowIcon();
+        if (icon.isNull())
+            icon = style()->standardIcon(QStyle::SP_MessageBoxInformation);
+        m_tray->setIcon(icon);
+        m_tray->setToolTip(u"Berth"_s);
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
     }
+    m_tray->show();
+    m_tray->showMessage(u"Environment moved in %1"_s.arg(m_repository), lines.join(u'\n'),
+                        QSystemTrayIcon::Information);
 }
 
 void MainWindow::setGitClone(const QString& clonePath) {
@@ -373,12 +446,14 @@ void MainWindow::restoreSettings() {
     QSettings settings;
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+    setAutoRefreshInterval(settings.value(u"window/autoRefreshMs"_s, 0).toInt());
 }
 
 void MainWindow::saveSettings() const {
     QSettings settings;
     settings.setValue(u"window/geometry"_s, saveGeometry());
     settings.setValue(u"window/splitter"_s, m_splitter->saveState());
+    settings.setValue(u"window/autoRefreshMs"_s, autoRefreshInterval());
     m_sidebar->saveSettings();
 }
 

@@ -9,13 +9,17 @@
 
 #include <QMainWindow>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSplitter;
 class QToolBar;
+class QSystemTrayIcon;
+class QTimer;
 class QToolButton;
 
 namespace berth {
+class EnvironmentMoveDetector;
 class RepositoryLoader;
 class TimelineFilterModel;
 class TimelineModel;
@@ -45,6 +49,10 @@ public:
     void openRepository(const QString& repository, const RegistryOptions& options);
     void openRepository(const QString& repository);
     void refresh();
+    // Reads the repository again every `ms` milliseconds (0: never). The toolbar offers
+    // a few intervals; any other value is kept too (tests use short ones).
+    void setAutoRefreshInterval(int ms);
+    int autoRefreshInterval() const;
     void cancelLoading();
     // The local git clone of the images' source, for this session (berth --git); empty
     // falls back to each repository's linked clone.
@@ -55,6 +63,9 @@ public:
     // Promote, roll back, mark good/bad and the audit log.
     ReleaseActions* releaseActions() const { return m_release; }
     TimelineModel* timelineModel() const { return m_timeline; }
+    // Tells when a refresh finds an environment moved by someone else.
+    EnvironmentMoveDetector* environmentMoves() const { return m_moves; }
+    ErrorBanner* banner() const { return m_banner; }
     QString currentRepository() const { return m_repository; }
 
     void restoreSettings();
@@ -69,8 +80,8 @@ private:
     QWidget* createCentre();
     void onLoaded(const LoadedRepository& loaded);
     void onFailed(const QString& repository, const Error& error);
-    void reportMovedEnvironments(const QList<EnvironmentLane>& before,
-                                 const QList<EnvironmentLane>& after);
+    void autoRefresh();
+    void notifyMoves(const QStringList& lines);
     void showBuild(const QString& digest);
     void showTimelineMenu(const QPoint& position);
     void updateSummary();
@@ -92,8 +103,11 @@ private:
     QLabel* m_summary;
     QSplitter* m_splitter;
     ReleaseActions* m_release = nullptr;
+    EnvironmentMoveDetector* m_moves;
+    QTimer* m_autoRefresh;
+    QComboBox* m_autoRefreshBox = nullptr;
+    QSystemTrayIcon* m_tray = nullptr; // created on the first notification
     QString m_repository;
-    QString m_loadedRepository; // what the timeline shows, for telling moves on refresh
 };
 
 } // namespace berth::ui
