@@ -140,7 +140,11 @@ Result<ImageReference> ImageReference::parse(const QString& input) {
 }
 
 QString ImageReference::apiHost() const {
-    return m_domain == DockerHubDomain ? DockerHubApiHost : m_domain;
+    return apiHostOf(m_domain);
+}
+
+QString apiHostOf(const QString& domain) {
+    return domain == DockerHubDomain ? DockerHubApiHost : domain;
 }
 
 QString ImageReference::repository() const {

@@ -42,6 +42,8 @@ bool isValidRepositoryPath(const QString& path); // distribution's name grammar,
 bool isValidDigest(const QString& digest);       // sha256:64 / sha512:128 lowercase hex
 // localhost, 127.0.0.0/8, ::1, with an optional port ("[::1]:5000", "localhost:5000").
 bool isLoopbackHost(const QString& hostAndOptionalPort);
+// The host a registry domain's API lives on: registry-1.docker.io for docker.io.
+QString apiHostOf(const QString& domain);
 // Empty when the tag is valid, else one sentence saying what is wrong with it.
 QString tagValidationError(const QString& tag);
 

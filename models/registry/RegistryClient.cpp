@@ -73,8 +73,7 @@ struct RegistryClient::Listing {
 
 RegistryClient::RegistryClient(const QString& domain, RegistryOptions options, QObject* parent)
     : QObject(parent) {
-    const QString apiHost = domain == u"docker.io"_s ? u"registry-1.docker.io"_s : domain;
-    m_transport = new RegistryTransport(domain, apiHost, std::move(options), this);
+    m_transport = new RegistryTransport(domain, apiHostOf(domain), std::move(options), this);
     connect(m_transport, &RegistryTransport::progressChanged, this,
             &RegistryClient::progressChanged);
     connect(m_transport, &RegistryTransport::registryWarning, this,
