@@ -4,6 +4,7 @@
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "WidgetTestMain.h"
+#include "WindowTestSupport.h"
 
 #include "ErrorBanner.h"
 #include "LoadProgress.h"
@@ -74,19 +75,9 @@ private:
 
     // A window with a history database of its own, so every test starts cold.
     std::unique_ptr<ui::MainWindow> makeWindow() {
-        auto window = std::make_unique<ui::MainWindow>();
         static int count = 0;
-        window->loader()->setHistoryLocation(
-            m_history.filePath(u"history-%1.sqlite"_s.arg(++count)));
-        window->resize(1200, 800);
-        window->show();
-        return window;
-    }
-
-    static bool load(ui::MainWindow& window, const QString& repository) {
-        QSignalSpy finished(window.loader(), &RepositoryLoader::finished);
-        window.openRepository(repository);
-        return finished.count() > 0 || finished.wait(60000);
+        return openWindow(m_history.filePath(u"history-%1.sqlite"_s.arg(++count)),
+                          QSize(1200, 800));
     }
 
 private slots:
