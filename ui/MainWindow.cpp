@@ -24,6 +24,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QSettings>
 #include <QSplitter>
@@ -119,6 +120,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_progress->start(repository);
     });
     connect(m_loader, &RepositoryLoader::progressChanged, m_progress, &LoadProgress::setProgress);
+    // The history's last view paints first; the registry's answer replaces it.
+    connect(m_loader, &RepositoryLoader::restored, this, &MainWindow::onLoaded);
     connect(m_loader, &RepositoryLoader::loaded, this, &MainWindow::onLoaded);
     connect(m_loader, &RepositoryLoader::failed, this, &MainWindow::onFailed);
     connect(m_loader, &RepositoryLoader::warning, this,
@@ -379,8 +382,15 @@ void MainWindow::onLoaded(const LoadedRepository& loaded) {
             m_view->setCurrentIndex(m_filterModel->index(0, 0));
     }
     updateSummary();
-    m_summary->setText(m_summary->text() +
-                       u" · read %1"_s.arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
+    if (loaded.isFromHistory()) {
+        m_summary->setText(m_summary->text() +
+                           u" · as last seen %1, from history"_s.arg(QLocale().toString(
+                               loaded.fromHistorySeenAt.toLocalTime(), QLocale::ShortFormat)));
+    } else {
+        m_summary->setText(
+            m_summary->text() +
+            u" · read %1"_s.arg(QDateTime::currentDateTime().toString(u"HH:mm:ss"_s)));
+    }
 }
 
 void MainWindow::onFailed(const QString& repository, const Error& error) {

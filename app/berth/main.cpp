@@ -5,6 +5,7 @@
 #include "GitLink.h"
 #include "MainWindow.h"
 #include "ReleaseActions.h"
+#include "TimelineView.h"
 
 #include "engine/EngineClient.h"
 #include "git/GitLibrary.h"
@@ -12,8 +13,10 @@
 #include "release/EngineTransport.h"
 #include "timeline/RepositoryLoader.h"
 
+#include <QAbstractItemModel>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QFileInfo>
 #include <QImage>
 #include <QLoggingCategory>
@@ -93,6 +96,36 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
     QApplication::exec();
     return exitCode;
 }
+
+// BERTH_STARTUP_TRACE=1 prints, once, the wall-clock time (ms since the epoch) at which
+// the timeline was first painted with builds, so a benchmark can time a start from the
+// outside: from before the process was launched to the first useful pixel.
+class StartupTrace : public QObject {
+public:
+    explicit StartupTrace(berth::ui::TimelineView* view)
+        : QObject(view)
+        , m_view(view) {
+        view->viewport()->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Paint && m_view->model()->rowCount() > 0) {
+            watched->removeEventFilter(this);
+            const int rows = m_view->model()->rowCount();
+            // Queued, so the time is taken after this paint has been done.
+            QTimer::singleShot(0, this, [rows] {
+                QTextStream(stderr)
+                    << "berth: startup trace: timeline painted with " << rows << " builds at "
+                    << QDateTime::currentMSecsSinceEpoch() << " ms\n";
+            });
+        }
+        return false;
+    }
+
+private:
+    berth::ui::TimelineView* m_view;
+};
 
 } // namespace
 
@@ -183,6 +216,8 @@ int main(int argc, char** argv) {
     }
 
     window.restoreSettings();
+    if (qEnvironmentVariableIsSet("BERTH_STARTUP_TRACE"))
+        new StartupTrace(window.findChild<berth::ui::TimelineView*>());
     window.show();
     if (!repository.isEmpty())
         window.openRepository(repository, options);

@@ -16,6 +16,7 @@ struct BuildCollector::Job {
     GuardedCallback<BuildCollection> done;
     int pending = 0;
     QMap<QString, QStringList> tagsByDigest;
+    bool cacheOnly = false; // a miss is a problem, not a request
 };
 
 namespace {
@@ -106,6 +107,11 @@ void applyConfig(Build& build, const QByteArray& bytes) {
             Platform{config->os, config->architecture, config->variant, build.digest, 0}};
 }
 
+Error notCached(const QString& what, const QString& digest) {
+    return Error::make(
+        u"The %1 %2 is not in Berth's cache yet; a refresh reads it."_s.arg(what, digest));
+}
+
 } // namespace
 
 BuildCollector::BuildCollector(RegistryClient* client, ManifestCache* cache,
@@ -134,6 +140,25 @@ void BuildCollector::collect(const QString& repository, QObject* context,
             job->collection.tagDigests.insert(tag, QString());
         headAllTags(job);
     });
+}
+
+BuildCollection BuildCollector::fromCache(const QString& repository,
+                                          const QMap<QString, QString>& tagDigests,
+                                          ManifestCache& cache, TagClassifier classifier) {
+    BuildCollector collector(nullptr, &cache, std::move(classifier));
+    auto job = std::make_shared<Job>();
+    job->cacheOnly = true;
+    job->collection.repository = repository;
+    job->collection.tagDigests = tagDigests;
+    for (auto it = tagDigests.cbegin(); it != tagDigests.cend(); ++it)
+        job->tagsByDigest[it.value()].append(it.key());
+    BuildCollection result;
+    job->done = GuardedCallback<BuildCollection>(
+        nullptr, [&result](Result<BuildCollection> collection) { result = collection.value(); });
+    // Every step completes synchronously on cache hits and misses alike.
+    collector.readBuilds(job);
+    Q_ASSERT(!job->done.isPending());
+    return result;
 }
 
 void BuildCollector::headAllTags(const std::shared_ptr<Job>& job) {
@@ -228,6 +253,8 @@ void BuildCollector::fetchManifest(const std::shared_ptr<Job>& job, const QStrin
                                    Callback<ManifestBlob> done) {
     if (std::optional<ManifestBlob> cached = m_cache->manifest(digest))
         return done(*cached);
+    if (job->cacheOnly)
+        return done(notCached(u"manifest"_s, digest));
     m_client->getManifest(job->collection.repository, digest, this,
                           [this, done](Result<ManifestBlob> blob) {
                               if (blob)
@@ -240,6 +267,8 @@ void BuildCollector::fetchConfig(const std::shared_ptr<Job>& job, const QString&
                                  Callback<QByteArray> done) {
     if (std::optional<QByteArray> cached = m_cache->config(digest))
         return done(*cached);
+    if (job->cacheOnly)
+        return done(notCached(u"config"_s, digest));
     m_client->getBlob(job->collection.repository, digest, RegistryClient::kMaxConfigBytes, this,
                       [this, digest, done](Result<QByteArray> bytes) {
                           if (bytes)

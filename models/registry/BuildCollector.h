@@ -34,6 +34,13 @@ public:
 
     void collect(const QString& repository, QObject* context, Callback<BuildCollection> done);
 
+    // The builds behind tags whose digests are already known (from the history store),
+    // read from the cache alone: no request is made, so it returns at once. A manifest
+    // or config the cache lacks leaves that build with a problem instead.
+    static BuildCollection fromCache(const QString& repository,
+                                     const QMap<QString, QString>& tagDigests, ManifestCache& cache,
+                                     TagClassifier classifier = {});
+
 private:
     struct Job;
     void headAllTags(const std::shared_ptr<Job>& job);

@@ -4,8 +4,10 @@
 #include "history/SqlManifestCache.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
+#include "timeline/HistorySnapshot.h"
 
 #include <QDateTime>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -57,6 +59,7 @@ void RepositoryLoader::load(const QString& repository, const RegistryOptions& op
     cancel();
     const Result<ImageReference> reference = ImageReference::parse(repository);
     const quint64 generation = ++m_generation;
+    m_restorableGeneration = 0;
     m_repository = repository;
     m_loading = true;
     emit started(repository);
@@ -69,6 +72,12 @@ void RepositoryLoader::load(const QString& repository, const RegistryOptions& op
     openHistory();
     m_domain = reference->domain();
     m_repository = reference->repository();
+    // After openHistory, so the schema is already created or migrated when the worker's
+    // own connection opens it. A refresh of what is on screen needs no snapshot.
+    if (m_store && m_shown != m_repository) {
+        m_restorableGeneration = generation;
+        restoreFromHistory(generation, m_repository);
+    }
     m_client = new RegistryClient(m_domain, options, this);
     connect(m_client, &RegistryClient::progressChanged, this, &RepositoryLoader::progressChanged);
     connect(m_client, &RegistryClient::registryWarning, this, &RepositoryLoader::warning);
@@ -79,6 +88,22 @@ void RepositoryLoader::load(const QString& repository, const RegistryOptions& op
                        });
 }
 
+void RepositoryLoader::restoreFromHistory(quint64 generation, const QString& repository) {
+    QtConcurrent::run(readHistorySnapshot, m_historyLocation, repository)
+        .then(this, [this, generation](const HistorySnapshot& snapshot) {
+            // Too late once the registry's builds are shown or another load began; after a
+            // failed read it is still what the user most needs to see.
+            if (generation != m_restorableGeneration)
+                return;
+            if (!snapshot.problem.isEmpty())
+                emit warning(snapshot.problem);
+            if (snapshot.repository) {
+                m_shown = snapshot.repository->repository;
+                emit restored(*snapshot.repository);
+            }
+        });
+}
+
 void RepositoryLoader::cancel() {
     if (!m_loading) {
         if (m_client)
@@ -86,6 +111,7 @@ void RepositoryLoader::cancel() {
         return;
     }
     ++m_generation; // whatever the aborted requests still deliver is dropped
+    m_restorableGeneration = 0;
     m_loading = false;
     if (m_client) {
         m_client->cancelAll();
@@ -104,7 +130,8 @@ void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> re
         emit finished();
         return;
     }
-    LoadedRepository repository{m_repository, std::move(result).value(), {}};
+    m_restorableGeneration = 0;
+    LoadedRepository repository{m_repository, std::move(result).value(), {}, {}};
     QList<TagPosition> positions;
     if (m_store) {
         const QStringList problems = m_cache->problems();
@@ -124,6 +151,7 @@ void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> re
             emit warning(stored.error().message);
     }
     repository.lanes = environmentLanes(repository.collection, positions);
+    m_shown = repository.repository;
     emit loaded(repository);
     emit finished();
 }

@@ -1,13 +1,14 @@
 #pragma once
 
-// Loads one repository for the window: reads its builds through the registry client,
-// records the tag positions it saw in the history store (as `berthctl builds` does),
-// and turns the store's positions into environment lanes. Only the newest load
-// reports: starting another or cancelling drops whatever the previous one still sends.
+// Loads one repository for the window: first what the history store last saw of it
+// (read on a worker thread, so it paints while the registry is still being asked), then
+// its builds read through the registry client, recording the tag positions it saw in the
+// history store (as `berthctl builds` does) and turning the store's positions into
+// environment lanes. Only the newest load reports: starting another or cancelling drops
+// whatever the previous one still sends.
 
-#include "registry/BuildCollector.h"
 #include "registry/RegistryOptions.h"
-#include "timeline/EnvironmentLane.h"
+#include "timeline/LoadedRepository.h"
 
 #include <QObject>
 #include <QPointer>
@@ -19,12 +20,6 @@ namespace berth {
 class HistoryStore;
 class SqlManifestCache;
 class RegistryClient;
-
-struct LoadedRepository {
-    QString repository; // host/path
-    BuildCollection collection;
-    QList<EnvironmentLane> lanes;
-};
 
 class RepositoryLoader : public QObject {
     Q_OBJECT
@@ -49,6 +44,9 @@ public:
 signals:
     void started(const QString& repository);
     void progressChanged(int finished, int total);
+    // What the history store last saw, before the registry answered; only when the
+    // store knows the repository and the registry has not answered first.
+    void restored(const berth::LoadedRepository& lastSeen);
     void loaded(const berth::LoadedRepository& result);
     void failed(const QString& repository, const berth::Error& error);
     void cancelled(const QString& repository);
@@ -58,6 +56,7 @@ signals:
 
 private:
     void openHistory();
+    void restoreFromHistory(quint64 generation, const QString& repository);
     void finishLoad(quint64 generation, Result<BuildCollection> result);
 
     QString m_historyLocation;
@@ -68,11 +67,11 @@ private:
     qsizetype m_problemsShown = 0; // the cache keeps every problem; each is shown once
     QPointer<RegistryClient> m_client;
     QString m_repository;
+    QString m_shown; // the repository the last loaded or restored signal carried
     QString m_domain;
     quint64 m_generation = 0;
+    quint64 m_restorableGeneration = 0; // the load whose history snapshot may still show
     bool m_loading = false;
 };
 
 } // namespace berth
-
-Q_DECLARE_METATYPE(berth::LoadedRepository)

@@ -1,11 +1,12 @@
 // The dashboard window offscreen against a real docker-registry on loopback: details,
-// copy buttons, filter, error banner, progress and cancel.
+// copy buttons, filter, error banner, progress and cancel, and the start from history.
 
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "WidgetTestMain.h"
 #include "WindowTestSupport.h"
 
+#include "EnvironmentLanes.h"
 #include "ErrorBanner.h"
 #include "LoadProgress.h"
 #include "MainWindow.h"
@@ -21,12 +22,15 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 
 #include <memory>
+
+#include <signal.h>
 
 using namespace Qt::StringLiterals;
 using namespace berth;
@@ -254,6 +258,58 @@ private slots:
         QCOMPARE(loaded.count(), 0);
         auto* banner = window->findChild<ui::ErrorBanner*>(u"errorBanner"_s);
         QCOMPARE(banner->level(), ui::ErrorBanner::Level::Information);
+    }
+
+    // A second start paints what the history last saw while the registry has not answered
+    // at all: the registry process is frozen (SIGSTOP), so loopback connections are
+    // accepted by the kernel and nothing comes back.
+    void startPaintsTheLastSeenStateBeforeTheRegistryAnswers() {
+        const QString history = m_history.filePath(u"restart.sqlite"_s);
+        {
+            const auto first = openWindow(history, QSize(1200, 800));
+            QVERIFY(load(*first, repository()));
+        }
+        const qint64 registry = m_server->processId();
+        QVERIFY(registry > 0);
+        QCOMPARE(::kill(pid_t(registry), SIGSTOP), 0);
+        const auto resume = qScopeGuard([registry] { ::kill(pid_t(registry), SIGCONT); });
+
+        const auto window = openWindow(history, QSize(1200, 800));
+        QSignalSpy restored(window->loader(), &RepositoryLoader::restored);
+        QSignalSpy loaded(window->loader(), &RepositoryLoader::loaded);
+        window->openRepository(repository());
+        // Something in opening may already have turned the event loop.
+        QVERIFY(restored.count() > 0 || restored.wait(10000));
+        QVERIFY(window->loader()->isLoading());
+        QCOMPARE(loaded.count(), 0);
+
+        auto* view = window->findChild<ui::TimelineView*>(u"timeline"_s);
+        QCOMPARE(view->model()->rowCount(), 3);
+        QCOMPARE(view->currentDigest(), m_digests.at(2)); // the newest build, selected
+        const auto* lanes = window->findChild<ui::EnvironmentLanes*>();
+        QVERIFY(lanes);
+        QCOMPARE(lanes->laneCount(), 2); // staging and production
+        const QString summary = window->findChild<QLabel*>(u"summary"_s)->text();
+        QVERIFY2(summary.contains(u"3 builds"_s) && summary.contains(u"from history"_s),
+                 qPrintable(summary));
+
+        // The registry's answer, once it comes, replaces the history's view.
+        QSignalSpy finished(window->loader(), &RepositoryLoader::finished);
+        ::kill(pid_t(registry), SIGCONT);
+        QVERIFY(finished.count() > 0 || finished.wait(60000));
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(restored.count(), 1);
+        QCOMPARE(view->model()->rowCount(), 3);
+        QVERIFY(!window->findChild<QLabel*>(u"summary"_s)->text().contains(u"from history"_s));
+    }
+
+    // A repository the history never saw starts empty, with no snapshot at all.
+    void firstStartHasNothingToRestore() {
+        const auto window = makeWindow();
+        QSignalSpy restored(window->loader(), &RepositoryLoader::restored);
+        QVERIFY(load(*window, repository()));
+        QCOMPARE(restored.count(), 0);
+        QCOMPARE(window->findChild<ui::TimelineView*>(u"timeline"_s)->model()->rowCount(), 3);
     }
 };
 

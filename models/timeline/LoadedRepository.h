@@ -1,0 +1,27 @@
+#pragma once
+
+// One repository as the window shows it: its builds, grouped by digest, and the
+// environment lanes with their past positions.
+
+#include "registry/BuildCollector.h"
+#include "timeline/EnvironmentLane.h"
+
+#include <QDateTime>
+#include <QMetaType>
+
+namespace berth {
+
+struct LoadedRepository {
+    QString repository; // host/path
+    BuildCollection collection;
+    QList<EnvironmentLane> lanes;
+    // Set when this is what the history store last saw rather than a read of the
+    // registry just now: the newest time any of its tags was seen (UTC).
+    QDateTime fromHistorySeenAt;
+
+    bool isFromHistory() const { return fromHistorySeenAt.isValid(); }
+};
+
+} // namespace berth
+
+Q_DECLARE_METATYPE(berth::LoadedRepository)
