@@ -26,6 +26,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -93,13 +94,20 @@ MainWindow::MainWindow(QWidget* parent)
     createActions();
 
     setTabOrder(m_sidebar->filterField(), m_sidebar->tree());
-    setTabOrder(m_sidebar->tree(), m_sidebar->addField());
+    setTabOrder(m_sidebar->tree(), m_sidebar->optionsButton());
+    setTabOrder(m_sidebar->optionsButton(), m_sidebar->addField());
     setTabOrder(m_sidebar->addField(), m_filter);
     setTabOrder(m_filter, m_view);
     setTabOrder(m_view, m_details);
 
     connect(m_sidebar, &RegistrySidebar::repositoryActivated, this,
             qOverload<const QString&>(&MainWindow::openRepository));
+    // New options (a CA file, another engine) take effect on the open repository at once.
+    connect(m_sidebar, &RegistrySidebar::optionsChanged, this, [this](const QString& domain) {
+        const Result<ImageReference> open = ImageReference::parse(m_repository);
+        if (!m_repository.isEmpty() && open && open->domain() == domain)
+            refresh();
+    });
     connect(m_sidebar, &RegistrySidebar::problem, this,
             [this](const QString& message) { m_banner->showMessage(message); });
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
@@ -323,8 +331,14 @@ QWidget* MainWindow::createCentre() {
 
 void MainWindow::openRepository(const QString& repository, const RegistryOptions& options) {
     const Result<ImageReference> reference = ImageReference::parse(repository);
-    if (reference)
-        m_sidebar->model()->setOptionsFor(reference->domain(), options);
+    if (reference) {
+        // The command line says how to reach the registry; the engine address and the
+        // concurrency saved for it stay.
+        RegistryOptions merged = m_sidebar->model()->optionsFor(reference->domain());
+        merged.insecure = options.insecure;
+        merged.caFile = options.caFile;
+        m_sidebar->model()->setOptionsFor(reference->domain(), merged);
+    }
     openRepository(repository);
 }
 

@@ -1,10 +1,15 @@
 #include "RegistrySidebar.h"
 
+#include "RegistryOptionsDialog.h"
+
+#include "engine/EngineHost.h"
 #include "timeline/RepositoryListModel.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -22,7 +27,8 @@ RegistrySidebar::RegistrySidebar(QWidget* parent)
     , m_filter(new QLineEdit(this))
     , m_tree(new QTreeView(this))
     , m_addField(new QLineEdit(this))
-    , m_addButton(new QPushButton(u"Add"_s, this)) {
+    , m_addButton(new QPushButton(u"Add"_s, this))
+    , m_optionsButton(new QPushButton(u"Registry &options…"_s, this)) {
     setObjectName(u"registrySidebar"_s);
     setMinimumWidth(180);
     m_proxy->setSourceModel(m_model);
@@ -54,6 +60,18 @@ RegistrySidebar::RegistrySidebar(QWidget* parent)
         u"list their repositories"_s);
     m_addButton->setObjectName(u"addRepositoryButton"_s);
     m_addButton->setToolTip(u"Add the repository and open it"_s);
+    m_optionsButton->setObjectName(u"registryOptionsButton"_s);
+    m_optionsButton->setToolTip(
+        u"Transport security, CA file, requests in flight and engine address of the selected "
+        u"registry (Alt+Return in the list)"_s);
+    m_optionsButton->setEnabled(false);
+    // Alt+Return is the usual "properties of the selected item" key.
+    auto* optionsAction = new QAction(u"Registry options…"_s, m_tree);
+    optionsAction->setObjectName(u"registryOptionsAction"_s);
+    optionsAction->setShortcut(QKeySequence(u"Alt+Return"_s));
+    optionsAction->setShortcutContext(Qt::WidgetShortcut);
+    m_tree->addAction(optionsAction);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
 
     auto* addRow = new QHBoxLayout;
     addRow->addWidget(m_addField, 1);
@@ -63,9 +81,11 @@ RegistrySidebar::RegistrySidebar(QWidget* parent)
     layout->addWidget(heading);
     layout->addWidget(m_filter);
     layout->addWidget(m_tree, 1);
+    layout->addWidget(m_optionsButton, 0, Qt::AlignLeft);
     layout->addLayout(addRow);
     setTabOrder(m_filter, m_tree);
-    setTabOrder(m_tree, m_addField);
+    setTabOrder(m_tree, m_optionsButton);
+    setTabOrder(m_optionsButton, m_addField);
     setTabOrder(m_addField, m_addButton);
 
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
@@ -81,11 +101,54 @@ RegistrySidebar::RegistrySidebar(QWidget* parent)
     });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& index) {
+                m_optionsButton->setEnabled(index.isValid());
                 const QString repository =
                     index.data(RepositoryListModel::RepositoryRole).toString();
                 if (!repository.isEmpty())
                     emit repositoryActivated(repository);
             });
+    // A reset (settings loaded) leaves no current row until the user picks one.
+    connect(m_proxy, &QAbstractItemModel::modelReset, this,
+            [this] { m_optionsButton->setEnabled(m_tree->currentIndex().isValid()); });
+    connect(m_optionsButton, &QPushButton::clicked, this, [this] { editOptions(currentDomain()); });
+    connect(optionsAction, &QAction::triggered, this, [this] { editOptions(currentDomain()); });
+    connect(m_tree, &QWidget::customContextMenuRequested, this, &RegistrySidebar::showTreeMenu);
+}
+
+QString RegistrySidebar::currentDomain() const {
+    return m_tree->currentIndex().data(RepositoryListModel::DomainRole).toString();
+}
+
+RegistryOptionsDialog* RegistrySidebar::editOptions(const QString& domain) {
+    if (domain.isEmpty())
+        return nullptr;
+    auto* dialog = new RegistryOptionsDialog(domain, m_model->optionsFor(domain),
+                                             EngineHost::fromEnvironment(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_model->setOptionsFor(dialog->domain(), dialog->options());
+        saveSettings();
+        emit optionsChanged(dialog->domain());
+    });
+    dialog->open();
+    return dialog;
+}
+
+void RegistrySidebar::showTreeMenu(const QPoint& position) {
+    // The menu key gives no row under a pointer: it means the current one.
+    QModelIndex index = m_tree->indexAt(position);
+    if (index.isValid())
+        m_tree->setCurrentIndex(index);
+    else
+        index = m_tree->currentIndex();
+    const QString domain = index.data(RepositoryListModel::DomainRole).toString();
+    if (domain.isEmpty())
+        return;
+    QMenu menu(this);
+    QAction* options = menu.addAction(u"Options for %1…"_s.arg(domain));
+    options->setObjectName(u"registryOptionsMenuAction"_s);
+    connect(options, &QAction::triggered, this, [this, domain] { editOptions(domain); });
+    menu.exec(m_tree->viewport()->mapToGlobal(position));
 }
 
 bool RegistrySidebar::addRepository(const QString& name, QString* error) {
@@ -130,6 +193,7 @@ void RegistrySidebar::loadSettings() {
         entry.options.caFile = settings.value(u"caFile"_s).toString();
         entry.options.concurrency =
             qBound(1, settings.value(u"concurrency"_s, entry.options.concurrency).toInt(), 256);
+        entry.options.engineHost = settings.value(u"engineHost"_s).toString();
         entry.repositories = settings.value(u"repositories"_s).toStringList();
         if (!entry.domain.isEmpty())
             registries.append(entry);
@@ -150,6 +214,7 @@ void RegistrySidebar::saveSettings() const {
         settings.setValue(u"insecure"_s, entry.options.insecure);
         settings.setValue(u"caFile"_s, entry.options.caFile);
         settings.setValue(u"concurrency"_s, entry.options.concurrency);
+        settings.setValue(u"engineHost"_s, entry.options.engineHost);
         settings.setValue(u"repositories"_s, entry.repositories);
     }
     settings.endArray();

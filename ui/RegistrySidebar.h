@@ -2,13 +2,16 @@
 
 // The left side of the window: registries and their repositories, a filter over
 // them, and a field to add a repository by name (most hosted registries have no
-// catalog to list). The list and each registry's options persist in QSettings.
+// catalog to list). The list and each registry's options persist in QSettings; the
+// options are edited in RegistryOptionsDialog, from the tree's context menu, the
+// "Registry options" button or Alt+Return.
 
 #include "registry/RegistryOptions.h"
 
 #include <QWidget>
 
 class QLineEdit;
+class QPoint;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTreeView;
@@ -19,6 +22,8 @@ class RepositoryListModel;
 
 namespace berth::ui {
 
+class RegistryOptionsDialog;
+
 class RegistrySidebar : public QWidget {
     Q_OBJECT
 public:
@@ -28,6 +33,13 @@ public:
     QLineEdit* filterField() const { return m_filter; }
     QLineEdit* addField() const { return m_addField; }
     QTreeView* tree() const { return m_tree; }
+    QPushButton* optionsButton() const { return m_optionsButton; }
+
+    // The registry of the selected row, registry or repository; empty when none.
+    QString currentDomain() const;
+    // Opens the options of `domain` (window-modal); saving them updates the model and
+    // the settings and emits optionsChanged(). Returns the dialog, nullptr for no domain.
+    RegistryOptionsDialog* editOptions(const QString& domain);
 
     // Adds the repository when new, selects it; false with a message when not a name.
     bool addRepository(const QString& name, QString* error = nullptr);
@@ -39,9 +51,12 @@ public:
 signals:
     void repositoryActivated(const QString& repository); // host/path
     void problem(const QString& message);
+    // The user saved new options for `domain`: a repository open on it should be read again.
+    void optionsChanged(const QString& domain);
 
 private:
     void addFromField();
+    void showTreeMenu(const QPoint& position);
 
     RepositoryListModel* m_model;
     QSortFilterProxyModel* m_proxy;
@@ -49,6 +64,7 @@ private:
     QTreeView* m_tree;
     QLineEdit* m_addField;
     QPushButton* m_addButton;
+    QPushButton* m_optionsButton;
 };
 
 } // namespace berth::ui

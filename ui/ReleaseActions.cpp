@@ -3,9 +3,11 @@
 #include "AuditLogDialog.h"
 #include "PromoteDialog.h"
 
+#include "engine/EngineClient.h"
 #include "history/HistoryStore.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
+#include "release/EngineTransport.h"
 #include "release/RollbackPlanner.h"
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineModel.h"
@@ -109,8 +111,8 @@ PromoteDialog* ReleaseActions::openDialog(ActionKind kind, const QString& digest
     const RegistryOptions options = m_options ? m_options(target->domain) : RegistryOptions{};
     auto* client = new RegistryClient(target->domain, options, dialog);
     auto* promoter = new Promoter(client, store, TagClassifier(), dialog);
-    if (m_engineRetag) {
-        promoter->setEngineRetag(m_engineRetag);
+    if (const QString engineHost = engineHostFor(target->domain); !engineHost.isEmpty()) {
+        promoter->setEngineRetag(engineRetag(engineHost, options));
         dialog->setEngineAvailable(true);
     }
     dialog->setPromoter(promoter);
@@ -119,6 +121,23 @@ PromoteDialog* ReleaseActions::openDialog(ActionKind kind, const QString& digest
     connect(dialog, &PromoteDialog::releaseFinished, this, [this] { emit tagMoved(); });
     dialog->open();
     return dialog;
+}
+
+QString ReleaseActions::engineHostFor(const QString& domain) const {
+    const QString own = m_options ? m_options(domain).engineHost.trimmed() : QString();
+    return own.isEmpty() ? m_defaultEngineHost : own;
+}
+
+RetagFunction ReleaseActions::engineRetag(const QString& dockerHost,
+                                          const RegistryOptions& options) {
+    std::shared_ptr<EngineClient>& client = m_engines[dockerHost];
+    if (!client)
+        client = std::make_shared<EngineClient>(dockerHost);
+    return [client, retag = makeEngineRetag(client.get(), options)](
+               const ReleaseRequest& request, const QString& digest, const QString& mediaType,
+               QObject* context, Callback<QString> done) {
+        retag(request, digest, mediaType, context, std::move(done));
+    };
 }
 
 PromoteDialog* ReleaseActions::promote(const QString& digest, const QString& environment) {

@@ -14,11 +14,14 @@
 #include <QPointer>
 
 #include <functional>
+#include <map>
+#include <memory>
 
 class QMenu;
 class QWidget;
 
 namespace berth {
+class EngineClient;
 class HistoryStore;
 class RepositoryLoader;
 class TimelineModel;
@@ -41,8 +44,12 @@ public:
     // The git clone the commits gained and lost come from, asked when a dialog opens
     // (the link may change while the window is open); empty: none linked.
     void setGitCloneSource(std::function<QString()> source) { m_gitClone = std::move(source); }
-    // Offers the engine transport in the dialogs.
-    void setEngineRetag(RetagFunction retag) { m_engineRetag = std::move(retag); }
+    // Offers the engine transport in every registry's dialogs (berth --engine); a registry
+    // whose options name no engine uses this one, as DOCKER_HOST spells it. Without it,
+    // only registries with an engine of their own offer the engine transport.
+    void setDefaultEngineHost(const QString& dockerHost) { m_defaultEngineHost = dockerHost; }
+    // The engine that retags for the registry of `domain`; empty: no engine transport.
+    QString engineHostFor(const QString& domain) const;
 
     // The repository's environment tags (its lanes) first, then the classifier's
     // default names it does not have yet.
@@ -76,13 +83,17 @@ private:
     };
     std::optional<Target> currentTarget();
     PromoteDialog* openDialog(ActionKind kind, const QString& digest, const QString& environment);
+    RetagFunction engineRetag(const QString& dockerHost, const RegistryOptions& options);
 
     TimelineModel* m_timeline;
     RepositoryLoader* m_loader;
     QWidget* m_window;
     OptionsSource m_options;
     std::function<QString()> m_gitClone;
-    RetagFunction m_engineRetag;
+    QString m_defaultEngineHost;
+    // One client per engine address, shared with the retag functions handed out, so a
+    // dialog still running at shutdown keeps its engine alive.
+    std::map<QString, std::shared_ptr<EngineClient>> m_engines;
     QPointer<AuditLogDialog> m_auditLog;
 };
 

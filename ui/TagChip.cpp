@@ -1,5 +1,7 @@
 #include "TagChip.h"
 
+#include "Readability.h"
+
 #include <QFontMetrics>
 #include <QPainter>
 #include <QPainterPath>
@@ -11,6 +13,8 @@ namespace berth::ui {
 namespace {
 
 constexpr int kPadding = 6;
+// How strongly an unfilled chip is tinted with its kind's colour.
+constexpr qreal kTintAlpha = 38 / 255.0;
 
 // Hues chosen so environments read as traffic lights: production red, staging amber,
 // everything earlier in the pipeline violet.
@@ -41,9 +45,11 @@ QString TagChip::shortTime(const QDateTime& time) {
 }
 
 QColor TagChip::colourOf(const ClassifiedTag& tag, const QPalette& palette) {
-    const bool dark = isDark(palette);
-    const auto tone = [dark](int hue, int saturation) {
-        return QColor::fromHsl(hue, saturation, dark ? 150 : 95);
+    const QColor base = palette.color(QPalette::Base);
+    // A starting tone per kind; readable() then darkens or lightens it as far as the
+    // base needs (amber and green on white, red and violet on black need it most).
+    const auto tone = [&base, dark = isDark(palette)](int hue, int saturation) {
+        return readability::readable(QColor::fromHsl(hue, saturation, dark ? 150 : 95), base);
     };
     switch (tag.kind) {
     case TagKind::Environment:
@@ -55,11 +61,28 @@ QColor TagChip::colourOf(const ClassifiedTag& tag, const QPalette& palette) {
         return tone(140, 120);
     case TagKind::GitSha:
     case TagKind::BranchSha:
-        return palette.color(QPalette::PlaceholderText);
+        // Commit tags are plumbing: the placeholder grey (often translucent), made opaque
+        // and just dark or light enough to read where it names the tag in text.
+        return readability::readable(
+            readability::over(palette.color(QPalette::PlaceholderText), 1, base), base);
     case TagKind::Other:
         return tone(40, 200);
     }
     return palette.color(QPalette::Text);
+}
+
+TagChip::Colours TagChip::colours(const ClassifiedTag& tag, const QPalette& palette, Style style) {
+    const QColor colour = colourOf(tag, palette);
+    const QColor base = palette.color(QPalette::Base);
+    if (tag.kind == TagKind::Environment && style == Style::Normal)
+        return {colour, colour, readability::textOn(colour)};
+    const qreal tint = style == Style::PastPosition ? 0 : kTintAlpha;
+    const bool commit = tag.kind == TagKind::GitSha || tag.kind == TagKind::BranchSha;
+    const QColor fill = readability::over(colour, tint, base);
+    // Checked against the fill, not the base: the tint eats into the contrast.
+    const QColor text =
+        readability::readable(commit ? palette.color(QPalette::Text) : colour, fill);
+    return {fill, colour, text};
 }
 
 QFont TagChip::fontFor(const ClassifiedTag& tag, const QFont& base) {
@@ -115,7 +138,7 @@ int TagChip::paint(QPainter* painter, const QPoint& topLeft, const ClassifiedTag
     const int chipWidth = width(tag, base, style);
     const QRectF rect(QPointF(topLeft) + QPointF(0.5, 0.5),
                       QSizeF(chipWidth - 1, height(base) - 1));
-    const QColor colour = colourOf(tag, palette);
+    const Colours colour = colours(tag, palette, style);
     const bool moving = isMutableKind(tag.kind);
     const qreal radius = moving ? rect.height() / 2 : 2;
 
@@ -123,24 +146,16 @@ int TagChip::paint(QPainter* painter, const QPoint& topLeft, const ClassifiedTag
     painter->setRenderHint(QPainter::Antialiasing, true);
     QPainterPath path;
     path.addRoundedRect(rect, radius, radius);
-    QColor textColour = colour;
-    if (tag.kind == TagKind::Environment && style == Style::Normal) {
-        painter->fillPath(path, colour);
-        textColour = isDark(palette) ? QColor(20, 20, 20) : QColor(255, 255, 255);
-    } else {
-        QColor fill = colour;
-        fill.setAlpha(style == Style::PastPosition ? 0 : 38);
-        painter->fillPath(path, fill);
-        QPen pen(colour, tag.kind == TagKind::Environment ? 1.5 : 1.0);
+    painter->fillPath(path, colour.fill);
+    if (tag.kind != TagKind::Environment || style != Style::Normal) {
+        QPen pen(colour.outline, tag.kind == TagKind::Environment ? 1.5 : 1.0);
         if (tag.kind == TagKind::Other || style == Style::PastPosition)
             pen.setStyle(Qt::DashLine);
         painter->setPen(pen);
         painter->drawPath(path);
-        if (tag.kind == TagKind::GitSha || tag.kind == TagKind::BranchSha)
-            textColour = palette.color(QPalette::Text);
     }
     painter->setFont(font);
-    painter->setPen(textColour);
+    painter->setPen(colour.text);
     painter->drawText(rect, Qt::AlignCenter, text);
     painter->restore();
     return chipWidth;

@@ -3,8 +3,9 @@
 // How a tag looks wherever Berth shows one: colour and shape say its kind. Moving tags
 // (environments, latest, floating versions) are pills; immutable ones are square;
 // environments are filled and bold so they cannot be missed; inconsistent "other"
-// tags get a dashed warning outline. Colours come from the palette's lightness, so
-// light and dark themes both stay readable.
+// tags get a dashed warning outline. Colours start from a hue per kind and are made
+// just dark or light enough for the palette's base that every chip's text reaches
+// WCAG AA contrast (4.5:1) in light and dark themes alike.
 
 #include "registry/TagClassifier.h"
 
@@ -25,7 +26,18 @@ public:
         PastPosition, // an environment's earlier position: outlined, not filled
     };
 
+    // What a chip is painted with. The fill is opaque, so the text's contrast does not
+    // depend on the row under the chip (selected or not).
+    struct Colours {
+        QColor fill;
+        QColor outline;
+        QColor text;
+    };
+
+    // The kind's colour, readable as text on the palette's base (details, commit log).
     static QColor colourOf(const ClassifiedTag& tag, const QPalette& palette);
+    static Colours colours(const ClassifiedTag& tag, const QPalette& palette,
+                           Style style = Style::Normal);
     static QFont fontFor(const ClassifiedTag& tag, const QFont& base);
     static QString textOf(const ClassifiedTag& tag, Style style = Style::Normal);
     static QString kindDescription(TagKind kind);

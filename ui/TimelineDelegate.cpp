@@ -1,5 +1,6 @@
 #include "TimelineDelegate.h"
 
+#include "Readability.h"
 #include "TagChip.h"
 
 #include "timeline/EnvironmentLane.h"
@@ -27,6 +28,8 @@ constexpr int kPastMarkersShown = 2;
 // Below this a summary says nothing; above the maximum it would push the facts too far.
 constexpr int kMinimumSummaryWidth = 60;
 constexpr int kMaximumSummaryWidth = 460;
+// The selected row is tinted, not filled: a full highlight would drown the chips' colours.
+constexpr qreal kSelectionTint = 48 / 255.0;
 
 QFont monospace(const QFont& base) {
     QFont font = base;
@@ -47,6 +50,26 @@ QString platformsText(const QStringList& platforms) {
 
 TimelineDelegate::TimelineDelegate(QObject* parent)
     : QStyledItemDelegate(parent) {
+}
+
+TimelineDelegate::RowColours TimelineDelegate::rowColours(const QPalette& palette, bool selected) {
+    using namespace readability;
+    const QColor base = palette.color(QPalette::Base);
+    RowColours colours;
+    colours.background =
+        selected ? over(palette.color(QPalette::Highlight), kSelectionTint, base) : base;
+    colours.text = readable(palette.color(QPalette::Text), colours.background);
+    // Secondary facts are the text faded towards the background, never below AA.
+    colours.muted = over(colours.text, 0.65, colours.background);
+    if (contrast(colours.muted, colours.background) < kTextContrast)
+        colours.muted = colours.text;
+    // Themes pick their link colour for their base; a dark theme that kept the default
+    // blue would make the note unreadable, so it falls back to the text colour.
+    colours.note = palette.color(QPalette::Link);
+    colours.note.setAlpha(255);
+    if (contrast(colours.note, colours.background) < kTextContrast)
+        colours.note = colours.text;
+    return colours;
 }
 
 int TimelineDelegate::rowHeight(const QFont& font) {
@@ -70,18 +93,16 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     QStyle* style = widget ? widget->style() : QApplication::style();
     style->drawPrimitive(QStyle::PE_PanelItemViewItem, &background, painter, widget);
     const QPalette palette = option.palette;
+    const RowColours colours = rowColours(palette, selected);
     if (selected) {
-        QColor tint = palette.color(QPalette::Highlight);
-        tint.setAlpha(48);
-        painter->fillRect(option.rect, tint);
+        painter->fillRect(option.rect, colours.background);
         painter->save();
         painter->setPen(QPen(palette.color(QPalette::Highlight), 2));
         painter->drawRect(option.rect.adjusted(1, 1, -1, -1));
         painter->restore();
     }
-    const QColor text = palette.color(QPalette::Text);
-    QColor muted = text;
-    muted.setAlphaF(0.65);
+    const QColor text = colours.text;
+    const QColor muted = colours.muted;
     const QRect rect = option.rect;
     const QFontMetrics metrics(option.font);
 
@@ -179,13 +200,11 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
 
     if (!note.isEmpty()) {
         const int noteWidth = metrics.horizontalAdvance(note);
+        // Covers whatever ran under the note, in the row's own background.
         painter->fillRect(QRect(right - noteWidth - kSpacing, rect.top() + 1, noteWidth + kSpacing,
                                 metrics.height() + kMargin),
-                          selected ? palette.color(QPalette::Highlight)
-                          : option.backgroundBrush.style() != Qt::NoBrush
-                              ? option.backgroundBrush.color()
-                              : palette.color(QPalette::Base));
-        painter->setPen(selected ? text : palette.color(QPalette::Link));
+                          colours.background);
+        painter->setPen(colours.note);
         painter->drawText(right - noteWidth, baseline, note);
     }
 

@@ -5,6 +5,7 @@
 // environments that ran it before on the second. Every row has the same height so a
 // 10,000-build list scrolls without measuring rows.
 
+#include <QColor>
 #include <QStyledItemDelegate>
 
 namespace berth::ui {
@@ -21,6 +22,16 @@ public:
                    const QModelIndex& index) override;
 
     static int rowHeight(const QFont& font);
+
+    // What a row's text is painted with, all opaque; each text colour reads on the
+    // background at WCAG AA (4.5:1) or falls back to the palette's text colour.
+    struct RowColours {
+        QColor background; // the base, tinted with the highlight when selected
+        QColor text;       // time, revision, commit summary
+        QColor muted;      // digest, platforms, size, "until …"
+        QColor note;       // "same config as …", "incomplete"
+    };
+    static RowColours rowColours(const QPalette& palette, bool selected);
 };
 
 } // namespace berth::ui

@@ -7,10 +7,9 @@
 #include "ReleaseActions.h"
 #include "TimelineView.h"
 
-#include "engine/EngineClient.h"
+#include "engine/EngineHost.h"
 #include "git/GitLibrary.h"
 #include "registry/ImageReference.h"
-#include "release/EngineTransport.h"
 #include "timeline/RepositoryLoader.h"
 
 #include <QAbstractItemModel>
@@ -165,7 +164,8 @@ int main(int argc, char** argv) {
     const QCommandLineOption engine(
         u"engine"_s,
         u"Offer the engine transport in promote and rollback: pull, tag and push through the "
-        u"Docker-compatible engine at $DOCKER_HOST (default the standard unix socket)."_s);
+        u"Docker-compatible engine at $DOCKER_HOST (default the standard unix socket), unless "
+        u"the registry's options name another engine."_s);
     parser.addOptions({insecure, caFile, database, screenshot, size, gitClone, engine});
     parser.addPositionalArgument(u"repository"_s,
                                  u"host/path of a repository, e.g. localhost:5000/acme/app"_s,
@@ -199,12 +199,9 @@ int main(int argc, char** argv) {
         window.setGitClone(clone.absoluteFilePath());
     }
 
-    std::unique_ptr<berth::EngineClient> engineClient;
-    if (parser.isSet(engine)) {
-        engineClient = std::make_unique<berth::EngineClient>();
-        window.releaseActions()->setEngineRetag(
-            berth::makeEngineRetag(engineClient.get(), options));
-    }
+    // Registries may name an engine of their own in their options; this is the fallback.
+    if (parser.isSet(engine))
+        window.releaseActions()->setDefaultEngineHost(berth::EngineHost::fromEnvironment());
 
     if (parser.isSet(screenshot)) {
         const std::optional<QSize> shotSize = parseSize(parser.value(size));
@@ -219,7 +216,13 @@ int main(int argc, char** argv) {
     if (qEnvironmentVariableIsSet("BERTH_STARTUP_TRACE"))
         new StartupTrace(window.findChild<berth::ui::TimelineView*>());
     window.show();
-    if (!repository.isEmpty())
-        window.openRepository(repository, options);
+    if (!repository.isEmpty()) {
+        // Options on the command line replace the registry's saved ones; without any, what
+        // the registry options dialog saved (CA file, engine address, ...) stays in force.
+        if (parser.isSet(insecure) || parser.isSet(caFile))
+            window.openRepository(repository, options);
+        else
+            window.openRepository(repository);
+    }
     return QApplication::exec();
 }

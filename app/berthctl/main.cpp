@@ -3,6 +3,7 @@
 #include "CtlSupport.h"
 #include "GitCommands.h"
 #include "HistoryCommands.h"
+#include "KeychainCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
 
@@ -36,6 +37,8 @@ const QString kCommandSummary =
     u"  rollback <repository> <tag> [--to <ref>]  put the tag back where it was before,\n"
     u"                          skipping builds marked bad for it\n"
     u"  mark <repository> <ref> good|bad --env <tag>  judge a build for an environment\n"
+    u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
+    u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
 
 using Runner = void (*)(const Invocation&, Finish);
@@ -61,6 +64,8 @@ Runner runnerFor(const QString& command) {
         return &runRollback;
     if (command == u"mark"_s)
         return &runMark;
+    if (command == u"db-password"_s)
+        return &runDbPassword;
     return nullptr;
 }
 
@@ -106,7 +111,8 @@ int main(int argc, char** argv) {
     const QCommandLineOption database(
         u"db"_s,
         u"History database: an SQLite file path or postgresql://user@host:port/dbname "
-        u"(password from ~/.pgpass). Default: $BERTH_DATABASE, else history.sqlite in the "
+        u"(password from ~/.pgpass or the keychain). Default: $BERTH_DATABASE, else history.sqlite "
+        u"in the "
         u"user's data directory."_s,
         u"location"_s);
     const QCommandLineOption gitClone(

@@ -29,8 +29,9 @@ Result<HistoryLocation> HistoryLocation::parse(const QString& text) {
     // Never echo the URL back: it may carry a password.
     if (!url.password().isEmpty())
         return Result<HistoryLocation>::failure(
-            u"The database URL contains a password; remove it and put it in ~/.pgpass (or "
-            u"the file PGPASSFILE names) so it is never stored or shown."_s);
+            u"The database URL contains a password; remove it and put the password in "
+            u"~/.pgpass (or the file PGPASSFILE names) or in the system keychain (berthctl "
+            u"db-password <url>), so it is never stored or shown."_s);
     location.kind = Kind::Postgres;
     location.host = url.host();
     location.port = url.port(5432);

@@ -3,8 +3,9 @@
 // Where the history lives, parsed from what a person typed: nothing (the SQLite file
 // in the user's data directory), a path (another SQLite file) or
 // postgresql://user@host:port/dbname (a team's shared database). A password is
-// refused in the URL: libpq reads it from PGPASSFILE or ~/.pgpass, so Berth never
-// holds one.
+// refused in the URL, where settings, shell history and process lists would keep it:
+// libpq reads it from PGPASSFILE or ~/.pgpass, else Berth asks the system keychain
+// (PostgresKeychain).
 
 #include "core/Result.h"
 

@@ -4,6 +4,7 @@
 #include "history/HistoryStore.h"
 
 #include "history/HistorySchema.h"
+#include "history/PostgresKeychain.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -159,16 +160,33 @@ Status HistoryStore::openPostgres() {
     db.setDatabaseName(m_location.database);
     if (!m_location.user.isEmpty())
         db.setUserName(m_location.user);
-    // No password is ever set here: libpq then reads PGPASSFILE or ~/.pgpass itself.
     db.setConnectOptions(u"connect_timeout=10;application_name=berth"_s);
-    if (!db.open()) {
-        QString text = textOf(db.lastError());
-        if (text.contains(u"password"_s, Qt::CaseInsensitive))
-            text += u" (Berth takes the password from ~/.pgpass or the file PGPASSFILE names)"_s;
-        return Error::make(endSentence(
-            u"Could not connect to the history database %1: %2"_s.arg(m_location.display(), text)));
-    }
-    return success();
+    // First without a password: libpq reads PGPASSFILE or ~/.pgpass itself, and a server
+    // that needs none, or a pgpass entry that works, never makes Berth ask the keychain.
+    if (db.open())
+        return success();
+    const QString driverText = textOf(db.lastError());
+    const QString failed = endSentence(u"Could not connect to the history database %1: %2"_s.arg(
+        m_location.display(), driverText));
+    // A failed connection carries no SQLSTATE through Qt, only words: libpq's own
+    // "fe_sendauth: no password supplied" is never translated, and "password" matches the
+    // server's rejection of a wrong one (in English, the servers' default).
+    if (!driverText.contains(u"fe_sendauth"_s) &&
+        !driverText.contains(u"password"_s, Qt::CaseInsensitive))
+        return Error::make(failed);
+
+    const Result<std::optional<QString>> stored = PostgresKeychain::lookup(m_location);
+    if (!stored)
+        return Error::make(failed + u' ' +
+                           PostgresKeychain::noPasswordAdvice(m_location, stored.error().message));
+    if (!stored.value())
+        return Error::make(failed + u' ' + PostgresKeychain::noPasswordAdvice(m_location, {}));
+    // This overload hands the password to the driver without QSqlDatabase keeping a copy.
+    if (db.open(m_location.user, *stored.value()))
+        return success();
+    return Error::make(endSentence(u"Could not connect to the history database %1: %2"_s.arg(
+                           m_location.display(), textOf(db.lastError()))) +
+                       u' ' + PostgresKeychain::wrongPasswordAdvice(m_location));
 }
 
 Result<int> HistoryStore::readVersion() const {

@@ -16,6 +16,10 @@ struct RegistryOptions {
     int maxRetries = 3;      // for 408, 429, 5xx and dropped connections
     int transferTimeoutMs = 30000;
     int maxRetryAfterSeconds = 60; // a longer Retry-After is reported, not waited out
+    // The Docker-compatible engine that retags for this registry when the engine
+    // transport is chosen, as DOCKER_HOST spells it (unix:///path, tcp://host:port).
+    // Empty: the engine berth --engine names ($DOCKER_HOST, else the standard socket).
+    QString engineHost;
 };
 
 } // namespace berth
