@@ -3,6 +3,7 @@
 #include "engine/CurlHandles.h"
 #include "engine/EngineStreamParser.h"
 #include "registry/ImageReference.h"
+#include "registry/RegistryTransport.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -181,15 +182,19 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
                     host.display()));
         return Error::make(u"Cannot connect to the container engine at %1 (%2): is it running, "
                            "and is DOCKER_HOST right?"_s.arg(host.display(), detail));
+    // The request may have reached the engine and been carried out, as a push whose
+    // manifest the registry already has: only a later look can tell.
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
         return Error::make(u"The container engine at %1 went away while %2 (%3)."_s.arg(
-            host.display(), what, detail));
+                               host.display(), what, detail),
+                           0, kNoAnswerCode);
     case CURLE_OPERATION_TIMEDOUT:
         return Error::make(
-            u"The container engine at %1 stopped answering while %2."_s.arg(host.display(), what));
+            u"The container engine at %1 stopped answering while %2."_s.arg(host.display(), what),
+            0, kNoAnswerCode);
     default:
         return Error::make(
             sentence(capitalized(what) + u" failed: "_s +

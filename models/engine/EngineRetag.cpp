@@ -1,10 +1,23 @@
 #include "engine/EngineRetag.h"
 
 #include "registry/ImageReference.h"
+#include "registry/RegistryTransport.h"
 
 using namespace Qt::StringLiterals;
 
 namespace berth {
+
+namespace {
+
+// Only the push writes to the registry: a pull or tag that lost its answer left the
+// tag where it was, so it is a plain failure, not an unknown outcome.
+Error beforePush(Error error) {
+    if (error.code == kNoAnswerCode)
+        error.code.clear();
+    return error;
+}
+
+} // namespace
 
 QString EngineRetag::refusal(const EngineRetagRequest& request) {
     if (request.sourceIsIndex)
@@ -28,13 +41,13 @@ Result<EngineRetagOutcome> EngineRetag::run(EngineConnection& connection,
     if (auto pulled = connection.pull(request.repository, request.sourceDigest, request.credentials,
                                       progress);
         !pulled)
-        return pulled.error();
+        return beforePush(pulled.error());
 
     const QString source = request.repository + u'@' + request.sourceDigest;
     if (progress)
         progress(ProgressEvent{u"tag"_s, {}, u"Tagging %1 as %2"_s.arg(source, request.tag), 0, 0});
     if (auto tagged = connection.tag(source, request.repository, request.tag); !tagged)
-        return tagged.error();
+        return beforePush(tagged.error());
 
     auto pushed = connection.push(request.repository, request.tag, request.credentials, progress);
     if (!pushed)
