@@ -134,6 +134,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_loader, &RepositoryLoader::failed, this, &MainWindow::onFailed);
     connect(m_loader, &RepositoryLoader::warning, this,
             [this](const QString& text) { m_banner->appendMessage(text); });
+    connect(m_loader, &RepositoryLoader::information, this, [this](const QString& text) {
+        m_banner->appendMessage(text, ErrorBanner::Level::Information);
+    });
     connect(m_loader, &RepositoryLoader::cancelled, this, [this](const QString& repository) {
         m_banner->showMessage(u"Stopped reading %1; the timeline shows what was there before. "
                               u"Press F5 to read it again."_s.arg(repository),

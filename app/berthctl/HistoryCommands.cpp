@@ -3,6 +3,7 @@
 #include "history/HistoryStore.h"
 #include "history/SqlManifestCache.h"
 #include "registry/RegistryClient.h"
+#include "release/PendingReconciler.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -15,10 +16,6 @@ using namespace Qt::StringLiterals;
 namespace berth::ctl {
 
 namespace {
-
-// A pending action younger than this may belong to a process still retagging; only
-// an older one that did not land is declared failed.
-constexpr qint64 kPendingGraceMs = 10 * 60 * 1000;
 
 std::optional<ImageReference> parseRepository(const QString& command, const QString& text) {
     const Result<ImageReference> reference = ImageReference::parse(text);
@@ -45,39 +42,6 @@ QJsonValue jsonTime(const QDateTime& time) {
 
 QString shortTime(const QDateTime& time) {
     return time.isValid() ? time.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s) : u"-"_s;
-}
-
-// Settles actions a dead process left pending, from the positions just read.
-int reconcile(HistoryStore& store, const QString& registry, const BuildCollection& collection) {
-    const Result<QList<Action>> pending = store.pendingActions();
-    if (!pending) {
-        printWarning(pending.error().message);
-        return 0;
-    }
-    int settled = 0;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const Action& action : pending.value()) {
-        if (action.registry != registry || action.repository != collection.repository ||
-            !collection.tagDigests.contains(action.tag))
-            continue;
-        const QString current = collection.tagDigests.value(action.tag);
-        Status finished = success();
-        if (current == action.toDigest) {
-            finished = store.finishAction(action.id, ActionState::Succeeded);
-        } else if (now - action.time.toMSecsSinceEpoch() > kPendingGraceMs) {
-            finished = store.finishAction(
-                action.id, ActionState::Failed,
-                u"The process performing it stopped before finishing; %1 was found on %2, not "
-                u"on %3."_s.arg(action.tag, current, action.toDigest));
-        } else {
-            continue;
-        }
-        if (finished)
-            ++settled;
-        else
-            printWarning(finished.error().message);
-    }
-    return settled;
 }
 
 QJsonObject actionToJson(const Action& action) {
@@ -141,7 +105,7 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
             }
             for (const QString& problem : session->cache->problems())
                 printWarning(problem);
-            RecordedCollection recorded{collection.value(), {}, 0};
+            RecordedCollection recorded{collection.value(), {}, 0, {}};
             const Result<RecordSummary> summary = session->store.recordObservations(
                 registry, collection->repository, collection->tagDigests, seenAt,
                 currentObserver(u"berthctl"_s));
@@ -150,7 +114,13 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
                 return finish(ExitFailure);
             }
             recorded.summary = summary.value();
-            recorded.reconciled = reconcile(session->store, registry, collection.value());
+            const ReconcileResult reconciled =
+                reconcilePendingActions(session->store, registry, collection.value());
+            for (const QString& problem : reconciled.problems)
+                printWarning(problem);
+            for (const SettledAction& settled : reconciled.settled)
+                recorded.settled.append(describe(settled));
+            recorded.reconciled = int(reconciled.settled.size());
             done(recorded);
         });
 }
@@ -186,6 +156,8 @@ void runRecord(const Invocation& invocation, Finish finish) {
                               .arg(name)
                               .arg(recorded.summary.newPositions)
                               .arg(recorded.summary.unchanged));
+                for (const QString& settled : recorded.settled)
+                    printLine(settled);
             }
             finish(ExitOk);
         });

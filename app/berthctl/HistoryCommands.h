@@ -29,7 +29,8 @@ std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* e
 struct RecordedCollection {
     BuildCollection collection;
     RecordSummary summary;
-    int reconciled = 0; // pending actions settled on this run
+    int reconciled = 0;  // pending actions settled on this run
+    QStringList settled; // each of them, described for the user
 };
 
 // Reads the repository through the history's manifest cache, records every tag's

@@ -214,8 +214,7 @@ void Promoter::verify(const JobPtr& job, const QString& pushedDigest) {
                 job->outcome.note =
                     u"The engine re-encoded the manifest: %1 now has digest %2 (same config "
                     u"and layers as %3)."_s.arg(request.tag, pushedDigest, job->outcome.toDigest);
-            const Status finished = m_store->finishAction(
-                job->outcome.actionId, ActionState::Succeeded, job->outcome.note);
+            const Status finished = finishAction(job, ActionState::Succeeded, job->outcome.note);
             const Result<RecordSummary> recorded = m_store->recordObservations(
                 request.registry, request.repository, {{request.tag, now.value()}},
                 QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
@@ -227,10 +226,28 @@ void Promoter::verify(const JobPtr& job, const QString& pushedDigest) {
         });
 }
 
+Status Promoter::finishAction(const JobPtr& job, ActionState state, const QString& text) {
+    const Status finished = m_store->finishAction(job->outcome.actionId, state, text);
+    if (finished)
+        return finished;
+    // A refresh or `berthctl record` elsewhere may have settled the row already, from the
+    // registry's own answer; when it came to the same verdict there is nothing to fix.
+    ActionFilter filter;
+    filter.registry = job->request.registry;
+    filter.repository = job->request.repository;
+    const Result<QList<Action>> actions = m_store->actions(filter);
+    if (actions) {
+        for (const Action& action : actions.value()) {
+            if (action.id == job->outcome.actionId && action.state == state)
+                return success();
+        }
+    }
+    return finished;
+}
+
 void Promoter::fail(const JobPtr& job, const QString& message, const QString& code) {
     if (job->outcome.actionId != 0) {
-        const Status recorded =
-            m_store->finishAction(job->outcome.actionId, ActionState::Failed, message);
+        const Status recorded = finishAction(job, ActionState::Failed, message);
         if (!recorded)
             return job->done(Result<ReleaseOutcome>::failure(
                 message + u" (The audit row %1 stays pending: %2)"_s.arg(job->outcome.actionId)

@@ -50,6 +50,8 @@ private:
     void compareBeforeSwap(const JobPtr& job);
     void retag(const JobPtr& job);
     void verify(const JobPtr& job, const QString& pushedDigest);
+    // Finishes the job's audit row; a row already settled the same way counts as done.
+    Status finishAction(const JobPtr& job, ActionState state, const QString& text);
     void fail(const JobPtr& job, const QString& message, const QString& code = {});
     void leavePending(const JobPtr& job, const QString& cause);
     QString whoMoved(const ReleaseRequest& request, const QString& digest) const;

@@ -4,6 +4,7 @@
 #include "history/SqlManifestCache.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
+#include "release/PendingReconciler.h"
 #include "timeline/HistorySnapshot.h"
 
 #include <QDateTime>
@@ -143,6 +144,13 @@ void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> re
             QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
         if (!recorded)
             emit warning(recorded.error().message);
+        // A release this or another process left pending is settled by what was just read.
+        const ReconcileResult reconciled =
+            reconcilePendingActions(*m_store, m_domain, repository.collection);
+        for (const QString& problem : reconciled.problems)
+            emit warning(problem);
+        for (const SettledAction& settled : reconciled.settled)
+            emit information(describe(settled));
         Result<QList<TagPosition>> stored =
             m_store->positionsOfRepository(m_domain, repository.collection.repository);
         if (stored)

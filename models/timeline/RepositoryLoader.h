@@ -51,6 +51,8 @@ signals:
     void failed(const QString& repository, const berth::Error& error);
     void cancelled(const QString& repository);
     void warning(const QString& text);
+    // News that is no problem, e.g. a pending release settled by this load.
+    void information(const QString& text);
     // After loaded, failed or cancelled.
     void finished();
 

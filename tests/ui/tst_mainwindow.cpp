@@ -12,6 +12,7 @@
 #include "MainWindow.h"
 #include "TimelineView.h"
 
+#include "history/HistoryStore.h"
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineModel.h"
 
@@ -301,6 +302,36 @@ private slots:
         QCOMPARE(restored.count(), 1);
         QCOMPARE(view->model()->rowCount(), 3);
         QVERIFY(!window->findChild<QLabel*>(u"summary"_s)->text().contains(u"from history"_s));
+    }
+
+    // A release a crashed Berth left pending is settled by the next load of its repository.
+    void loadSettlesAPendingReleaseFromWhatItRead() {
+        const QString history = m_history.filePath(u"pending.sqlite"_s);
+        qint64 id = 0;
+        {
+            HistoryStore store;
+            QVERIFY(store.open(history));
+            Action action;
+            action.registry = m_server->hostPort();
+            action.repository = kPath;
+            action.tag = u"production"_s;
+            action.fromDigest = m_digests.at(1);
+            action.toDigest = m_digests.at(2); // where production is in the registry
+            action.transport = u"registry"_s;
+            const Result<qint64> begun = store.beginAction(action);
+            QVERIFY2(begun.ok(), qPrintable(begun.errorMessage()));
+            id = begun.value();
+        }
+        const auto window = openWindow(history, QSize(1200, 800));
+        QVERIFY(load(*window, repository()));
+        const Result<QList<Action>> actions = window->loader()->history()->actions();
+        QVERIFY(actions.ok());
+        QCOMPARE(actions->size(), 1);
+        QCOMPARE(actions->first().id, id);
+        QCOMPARE(actions->first().state, ActionState::Succeeded);
+        auto* banner = window->findChild<ui::ErrorBanner*>(u"errorBanner"_s);
+        QVERIFY2(banner->isVisible() && banner->text().contains(u"#%1"_s.arg(id)),
+                 qPrintable(banner->text()));
     }
 
     // A repository the history never saw starts empty, with no snapshot at all.
