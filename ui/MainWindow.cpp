@@ -244,8 +244,9 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     m_release->setGitCloneSource([this] { return m_gitLink->clonePath(); });
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
-    connect(m_release, &ReleaseActions::tagMoved, this, [this] {
-        m_moves->expectOwnMove(m_repository);
+    connect(m_release, &ReleaseActions::tagMoved, this, [this](const QString& tag) {
+        // Only that tag: another environment moved meanwhile by someone else is still news.
+        m_moves->expectOwnMove(m_repository, tag);
         refresh();
     });
     connect(m_release, &ReleaseActions::problem, this, [this](const QString& text) {

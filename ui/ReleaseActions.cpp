@@ -118,7 +118,8 @@ PromoteDialog* ReleaseActions::openDialog(ActionKind kind, const QString& digest
     dialog->setPromoter(promoter);
     dialog->setGitClone(m_gitClone ? m_gitClone() : QString());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &PromoteDialog::releaseFinished, this, [this] { emit tagMoved(); });
+    connect(dialog, &PromoteDialog::releaseFinished, this,
+            [this, environment] { emit tagMoved(environment); });
     dialog->open();
     return dialog;
 }

@@ -70,7 +70,8 @@ public:
     void fillPromoteMenu(QMenu* menu, const QString& digest);
 
 signals:
-    void tagMoved();                          // a release ended: the window reads again
+    // A release of `tag` ended (or was refused because the tag moved): the window reads again.
+    void tagMoved(const QString& tag);
     void problem(const QString& message);     // something the user must read
     void information(const QString& message); // a quiet confirmation
     // No rollback target: the user should pick a build, then "Promote to <env>".

@@ -190,6 +190,28 @@ private slots:
         QCOMPARE(moved.first().at(1).toString(), u"sha256:bbbb"_s);
     }
 
+    // The window releases one tag; another environment moved by someone else in the same
+    // interval is still reported.
+    void ownReleaseHidesOnlyItsOwnTag() {
+        const auto lanes = [](const QString& production, const QString& staging) {
+            EnvironmentLane first;
+            first.tag = u"production"_s;
+            first.currentDigest = production;
+            EnvironmentLane second;
+            second.tag = u"staging"_s;
+            second.currentDigest = staging;
+            return QList<EnvironmentLane>{first, second};
+        };
+        const QString repo = u"localhost:1/acme/own"_s;
+        EnvironmentMoveDetector detector;
+        QVERIFY(detector.observe(repo, {}, lanes(u"sha256:aaaa"_s, u"sha256:1111"_s)).isEmpty());
+        detector.expectOwnMove(repo, u"production"_s);
+        const QList<EnvironmentMove> moves =
+            detector.observe(repo, {}, lanes(u"sha256:bbbb"_s, u"sha256:2222"_s));
+        QCOMPARE(moves.size(), 1);
+        QCOMPARE(moves.first().tag, u"staging"_s);
+    }
+
     void anotherRepositoryIsNoMove() {
         const QString first = u"acme/first"_s;
         const QString second = u"acme/second"_s;
