@@ -4,8 +4,8 @@
 #include "history/SqlManifestCache.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
-#include "release/PendingReconciler.h"
 #include "timeline/HistorySnapshot.h"
+#include "timeline/LoadRecorder.h"
 
 #include <QDateTime>
 #include <QtConcurrent/QtConcurrentRun>
@@ -125,39 +125,37 @@ void RepositoryLoader::cancel() {
 void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> result) {
     if (generation != m_generation)
         return;
-    m_loading = false;
     if (!result) {
+        m_loading = false;
         emit failed(m_repository, result.error());
         emit finished();
         return;
     }
+    if (!m_store)
+        return publish(std::move(result).value(), {});
+    const QStringList problems = m_cache->problems();
+    for (qsizetype i = m_problemsShown; i < problems.size(); ++i)
+        emit warning(problems.at(i));
+    m_problemsShown = problems.size();
+    // Recording is database work: on a worker, with the load still cancellable meanwhile.
+    QtConcurrent::run(recordLoad, m_historyLocation, m_domain, result.value())
+        .then(this, [this, generation,
+                     collection = std::move(result).value()](const RecordedLoad& recorded) {
+            if (generation != m_generation)
+                return;
+            for (const QString& text : recorded.warnings)
+                emit warning(text);
+            for (const QString& text : recorded.settled)
+                emit information(text);
+            publish(collection, recorded.positions);
+        });
+}
+
+void RepositoryLoader::publish(const BuildCollection& collection,
+                               const QList<TagPosition>& positions) {
+    m_loading = false;
     m_restorableGeneration = 0;
-    LoadedRepository repository{m_repository, std::move(result).value(), {}, {}};
-    QList<TagPosition> positions;
-    if (m_store) {
-        const QStringList problems = m_cache->problems();
-        for (qsizetype i = m_problemsShown; i < problems.size(); ++i)
-            emit warning(problems.at(i));
-        m_problemsShown = problems.size();
-        const Result<RecordSummary> recorded = m_store->recordObservations(
-            m_domain, repository.collection.repository, repository.collection.tagDigests,
-            QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
-        if (!recorded)
-            emit warning(recorded.error().message);
-        // A release this or another process left pending is settled by what was just read.
-        const ReconcileResult reconciled =
-            reconcilePendingActions(*m_store, m_domain, repository.collection);
-        for (const QString& problem : reconciled.problems)
-            emit warning(problem);
-        for (const SettledAction& settled : reconciled.settled)
-            emit information(describe(settled));
-        Result<QList<TagPosition>> stored =
-            m_store->positionsOfRepository(m_domain, repository.collection.repository);
-        if (stored)
-            positions = std::move(stored).value();
-        else
-            emit warning(stored.error().message);
-    }
+    LoadedRepository repository{m_repository, collection, {}, {}};
     repository.lanes = environmentLanes(repository.collection, positions);
     m_shown = repository.repository;
     emit loaded(repository);

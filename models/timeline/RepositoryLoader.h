@@ -3,9 +3,9 @@
 // Loads one repository for the window: first what the history store last saw of it
 // (read on a worker thread, so it paints while the registry is still being asked), then
 // its builds read through the registry client, recording the tag positions it saw in the
-// history store (as `berthctl builds` does) and turning the store's positions into
-// environment lanes. Only the newest load reports: starting another or cancelling drops
-// whatever the previous one still sends.
+// history store (as `berthctl builds` does, on a worker thread too) and turning the
+// store's positions into environment lanes. Only the newest load reports: starting another or
+// cancelling drops whatever the previous one still sends.
 
 #include "registry/RegistryOptions.h"
 #include "timeline/LoadedRepository.h"
@@ -60,6 +60,8 @@ private:
     void openHistory();
     void restoreFromHistory(quint64 generation, const QString& repository);
     void finishLoad(quint64 generation, Result<BuildCollection> result);
+    // The load is done: lanes from the stored positions, loaded and finished.
+    void publish(const BuildCollection& collection, const QList<TagPosition>& positions);
 
     QString m_historyLocation;
     bool m_historyEnabled = true;

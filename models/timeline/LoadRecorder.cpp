@@ -1,0 +1,37 @@
+#include "timeline/LoadRecorder.h"
+
+#include "history/HistoryStore.h"
+#include "release/PendingReconciler.h"
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+RecordedLoad recordLoad(const QString& historyLocation, const QString& registry,
+                        const BuildCollection& collection) {
+    RecordedLoad result;
+    HistoryStore store;
+    if (const Status opened = store.open(historyLocation); !opened) {
+        result.warnings.append(opened.error().message);
+        return result;
+    }
+    const Result<RecordSummary> recorded =
+        store.recordObservations(registry, collection.repository, collection.tagDigests,
+                                 QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
+    if (!recorded)
+        result.warnings.append(recorded.error().message);
+    // A release this or another process left pending is settled by what was just read.
+    const ReconcileResult reconciled = reconcilePendingActions(store, registry, collection);
+    result.warnings.append(reconciled.problems);
+    for (const SettledAction& settled : reconciled.settled)
+        result.settled.append(describe(settled));
+    Result<QList<TagPosition>> positions =
+        store.positionsOfRepository(registry, collection.repository);
+    if (positions)
+        result.positions = std::move(positions).value();
+    else
+        result.warnings.append(positions.error().message);
+    return result;
+}
+
+} // namespace berth
