@@ -21,8 +21,10 @@ qreal luminance(const QColor& colour) {
 }
 
 qreal contrast(const QColor& a, const QColor& b) {
-    const auto [darker, lighter] = std::minmax(luminance(a), luminance(b));
-    return (lighter + 0.05) / (darker + 0.05);
+    // Values, not std::minmax: it returns references, which would outlive the temporaries.
+    const qreal first = luminance(a);
+    const qreal second = luminance(b);
+    return (std::max(first, second) + 0.05) / (std::min(first, second) + 0.05);
 }
 
 QColor over(const QColor& top, qreal alpha, const QColor& bottom) {
