@@ -16,6 +16,8 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 using namespace berth::ctl;
 
@@ -89,7 +91,9 @@ std::optional<QDateTime> parseSeenAt(const QString& text) {
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    const berth::GitLibrary git;
+    // Started only for a command given a clone (--git): libgit2 parses the system's whole
+    // CA bundle when it starts, a visible part of a warm `builds` or `record`.
+    std::optional<berth::GitLibrary> git;
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup; it is noise on
     // every run, and berthctl's stderr is for the user's errors.
     QLoggingCategory::setFilterRules(u"qt.core.qobject.connect.warning=false"_s);
@@ -166,6 +170,8 @@ int main(int argc, char** argv) {
     invocation.registry.insecure = parser.isSet(insecure);
     invocation.registry.caFile = parser.value(caFile);
     invocation.gitClone = parser.value(gitClone);
+    if (!invocation.gitClone.isEmpty())
+        git.emplace();
     invocation.database =
         parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE");
     invocation.via = parser.value(via);

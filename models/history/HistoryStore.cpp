@@ -77,6 +77,7 @@ bool HistoryStore::isOpen() const {
 }
 
 void HistoryStore::close() {
+    m_statements.clear(); // they hold the connection open
     if (m_connectionName.isEmpty())
         return;
     {
@@ -324,6 +325,18 @@ Result<QSqlQuery> HistoryStore::run(const QString& purpose, const QString& sql,
     if (!query.exec())
         return failure(purpose, textOf(query.lastError()));
     return query;
+}
+
+Result<QSqlQuery*> HistoryStore::reusable(const QString& purpose, const QString& sql) const {
+    auto found = m_statements.find(sql);
+    if (found == m_statements.end()) {
+        auto query = std::make_unique<QSqlQuery>(database());
+        query->setForwardOnly(true);
+        if (!query->prepare(sql))
+            return failure(purpose, textOf(query->lastError()));
+        found = m_statements.emplace(sql, std::move(query)).first;
+    }
+    return found->second.get();
 }
 
 QVariant HistoryStore::bindable(const QVariant& value) {

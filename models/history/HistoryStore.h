@@ -17,7 +17,9 @@
 #include <QVariantList>
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 
 class QSqlDatabase;
 class QThread;
@@ -87,11 +89,16 @@ private:
     Status inTransaction(const QString& purpose, const std::function<Status()>& body);
     Result<QSqlQuery> run(const QString& purpose, const QString& sql,
                           const QVariantList& values = {}) const;
+    // A statement prepared once and kept until close(), for lookups asked hundreds of
+    // times per refresh (one per digest): preparing costs more than running, and on
+    // PostgreSQL it is a round trip of its own.
+    Result<QSqlQuery*> reusable(const QString& purpose, const QString& sql) const;
     static QVariant bindable(const QVariant& value);
     Error failure(const QString& purpose, const QString& driverText,
                   const QString& code = {}) const;
 
     QString m_connectionName;
+    mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // by SQL
     HistoryLocation m_location;
     QThread* m_thread = nullptr;
     int m_version = 0;

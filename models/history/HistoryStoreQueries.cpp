@@ -354,15 +354,19 @@ Result<QList<Verdict>> HistoryStore::verdicts(const QString& registry,
 }
 
 Result<std::optional<ManifestBlob>> HistoryStore::manifest(const QString& digest) const {
-    Result<QSqlQuery> query =
-        run(u"read manifest %1"_s.arg(digest),
-            u"SELECT media_type, raw FROM manifests WHERE digest = ?"_s, {digest});
-    if (!query)
-        return query.error();
-    if (!query.value().next())
-        return std::optional<ManifestBlob>();
-    return std::optional<ManifestBlob>(ManifestBlob{digest, query.value().value(0).toString(),
-                                                    query.value().value(1).toByteArray()});
+    Result<QSqlQuery*> prepared =
+        reusable(u"read manifests"_s, u"SELECT media_type, raw FROM manifests WHERE digest = ?"_s);
+    if (!prepared)
+        return prepared.error();
+    QSqlQuery& query = *prepared.value();
+    query.bindValue(0, digest);
+    if (!query.exec())
+        return failure(u"read manifest %1"_s.arg(digest), query.lastError().text());
+    std::optional<ManifestBlob> found;
+    if (query.next())
+        found = ManifestBlob{digest, query.value(0).toString(), query.value(1).toByteArray()};
+    query.finish(); // a SELECT left open would keep SQLite's read snapshot
+    return found;
 }
 
 Status HistoryStore::storeManifest(const ManifestRecord& record) {
@@ -395,13 +399,19 @@ Status HistoryStore::storeManifest(const ManifestRecord& record) {
 }
 
 Result<std::optional<QByteArray>> HistoryStore::config(const QString& digest) const {
-    Result<QSqlQuery> query = run(u"read config %1"_s.arg(digest),
-                                  u"SELECT raw FROM configs WHERE digest = ?"_s, {digest});
-    if (!query)
-        return query.error();
-    if (!query.value().next())
-        return std::optional<QByteArray>();
-    return std::optional<QByteArray>(query.value().value(0).toByteArray());
+    Result<QSqlQuery*> prepared =
+        reusable(u"read configs"_s, u"SELECT raw FROM configs WHERE digest = ?"_s);
+    if (!prepared)
+        return prepared.error();
+    QSqlQuery& query = *prepared.value();
+    query.bindValue(0, digest);
+    if (!query.exec())
+        return failure(u"read config %1"_s.arg(digest), query.lastError().text());
+    std::optional<QByteArray> found;
+    if (query.next())
+        found = query.value(0).toByteArray();
+    query.finish(); // a SELECT left open would keep SQLite's read snapshot
+    return found;
 }
 
 Status HistoryStore::storeConfig(const QString& digest, const QByteArray& bytes,

@@ -5,9 +5,6 @@
 #include <QFutureWatcher>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QSslConfiguration>
 #include <QUrlQuery>
 #include <QtConcurrent>
 
@@ -40,13 +37,11 @@ Result<QByteArray> parseTokenResponse(const QByteArray& body, int* expiresIn) {
 
 } // namespace
 
-RegistryAuth::RegistryAuth(QString domain, RegistryOptions options, NetworkProvider network,
-                           std::function<QSslConfiguration()> sslConfiguration, QObject* parent)
+RegistryAuth::RegistryAuth(QString domain, RegistryOptions options, Fetch fetch, QObject* parent)
     : QObject(parent)
     , m_domain(std::move(domain))
     , m_options(std::move(options))
-    , m_network(std::move(network))
-    , m_sslConfiguration(std::move(sslConfiguration)) {
+    , m_fetch(std::move(fetch)) {
 }
 
 void RegistryAuth::learnChallenge(const QList<QByteArray>& wwwAuthenticate,
@@ -148,9 +143,9 @@ void RegistryAuth::requestToken(const QString& scope,
                     realm.toString(), m_domain)));
 
     const QString service = m_challenge->param(u"service"_s);
-    QUrl url = realm;
-    QNetworkRequest request;
-    QByteArray body;
+    HttpRequest request;
+    request.url = realm;
+    request.maxBodyBytes = kMaxTokenResponseBytes;
     if (usePost) {
         QUrlQuery form;
         form.addQueryItem(u"grant_type"_s, u"refresh_token"_s);
@@ -158,59 +153,61 @@ void RegistryAuth::requestToken(const QString& scope,
         form.addQueryItem(u"service"_s, service);
         form.addQueryItem(u"client_id"_s, u"berth"_s);
         form.addQueryItem(u"scope"_s, scope);
-        body = form.toString(QUrl::FullyEncoded).toLatin1();
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          u"application/x-www-form-urlencoded"_s);
+        request.method = "POST";
+        request.body = form.toString(QUrl::FullyEncoded).toLatin1();
+        request.headers.append(
+            {QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")});
     } else {
         QUrlQuery query(realm); // the realm's own query stays
         if (!service.isEmpty())
             query.addQueryItem(u"service"_s, service);
         for (const QString& single : splitScopes(scope))
             query.addQueryItem(u"scope"_s, single);
-        url.setQuery(query);
+        request.url.setQuery(query);
     }
-    request.setUrl(url);
-    if (url.scheme() == u"https"_s)
-        request.setSslConfiguration(m_sslConfiguration());
-    request.setTransferTimeout(m_options.transferTimeoutMs);
     if (!usePost && credentials && !credentials->isIdentityToken())
-        request.setRawHeader("Authorization", basicHeader(*credentials));
+        request.headers.append({QByteArray("Authorization"), basicHeader(*credentials)});
 
-    QNetworkReply* reply = usePost ? m_network()->post(request, body) : m_network()->get(request);
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-        if (received > kMaxTokenResponseBytes)
-            reply->abort();
-    });
-    connect(reply, &QNetworkReply::finished, this, [this, reply, scope, credentials, usePost] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (usePost && status == 404) // OAuth2 POST unsupported: the spec says fall back to GET
-            return requestToken(scope, credentials, false);
-        if (status == 401 || status == 403) {
-            const QString who =
-                credentials ? u"the credentials for %1"_s.arg(m_domain) : u"anonymous access"_s;
-            return finishTokenRequests(
-                scope, Result<QByteArray>::failure(
-                           u"The token service of %1 refused %2 (HTTP %3). %4"_s.arg(
-                               m_domain, who, QString::number(status),
-                               credentials ? u"Check the login with docker login."_s
-                                           : noCredentialsHint()),
-                           status, u"UNAUTHORIZED"_s));
-        }
-        if (status < 200 || status >= 300)
-            return finishTokenRequests(
-                scope, Result<QByteArray>::failure(
-                           u"The token service of %1 failed: %2"_s.arg(
-                               m_domain, status ? u"HTTP %1"_s.arg(status) : reply->errorString()),
-                           status));
-        int expiresIn = kDefaultTokenLifetime;
-        Result<QByteArray> header = parseTokenResponse(reply->readAll(), &expiresIn);
-        if (header) {
-            ++m_tokensFetched;
-            m_tokens.insert(scope, CachedToken{header.value(), refreshTimeFor(expiresIn)});
-        }
-        finishTokenRequests(scope, header);
-    });
+    m_fetch(std::move(request), this,
+            [this, scope, credentials, usePost](Result<HttpResponse> response) {
+                tokenAnswered(scope, credentials, usePost, response);
+            });
+}
+
+void RegistryAuth::tokenAnswered(const QString& scope,
+                                 const std::optional<RegistryCredentials>& credentials,
+                                 bool usePost, const Result<HttpResponse>& response) {
+    // No error code travels on: the registry request waiting for this token never went out.
+    if (!response)
+        return finishTokenRequests(
+            scope, Result<QByteArray>::failure(u"The token service of %1 failed: %2"_s.arg(
+                       m_domain, response.error().message)));
+    const int status = response->status;
+    if (usePost && status == 404) // OAuth2 POST unsupported: the spec says fall back to GET
+        return requestToken(scope, credentials, false);
+    if (status == 401 || status == 403) {
+        const QString who =
+            credentials ? u"the credentials for %1"_s.arg(m_domain) : u"anonymous access"_s;
+        return finishTokenRequests(
+            scope,
+            Result<QByteArray>::failure(
+                u"The token service of %1 refused %2 (HTTP %3). %4"_s.arg(
+                    m_domain, who, QString::number(status),
+                    credentials ? u"Check the login with docker login."_s : noCredentialsHint()),
+                status, u"UNAUTHORIZED"_s));
+    }
+    if (status < 200 || status >= 300)
+        return finishTokenRequests(
+            scope,
+            Result<QByteArray>::failure(
+                u"The token service of %1 failed: HTTP %2"_s.arg(m_domain).arg(status), status));
+    int expiresIn = kDefaultTokenLifetime;
+    Result<QByteArray> header = parseTokenResponse(response->body, &expiresIn);
+    if (header) {
+        ++m_tokensFetched;
+        m_tokens.insert(scope, CachedToken{header.value(), refreshTimeFor(expiresIn)});
+    }
+    finishTokenRequests(scope, header);
 }
 
 void RegistryAuth::finishTokenRequests(const QString& scope, const Result<QByteArray>& result) {

@@ -7,6 +7,7 @@
 #include "core/Callback.h"
 #include "registry/AuthChallenge.h"
 #include "registry/DockerCredentials.h"
+#include "registry/HttpMessage.h"
 #include "registry/RegistryOptions.h"
 
 #include <QDateTime>
@@ -17,18 +18,15 @@
 #include <functional>
 #include <optional>
 
-class QNetworkAccessManager;
-class QSslConfiguration;
-
 namespace berth {
 
 class RegistryAuth : public QObject {
     Q_OBJECT
 public:
-    using NetworkProvider = std::function<QNetworkAccessManager*()>;
+    // Carries one request to the token service (an absolute URL, any host) as it is.
+    using Fetch = std::function<void(HttpRequest, QObject* context, Callback<HttpResponse>)>;
 
-    RegistryAuth(QString domain, RegistryOptions options, NetworkProvider network,
-                 std::function<QSslConfiguration()> sslConfiguration, QObject* parent = nullptr);
+    RegistryAuth(QString domain, RegistryOptions options, Fetch fetch, QObject* parent = nullptr);
 
     // The header value to send for a request needing `scope`; empty means anonymous.
     // forceFresh skips the token cache (used once after a 401).
@@ -51,14 +49,15 @@ private:
     void fetchToken(const QString& scope, QObject* context, Callback<QByteArray> done);
     void requestToken(const QString& scope, const std::optional<RegistryCredentials>& credentials,
                       bool usePost);
+    void tokenAnswered(const QString& scope, const std::optional<RegistryCredentials>& credentials,
+                       bool usePost, const Result<HttpResponse>& response);
     void finishTokenRequests(const QString& scope, const Result<QByteArray>& result);
     QByteArray basicHeader(const RegistryCredentials& credentials) const;
     QString noCredentialsHint() const;
 
     QString m_domain;
     RegistryOptions m_options;
-    NetworkProvider m_network;
-    std::function<QSslConfiguration()> m_sslConfiguration;
+    Fetch m_fetch;
 
     std::optional<AuthChallenge> m_challenge;
     QUrl m_challengeBase; // a relative realm resolves against the request that was challenged

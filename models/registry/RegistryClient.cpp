@@ -25,8 +25,11 @@ QString pullScope(const QString& repository) {
     return u"repository:%1:pull"_s.arg(repository);
 }
 
-QList<QPair<QByteArray, QByteArray>> manifestAcceptHeaders() {
-    return {{"Accept", MediaTypes::acceptedManifestTypes().join(u", "_s).toLatin1()}};
+const QList<QPair<QByteArray, QByteArray>>& manifestAcceptHeaders() {
+    // Built once: a refresh sends it with every one of its HEADs.
+    static const QList<QPair<QByteArray, QByteArray>> headers{
+        {"Accept", MediaTypes::acceptedManifestTypes().join(u", "_s).toLatin1()}};
+    return headers;
 }
 
 QString manifestSubject(const QString& repository, const QString& reference) {

@@ -1,12 +1,11 @@
 #include "registry/RegistryTransport.h"
 
+#include "registry/CurlMulti.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryAuth.h"
 
+#include <QDateTime>
 #include <QLocale>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QPointer>
 #include <QRandomGenerator>
 #include <QSslCertificate>
 #include <QTimer>
@@ -18,7 +17,6 @@ namespace berth {
 namespace {
 
 constexpr int kMaxRedirects = 5;
-constexpr int kConnectionsPerNetworkManager = 6; // Qt's fixed HTTP/1.1 pool size per host
 
 QString formatBytes(qint64 bytes) {
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
@@ -29,46 +27,9 @@ bool isTransientStatus(int status) {
            status == 504;
 }
 
-// Connection-level failures (the exchange never got a whole answer) versus HTTP statuses,
-// which QNetworkReply also reports as errors in the 200-299 and 400-499 ranges.
-// Connection-level failures (no whole answer arrived) versus HTTP statuses, which
-// QNetworkReply also reports as errors (e.g. 400 as ProtocolInvalidOperationError).
-bool isConnectionFailure(QNetworkReply::NetworkError error, int status) {
-    if (error == QNetworkReply::NoError)
-        return false;
-    if (status == 0)
-        return true;
-    // A status arrived, but the body was cut short or the stream broke mid-answer.
-    return error < QNetworkReply::ProxyConnectionRefusedError ||
-           error == QNetworkReply::ProtocolFailure;
-}
-
-bool isRetryableConnectionFailure(QNetworkReply::NetworkError error) {
-    switch (error) {
-    case QNetworkReply::RemoteHostClosedError:
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError: // what a transfer timeout reports
-    case QNetworkReply::TemporaryNetworkFailureError:
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::UnknownNetworkError:
-    case QNetworkReply::ProtocolFailure: // e.g. a body cut short
-        return true;
-    default:
-        return false;
-    }
-}
-
-QNetworkReply* dispatch(QNetworkAccessManager* network, const QNetworkRequest& request,
-                        const HttpRequest& spec) {
-    if (spec.method == "GET")
-        return network->get(request);
-    if (spec.method == "HEAD")
-        return network->head(request);
-    if (spec.method == "PUT")
-        return network->put(request, spec.body);
-    if (spec.method == "POST")
-        return network->post(request, spec.body);
-    return network->sendCustomRequest(request, spec.method, spec.body);
+QString untrustedMessage(const QString& host, const QString& detail) {
+    return u"The TLS certificate of %1 is not trusted (%2). Give its CA with --ca-file, or mark "
+           u"the registry insecure if you trust the network."_s.arg(host, detail);
 }
 
 } // namespace
@@ -117,6 +78,7 @@ struct RegistryTransport::Exchange {
 
     HttpRequest request;
     GuardedCallback<HttpResponse> done;
+    quint64 sequence = 0; // key in m_all
     QUrl url;
     State state = State::Queued;
     bool holdsSlot = false;
@@ -124,10 +86,7 @@ struct RegistryTransport::Exchange {
     bool authRetried = false;
     bool freshAuth = false;
     int redirects = 0;
-    bool tooLarge = false;
-    bool cancelled = false;
-    QStringList sslErrors;
-    QPointer<QNetworkReply> reply;
+    CurlMulti::TransferId transfer = 0; // while Running
 };
 
 RegistryTransport::RegistryTransport(QString domain, QString apiHost, RegistryOptions options,
@@ -137,52 +96,45 @@ RegistryTransport::RegistryTransport(QString domain, QString apiHost, RegistryOp
     , m_apiHost(std::move(apiHost))
     , m_options(std::move(options)) {
     m_options.concurrency = std::max(1, m_options.concurrency);
-    m_ssl = QSslConfiguration::defaultConfiguration();
-    if (!m_options.caFile.isEmpty()) {
-        const QList<QSslCertificate> authorities =
-            QSslCertificate::fromPath(m_options.caFile, QSsl::Pem);
-        if (authorities.isEmpty())
-            m_sslSetupError = u"The CA file %1 holds no PEM certificate."_s.arg(m_options.caFile);
-        m_ssl.addCaCertificates(authorities);
-    }
-    if (m_options.insecure)
-        m_ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-
-    const int managers =
-        (m_options.concurrency + kConnectionsPerNetworkManager - 1) / kConnectionsPerNetworkManager;
-    for (int i = 0; i < managers; ++i) {
-        auto* network = new QNetworkAccessManager(this);
-        network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-        m_networks.push_back(network);
-    }
+    if (!m_options.caFile.isEmpty() &&
+        QSslCertificate::fromPath(m_options.caFile, QSsl::Pem).isEmpty())
+        m_sslSetupError = u"The CA file %1 holds no PEM certificate."_s.arg(m_options.caFile);
+    // Every connection a full wave of requests opened stays open for the next wave,
+    // plus one for the token service.
+    m_curl = std::make_unique<CurlMulti>(m_options.concurrency + 1);
     m_auth = new RegistryAuth(
-        m_domain, m_options, [this] { return nextNetwork(); }, [this] { return m_ssl; }, this);
+        m_domain, m_options,
+        [this](HttpRequest request, QObject* context, Callback<HttpResponse> done) {
+            sendDirect(std::move(request), context, std::move(done));
+        },
+        this);
 }
 
 RegistryTransport::~RegistryTransport() {
-    // Replies are children of the managers; make sure no callback fires into a half-dead object.
-    for (const ExchangePtr& exchange : m_all) {
+    for (const auto& [sequence, exchange] : m_all)
         exchange->state = Exchange::State::Done;
-        if (exchange->reply)
-            exchange->reply->disconnect(this);
-    }
+    m_curl.reset(); // ends running transfers without calling back into this half-dead object
 }
 
-QNetworkAccessManager* RegistryTransport::nextNetwork() {
-    QNetworkAccessManager* network = m_networks[m_nextNetwork];
-    m_nextNetwork = (m_nextNetwork + 1) % m_networks.size();
-    return network;
-}
-
-QSslConfiguration RegistryTransport::sslConfiguration() const {
-    return m_ssl;
+CurlRequest RegistryTransport::curlRequest(const HttpRequest& request, const QUrl& url) const {
+    CurlRequest curl;
+    curl.method = request.method;
+    curl.url = url;
+    curl.headers = request.headers;
+    curl.body = request.body;
+    curl.maxBodyBytes = request.maxBodyBytes;
+    curl.idleTimeoutMs = m_options.transferTimeoutMs;
+    curl.verifyPeer = !m_options.insecure;
+    curl.caFile = m_options.caFile;
+    return curl;
 }
 
 void RegistryTransport::send(HttpRequest request, QObject* context, Callback<HttpResponse> done) {
     auto exchange = std::make_shared<Exchange>();
     exchange->request = std::move(request);
     exchange->done = GuardedCallback<HttpResponse>(context, std::move(done));
-    m_all.push_back(exchange);
+    exchange->sequence = m_nextSequence++;
+    m_all.emplace(exchange->sequence, exchange);
     ++m_total;
     emit progressChanged(m_finished, m_total);
 
@@ -200,6 +152,30 @@ void RegistryTransport::send(HttpRequest request, QObject* context, Callback<Htt
                               u"Refusing to send a registry request to %1, which is not %2."_s.arg(
                                   exchange->url.host(), m_domain)));
         enqueue(exchange);
+    });
+}
+
+void RegistryTransport::sendDirect(HttpRequest request, QObject* context,
+                                   Callback<HttpResponse> done) {
+    GuardedCallback<HttpResponse> callback(context, std::move(done));
+    const QUrl url = request.url;
+    const qint64 limit = request.maxBodyBytes;
+    m_curl->start(curlRequest(request, url), [url, limit, callback](CurlOutcome outcome) mutable {
+        using Failure = CurlOutcome::Failure;
+        switch (outcome.failure) {
+        case Failure::None:
+            return callback(std::move(outcome.response));
+        case Failure::TooLarge:
+            return callback(Result<HttpResponse>::failure(
+                u"%1 sent more than %2"_s.arg(url.host(), formatBytes(limit))));
+        case Failure::NotTrusted:
+            return callback(
+                Result<HttpResponse>::failure(untrustedMessage(url.host(), outcome.detail)));
+        default:
+            return callback(Result<HttpResponse>::failure(
+                outcome.detail, 0,
+                outcome.failure == Failure::NeverDelivered ? kUnreachableCode : kNoAnswerCode));
+        }
     });
 }
 
@@ -222,32 +198,21 @@ void RegistryTransport::resolveBaseUrl(QObject* context, Callback<QUrl> done) {
 // The first exchange decides the scheme: https always; plain http only where the user
 // allowed it (insecure) or the registry runs on this machine, as docker does.
 void RegistryTransport::probe(const QUrl& base) {
-    QNetworkRequest request(base.resolved(QUrl(u"/v2/"_s)));
-    request.setTransferTimeout(m_options.transferTimeoutMs);
-    if (base.scheme() == u"https"_s)
-        request.setSslConfiguration(m_ssl);
-    QNetworkReply* reply = m_networks.front()->get(request);
-    auto certificateProblems = std::make_shared<QStringList>();
-    connect(reply, &QNetworkReply::sslErrors, this,
-            [certificateProblems](const QList<QSslError>& errors) {
-                for (const QSslError& error : errors)
-                    certificateProblems->append(error.errorString());
-            });
-    connect(reply, &QNetworkReply::finished, this, [this, reply, base, certificateProblems] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status > 0)
+    HttpRequest ping;
+    ping.maxBodyBytes = 64 * 1024;
+    CurlRequest request = curlRequest(ping, base.resolved(QUrl(u"/v2/"_s)));
+    // The probe only asks whether the host speaks TLS at all; every exchange after it
+    // verifies the certificate before sending a byte. So a plain-HTTP registry on this
+    // machine never costs loading the system's trust store.
+    request.verifyPeer = false;
+    m_curl->start(std::move(request), [this, base](CurlOutcome outcome) {
+        if (outcome.failure == CurlOutcome::Failure::None)
             return finishProbe(base);
         const bool plainAllowed = m_options.insecure || isLoopbackHost(m_apiHost);
-        if (!certificateProblems->isEmpty())
-            return finishProbe(Result<QUrl>::failure(
-                u"The TLS certificate of %1 is not trusted (%2). Give its CA with --ca-file, "
-                u"or mark the registry insecure if you trust the network."_s.arg(
-                    m_apiHost, certificateProblems->first())));
         if (base.scheme() == u"https"_s && plainAllowed)
             return probe(QUrl(u"http://"_s + m_apiHost));
         finishProbe(Result<QUrl>::failure(
-            u"Cannot reach the registry %1: %2."_s.arg(m_apiHost, reply->errorString())));
+            u"Cannot reach the registry %1: %2."_s.arg(m_apiHost, outcome.detail)));
     });
 }
 
@@ -294,83 +259,52 @@ void RegistryTransport::start(const ExchangePtr& exchange) {
 }
 
 void RegistryTransport::transmit(const ExchangePtr& exchange, const QByteArray& authorization) {
-    QNetworkRequest request(exchange->url);
-    for (const auto& [name, value] : exchange->request.headers)
-        request.setRawHeader(name, value);
+    CurlRequest request = curlRequest(exchange->request, exchange->url);
     // Only the registry's own host ever sees credentials; a CDN a blob redirects to does not.
     if (!authorization.isEmpty() && isRegistryUrl(exchange->url))
-        request.setRawHeader("Authorization", authorization);
-    request.setTransferTimeout(m_options.transferTimeoutMs);
-    if (exchange->url.scheme() == u"https"_s)
-        request.setSslConfiguration(m_ssl);
-
+        request.headers.append({QByteArray("Authorization"), authorization});
     exchange->state = Exchange::State::Running;
-    exchange->tooLarge = false;
-    QNetworkReply* reply = dispatch(nextNetwork(), request, exchange->request);
-    exchange->reply = reply;
-    const qint64 limit = exchange->request.maxBodyBytes;
-    // downloadProgress is throttled; a server announcing or trickling a huge body is
-    // also caught when its headers arrive and on every read.
-    auto enforceLimit = [exchange, reply, limit](qint64 received, qint64 total) {
-        if (received > limit || total > limit) {
-            exchange->tooLarge = true;
-            reply->abort();
-        }
-    };
-    connect(reply, &QNetworkReply::downloadProgress, reply, enforceLimit);
-    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, enforceLimit] {
-        enforceLimit(0, reply->header(QNetworkRequest::ContentLengthHeader).toLongLong());
+    exchange->transfer = m_curl->start(std::move(request), [this, exchange](CurlOutcome outcome) {
+        onTransferFinished(exchange, std::move(outcome));
     });
-    connect(reply, &QNetworkReply::readyRead, reply,
-            [reply, enforceLimit] { enforceLimit(reply->bytesAvailable(), 0); });
-    connect(reply, &QNetworkReply::sslErrors, this, [exchange](const QList<QSslError>& errors) {
-        for (const QSslError& error : errors)
-            exchange->sslErrors.append(error.errorString());
-    });
-    connect(reply, &QNetworkReply::finished, this,
-            [this, exchange, reply] { onReplyFinished(exchange, reply); });
 }
 
-void RegistryTransport::onReplyFinished(const ExchangePtr& exchange, QNetworkReply* reply) {
-    reply->deleteLater();
+void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutcome outcome) {
     if (exchange->state != Exchange::State::Running)
         return;
-    exchange->reply = nullptr;
-    if (exchange->cancelled)
-        return complete(exchange, Result<HttpResponse>::failure(u"Cancelled."_s));
-    if (exchange->tooLarge)
+    exchange->transfer = 0;
+    using Failure = CurlOutcome::Failure;
+    switch (outcome.failure) {
+    case Failure::None:
+        break;
+    case Failure::TooLarge:
         return complete(
             exchange,
             Result<HttpResponse>::failure(
                 u"%1 sent more than %2 for %3; refusing to read it (no such answer is that large)."_s
                     .arg(m_domain, formatBytes(exchange->request.maxBodyBytes),
                          exchange->url.path())));
-
-    const QNetworkReply::NetworkError error = reply->error();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (isConnectionFailure(error, status)) {
-        if (!exchange->sslErrors.isEmpty())
-            return complete(exchange, Result<HttpResponse>::failure(
-                                          u"The TLS certificate of %1 is not trusted (%2)."_s.arg(
-                                              exchange->url.host(), exchange->sslErrors.first())));
-        if (isRetryableConnectionFailure(error) && exchange->attempt < m_options.maxRetries)
+    case Failure::NotTrusted:
+        return complete(exchange, Result<HttpResponse>::failure(
+                                      untrustedMessage(exchange->url.host(), outcome.detail)));
+    case Failure::Interrupted:
+        if (exchange->attempt < m_options.maxRetries)
             return retryLater(exchange, retryDelayMs({}, exchange->attempt, nullptr));
+        [[fallthrough]];
+    case Failure::NeverDelivered:
+    case Failure::Other:
         // Refused or unresolvable: the request never arrived. Anything else (a timeout, a
         // dropped connection) may have been carried out without the answer reaching us.
-        const bool neverDelivered = error == QNetworkReply::ConnectionRefusedError ||
-                                    error == QNetworkReply::HostNotFoundError;
-        return complete(exchange, Result<HttpResponse>::failure(
-                                      u"The connection to %1 failed while reading %2: %3."_s.arg(
-                                          m_domain, exchange->url.path(), reply->errorString()),
-                                      0, neverDelivered ? kUnreachableCode : kNoAnswerCode));
+        return complete(
+            exchange,
+            Result<HttpResponse>::failure(
+                u"The connection to %1 failed while reading %2: %3."_s.arg(
+                    m_domain, exchange->url.path(), outcome.detail),
+                0, outcome.failure == Failure::NeverDelivered ? kUnreachableCode : kNoAnswerCode));
     }
 
-    HttpResponse response;
-    response.status = status;
+    HttpResponse response = std::move(outcome.response);
     response.url = exchange->url;
-    for (const auto& pair : reply->rawHeaderPairs())
-        response.headers.append({pair.first, pair.second});
-    response.body = reply->readAll();
     reportWarnings(response);
 
     if (response.status == 401 && !exchange->authRetried) {
@@ -463,7 +397,7 @@ void RegistryTransport::complete(const ExchangePtr& exchange, Result<HttpRespons
         exchange->holdsSlot = false;
         --m_inFlight;
     }
-    std::erase(m_all, exchange);
+    m_all.erase(exchange->sequence);
     ++m_finished;
     emit progressChanged(m_finished, m_total);
     exchange->done(std::move(result));
@@ -471,14 +405,14 @@ void RegistryTransport::complete(const ExchangePtr& exchange, Result<HttpRespons
 }
 
 void RegistryTransport::cancelAll() {
-    const auto exchanges = m_all;
+    std::vector<ExchangePtr> exchanges;
+    for (const auto& [sequence, exchange] : m_all)
+        exchanges.push_back(exchange);
     m_queue.clear();
     for (const ExchangePtr& exchange : exchanges) {
-        exchange->cancelled = true;
-        if (exchange->state == Exchange::State::Running && exchange->reply)
-            exchange->reply->abort(); // finishes synchronously or soon, completing as cancelled
-        else
-            complete(exchange, Result<HttpResponse>::failure(u"Cancelled."_s));
+        if (exchange->state == Exchange::State::Running)
+            m_curl->abort(std::exchange(exchange->transfer, 0));
+        complete(exchange, Result<HttpResponse>::failure(u"Cancelled."_s));
     }
 }
 

@@ -3,7 +3,8 @@
 // Carries HTTP exchanges to one registry: picks https or (where allowed) http,
 // keeps a bounded number of requests in flight, authenticates, retries what is
 // worth retrying, follows redirects by hand so credentials never leave the
-// registry's host, and caps how much a server may send.
+// registry's host, and caps how much a server may send. The bytes travel through
+// libcurl on this thread's event loop (see CurlMulti).
 
 #include "core/Callback.h"
 #include "registry/HttpMessage.h"
@@ -11,19 +12,17 @@
 
 #include <QList>
 #include <QObject>
-#include <QSet>
-#include <QSslConfiguration>
 #include <QUrl>
 
 #include <deque>
+#include <map>
 #include <memory>
-#include <vector>
-
-class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace berth {
 
+class CurlMulti;
+struct CurlOutcome;
+struct CurlRequest;
 class RegistryAuth;
 
 // Error codes of exchanges that got no HTTP answer at all.
@@ -42,6 +41,9 @@ public:
     ~RegistryTransport() override;
 
     void send(HttpRequest request, QObject* context, Callback<HttpResponse> done);
+    // One exchange with any host at request.url, as it comes: no authorisation, no
+    // retry, no slot counted against concurrency. For the registry's token service.
+    void sendDirect(HttpRequest request, QObject* context, Callback<HttpResponse> done);
 
     // Fails every queued and running exchange with a "cancelled" error.
     void cancelAll();
@@ -69,24 +71,19 @@ private:
     void pump();
     void start(const ExchangePtr& exchange);
     void transmit(const ExchangePtr& exchange, const QByteArray& authorization);
-    void onReplyFinished(const ExchangePtr& exchange, QNetworkReply* reply);
+    void onTransferFinished(const ExchangePtr& exchange, CurlOutcome outcome);
     void retryLater(const ExchangePtr& exchange, int delayMs);
     void complete(const ExchangePtr& exchange, Result<HttpResponse> result);
     void reportWarnings(const HttpResponse& response);
     bool isRegistryUrl(const QUrl& url) const;
-    QNetworkAccessManager* nextNetwork();
-    QSslConfiguration sslConfiguration() const;
+    CurlRequest curlRequest(const HttpRequest& request, const QUrl& url) const;
     int retryDelayMs(const HttpResponse& response, int attempt, bool* tooLong) const;
 
     QString m_domain;
     QString m_apiHost;
     RegistryOptions m_options;
-    QSslConfiguration m_ssl;
     QString m_sslSetupError;
-    // QNetworkAccessManager opens at most six connections per host; a few of them
-    // let `concurrency` mean what it says.
-    std::vector<QNetworkAccessManager*> m_networks;
-    size_t m_nextNetwork = 0;
+    std::unique_ptr<CurlMulti> m_curl;
     RegistryAuth* m_auth = nullptr;
 
     QUrl m_baseUrl;
@@ -94,8 +91,9 @@ private:
     QList<GuardedCallback<QUrl>> m_baseUrlWaiters;
 
     std::deque<ExchangePtr> m_queue;
-    QSet<Exchange*> m_running;
-    std::vector<ExchangePtr> m_all; // queued, waiting to retry, or running
+    // Queued, waiting to retry, or running, in the order they were sent.
+    std::map<quint64, ExchangePtr> m_all;
+    quint64 m_nextSequence = 0;
     int m_inFlight = 0;
     int m_finished = 0;
     int m_total = 0;

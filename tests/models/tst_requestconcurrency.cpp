@@ -21,7 +21,7 @@ private slots:
         QTest::addColumn<int>("requests");
         QTest::newRow("one at a time when asked") << 1 << 6;
         QTest::newRow("eight") << 8 << 40;
-        // More than the six connections one QNetworkAccessManager opens per host.
+        // More than the six connections a browser-like HTTP stack opens per host.
         QTest::newRow("twenty") << 20 << 60;
     }
 
