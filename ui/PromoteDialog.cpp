@@ -59,6 +59,7 @@ PromoteDialog::PromoteDialog(ReleaseRequest request, Side from, Side to, QWidget
     , m_to(std::move(to))
     , m_fromLabel(new QLabel(this))
     , m_toLabel(new QLabel(this))
+    , m_checkLabel(new QLabel(this))
     , m_commitStatus(new QLabel(this))
     , m_gainedLabel(new QLabel(this))
     , m_lostLabel(new QLabel(this))
@@ -147,6 +148,10 @@ QWidget* PromoteDialog::createSummary() {
     }
     m_fromLabel->setObjectName(u"fromLabel"_s);
     m_toLabel->setObjectName(u"toLabel"_s);
+    m_checkLabel->setObjectName(u"checkLabel"_s);
+    m_checkLabel->setWordWrap(true);
+    m_checkLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_checkLabel->hide();
     auto* what = new QLabel(u"<b>%1</b> of %2/%3"_s.arg(m_request.tag.toHtmlEscaped(),
                                                         m_request.registry.toHtmlEscaped(),
                                                         m_request.repository.toHtmlEscaped()),
@@ -154,6 +159,7 @@ QWidget* PromoteDialog::createSummary() {
     form->addRow(u"Tag:"_s, what);
     form->addRow(u"From:"_s, m_fromLabel);
     form->addRow(u"To:"_s, m_toLabel);
+    form->addRow(m_checkLabel);
     return box;
 }
 
@@ -271,6 +277,34 @@ void PromoteDialog::showEvent(QShowEvent* event) {
         if (!m_running && !m_result)
             m_confirm->setEnabled(true);
     });
+    // While the dialog is read, the registry connection, its tokens and the tag's current
+    // position get ready; confirming then costs only the move itself.
+    if (m_promoter) {
+        m_checkLabel->setText(u"Checking where %1 points now…"_s.arg(m_request.tag));
+        m_checkLabel->show();
+        m_promoter->prepare(m_request, this,
+                            [this](Result<QString> current) { showCurrent(current); });
+    }
+}
+
+void PromoteDialog::showCurrent(const Result<QString>& current) {
+    if (!current) {
+        m_checkLabel->setText(u"⚠ The registry could not be asked where %1 points now: %2"_s.arg(
+            m_request.tag, current.errorMessage()));
+        return;
+    }
+    const QString seen = m_request.expectedCurrent.value_or(m_from.digest);
+    if (current.value() == seen) {
+        m_checkLabel->setText(u"The registry confirms %1 still points there."_s.arg(m_request.tag));
+        return;
+    }
+    // The run refuses a tag that moved only when it was told where the tag was seen.
+    const QString consequence = m_request.expectedCurrent
+                                    ? u"Confirming will be refused; close this and refresh first."_s
+                                    : u"Confirming moves it from there."_s;
+    m_checkLabel->setText(u"⚠ %1 moved since the window showed it: it now points at %2. %3"_s.arg(
+        m_request.tag, current.value().isEmpty() ? u"nothing"_s : shortDigestOf(current.value()),
+        consequence));
 }
 
 void PromoteDialog::confirm() {

@@ -46,6 +46,8 @@ public:
     ~PromoteDialog() override;
 
     // Runs the request on confirm; must live as long as the dialog (parent it to it).
+    // When the dialog appears, the promoter readies the registry and the dialog says
+    // whether the tag still points where the window saw it.
     void setPromoter(Promoter* promoter) { m_promoter = promoter; }
 
     // The local clone the commits come from; empty: none linked.
@@ -77,6 +79,7 @@ private:
     QWidget* createCommits();
     void showSides();
     void showDiff(const Result<RevisionDiff>& diff);
+    void showCurrent(const Result<QString>& current);
     void confirm();
     void finish(Result<ReleaseOutcome> result);
     QString sideText(const Side& side, const QString& commitSummary) const;
@@ -93,6 +96,7 @@ private:
 
     QLabel* m_fromLabel;
     QLabel* m_toLabel;
+    QLabel* m_checkLabel; // where the registry says the tag points, once asked
     QLabel* m_commitStatus;
     QLabel* m_gainedLabel;
     QLabel* m_lostLabel;

@@ -3,6 +3,7 @@
 #include "registry/ImageReference.h"
 #include "registry/LinkHeader.h"
 #include "registry/ManifestParser.h"
+#include "registry/RegistryAuth.h"
 #include "registry/RegistryError.h"
 #include "registry/RegistryTransport.h"
 
@@ -23,6 +24,10 @@ constexpr int kMaxListPages = 10000; // a registry that links pages in a circle 
 
 QString pullScope(const QString& repository) {
     return u"repository:%1:pull"_s.arg(repository);
+}
+
+QString pushScope(const QString& repository) {
+    return u"repository:%1:pull,push"_s.arg(repository);
 }
 
 const QList<QPair<QByteArray, QByteArray>>& manifestAcceptHeaders() {
@@ -266,6 +271,17 @@ void RegistryClient::getBlob(const QString& repository, const QString& digest, q
     });
 }
 
+void RegistryClient::authorizePush(const QString& repository, QObject* context,
+                                   Callback<Unit> done) {
+    GuardedCallback<Unit> callback(context, std::move(done));
+    m_transport->auth()->authorize(pushScope(repository), false, this,
+                                   [callback](Result<QByteArray> authorization) mutable {
+                                       if (!authorization)
+                                           return callback(authorization.error());
+                                       callback(Unit{});
+                                   });
+}
+
 void RegistryClient::putManifest(const QString& repository, const QString& tag,
                                  const ManifestBlob& blob, QObject* context,
                                  Callback<QString> done) {
@@ -274,7 +290,7 @@ void RegistryClient::putManifest(const QString& repository, const QString& tag,
     request.path = u"/v2/%1/manifests/%2"_s.arg(repository, tag);
     request.headers = {{"Content-Type", blob.mediaType.toLatin1()}};
     request.body = blob.bytes;
-    request.scope = u"repository:%1:pull,push"_s.arg(repository);
+    request.scope = pushScope(repository);
     request.maxBodyBytes = 1024 * 1024;
     GuardedCallback<QString> callback(context, std::move(done));
     m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {

@@ -42,6 +42,9 @@ public:
     // stored, which must be the blob's own.
     void putManifest(const QString& repository, const QString& tag, const ManifestBlob& blob,
                      QObject* context, Callback<QString> done);
+    // Fetches (and caches) the authorization putManifest will need, so a PUT made later
+    // does not wait for the token service. Anonymous registries answer at once.
+    void authorizePush(const QString& repository, QObject* context, Callback<Unit> done);
 
     void cancelAll();
 

@@ -59,6 +59,19 @@ void Promoter::run(const ReleaseRequest& request, QObject* context, Callback<Rel
     resolveSource(job);
 }
 
+void Promoter::prepare(const ReleaseRequest& request, QObject* context, Callback<QString> current) {
+    GuardedCallback<QString> callback(context, std::move(current));
+    const QString repository = request.repository;
+    currentDigest(repository, request.tag, this,
+                  [this, repository, callback](Result<QString> digest) mutable {
+                      // The engine pushes with credentials of its own; a token fetched here
+                      // for the registry transport costs nothing if unused.
+                      if (digest)
+                          m_client->authorizePush(repository, this, [](Result<Unit>) {});
+                      callback(std::move(digest));
+                  });
+}
+
 void Promoter::resolveSource(const JobPtr& job) {
     const ReleaseRequest& request = job->request;
     if (isValidDigest(request.source)) {

@@ -34,6 +34,11 @@ public:
 
     void run(const ReleaseRequest& request, QObject* context, Callback<ReleaseOutcome> done);
 
+    // Readies the registry for `request` while a person reads the confirmation: connects,
+    // fetches the authorization the retag needs and answers where the tag points now, so
+    // that confirming pays only for the move itself. Changes nothing anywhere.
+    void prepare(const ReleaseRequest& request, QObject* context, Callback<QString> current);
+
     // Where `tag` points now ("" when absent); the compare-before-swap's first half.
     void currentDigest(const QString& repository, const QString& tag, QObject* context,
                        Callback<QString> done);

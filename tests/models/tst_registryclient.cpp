@@ -300,6 +300,39 @@ private slots:
         QCOMPARE(client.transport()->auth()->tokensFetched(), 2);
     }
 
+    void authorizingAPushAheadLeavesThePutNoTokenToWaitFor() {
+        RegistryServer::Options options;
+        options.auth = RegistryServer::Auth::Token;
+        if (!startServer(options))
+            QSKIP("docker-registry is not available here");
+        QString seedError;
+        RegistrySeeder::seed(*m_server, releaseSpec(), &seedError);
+        QVERIFY2(seedError.isEmpty(), qPrintable(seedError));
+
+        RegistryClient client(m_server->hostPort(), clientOptions());
+        const auto blob =
+            waitForResult<ManifestBlob>([&](QObject* context, Callback<ManifestBlob> done) {
+                client.getManifest(kRepository, u"v1.1.0"_s, context, done);
+            });
+        QVERIFY(blob && blob->ok());
+        QCOMPARE(client.transport()->auth()->tokensFetched(), 1); // pull
+
+        const auto ready = waitForResult<Unit>([&](QObject* context, Callback<Unit> done) {
+            client.authorizePush(kRepository, context, done);
+        });
+        QVERIFY(ready.has_value());
+        QVERIFY2(ready->ok(), qPrintable(ready->errorMessage()));
+        QCOMPARE(client.transport()->auth()->tokensFetched(), 2); // pull,push
+
+        const auto put = waitForResult<QString>([&](QObject* context, Callback<QString> done) {
+            client.putManifest(kRepository, u"canary"_s, blob->value(), context, done);
+        });
+        QVERIFY(put.has_value());
+        QVERIFY2(put->ok(), qPrintable(put->errorMessage()));
+        QCOMPARE(put->value(), blob->value().digest);
+        QCOMPARE(client.transport()->auth()->tokensFetched(), 2); // the PUT took the cached one
+    }
+
     void longTagListsArriveWhole() {
         // distribution 2.8 ignores n on tags/list and answers in one page; paging through
         // Link headers is covered against the catalog below and in tst_hostileregistry.

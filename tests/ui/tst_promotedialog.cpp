@@ -117,6 +117,21 @@ private:
         return head && head->ok() ? head->value().digest : QString();
     }
 
+    // Points `tag` at `digest` the way another tool would, without the window knowing.
+    bool moveBehindTheWindow(const QString& path, const QString& tag, const QString& digest) {
+        RegistryClient client(m_server->hostPort());
+        const auto blob =
+            waitForResult<ManifestBlob>([&](QObject* context, Callback<ManifestBlob> done) {
+                client.getManifest(path, digest, context, done);
+            });
+        if (!blob || !blob->ok())
+            return false;
+        const auto put = waitForResult<QString>([&](QObject* context, Callback<QString> done) {
+            client.putManifest(path, tag, blob->value(), context, done);
+        });
+        return put && put->ok();
+    }
+
     static QString laneDigest(const ui::MainWindow& window, const QString& tag) {
         for (const EnvironmentLane& lane : window.timelineModel()->lanes()) {
             if (lane.tag == tag)
@@ -222,6 +237,30 @@ private slots:
         QVERIFY(dialog->findChild<QLabel*>(u"commitStatus"_s)
                     ->text()
                     .contains(u"no git clone linked"_s));
+        // While it is read, the dialog asks the registry and confirms what it shows.
+        auto* check = dialog->findChild<QLabel*>(u"checkLabel"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(check->text().contains(u"still points there"_s),
+                                  qPrintable(check->text()), 30000);
+        dialog->close();
+    }
+
+    void theDialogWarnsWhenTheTagMovedBeforeItOpened() {
+        QString path;
+        const QStringList digests = seed(&path);
+        QCOMPARE(digests.size(), 3);
+        const auto window = openWindow(path);
+        QVERIFY(window);
+        QVERIFY(moveBehindTheWindow(path, u"production"_s, digests[2]));
+        QCOMPARE(laneDigest(*window, u"production"_s), digests[0]); // the window has not looked
+        ui::PromoteDialog* dialog = window->releaseActions()->promote(digests[1], u"production"_s);
+        QVERIFY(dialog);
+        auto* check = dialog->findChild<QLabel*>(u"checkLabel"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(check->text().contains(u"moved since the window showed it"_s),
+                                  qPrintable(check->text()), 30000);
+        QVERIFY2(check->text().contains(shortDigestOf(digests[2])), qPrintable(check->text()));
+        QVERIFY2(check->text().contains(u"will be refused"_s), qPrintable(check->text()));
+        QVERIFY(!dialog->result().has_value()); // it warned; nothing ran
+        QCOMPARE(headOf(path, u"production"_s), digests[2]);
         dialog->close();
     }
 
@@ -379,16 +418,7 @@ private slots:
         ui::PromoteDialog* dialog = window->releaseActions()->promote(digests[1], u"production"_s);
         QVERIFY(dialog);
         // Someone else moves production while the dialog is open.
-        RegistryClient client(m_server->hostPort());
-        const auto blob =
-            waitForResult<ManifestBlob>([&](QObject* context, Callback<ManifestBlob> done) {
-                client.getManifest(path, digests[2], context, done);
-            });
-        QVERIFY(blob && blob->ok());
-        const auto put = waitForResult<QString>([&](QObject* context, Callback<QString> done) {
-            client.putManifest(path, u"production"_s, blob->value(), context, done);
-        });
-        QVERIFY(put && put->ok());
+        QVERIFY(moveBehindTheWindow(path, u"production"_s, digests[2]));
 
         QVERIFY(confirm(dialog));
         QVERIFY(!dialog->result()->ok());
