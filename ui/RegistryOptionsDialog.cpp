@@ -2,6 +2,7 @@
 
 #include "ErrorBanner.h"
 
+#include "core/PemCertificate.h"
 #include "engine/EngineHost.h"
 
 #include <QCheckBox>
@@ -14,7 +15,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QSslCertificate>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -120,9 +120,7 @@ Status RegistryOptionsDialog::checkCaFile(const QString& path) {
         return Status::failure(u"The CA file %1 does not exist."_s.arg(path));
     if (!file.isFile() || !file.isReadable())
         return Status::failure(u"The CA file %1 is not a readable file."_s.arg(path));
-    // FixedString: a file name with * or ? in it names that file, not a pattern.
-    if (QSslCertificate::fromPath(path, QSsl::Pem, QSslCertificate::PatternSyntax::FixedString)
-            .isEmpty())
+    if (!holdsPemCertificate(path))
         return Status::failure(u"The CA file %1 holds no PEM certificate."_s.arg(path));
     return success();
 }

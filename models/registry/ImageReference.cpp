@@ -1,9 +1,11 @@
 #include "registry/ImageReference.h"
 
-#include <QHostAddress>
 #include <QRegularExpression>
 
 #include <algorithm>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 using namespace Qt::StringLiterals;
 
@@ -69,6 +71,25 @@ Result<QString> parseDigestPart(const QString& digest, const QString& text) {
             u"%1 in image reference %2 is not a valid digest: expected sha256: followed by 64 "
             u"lowercase hex digits (or sha512: and 128)."_s.arg(quoted(digest), quoted(text)));
     return digest;
+}
+
+// A numeric address in 127.0.0.0/8 or ::1 (also as ::ffff:127.x.y.z). IPv4 is read with
+// inet_aton, the way the resolver reads it, so "127.1" and "0x7f000001" count too.
+bool isLoopbackAddress(const QString& host) {
+    const bool numeric = !host.isEmpty() && std::all_of(host.cbegin(), host.cend(), [](QChar c) {
+        return isAsciiDigit(c) || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F') ||
+               c == u'.' || c == u':' || c == u'x' || c == u'X';
+    });
+    if (!numeric)
+        return false;
+    const QByteArray text = host.toLatin1();
+    in_addr v4{};
+    if (inet_aton(text.constData(), &v4) != 0)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, text.constData(), &v6) != 1)
+        return false;
+    return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
 }
 
 } // namespace
@@ -210,9 +231,7 @@ bool isLoopbackHost(const QString& hostAndOptionalPort) {
     }
     if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0)
         return true;
-    // QHostAddress reads addresses the way the resolver will, so "127.1" counts too.
-    QHostAddress address;
-    return address.setAddress(host) && address.isLoopback();
+    return isLoopbackAddress(host);
 }
 
 QString tagValidationError(const QString& tag) {

@@ -1,5 +1,7 @@
 #include "registry/RegistryTransport.h"
 
+#include "core/PemCertificate.h"
+
 #include "registry/CurlMulti.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryAuth.h"
@@ -7,7 +9,6 @@
 #include <QDateTime>
 #include <QLocale>
 #include <QRandomGenerator>
-#include <QSslCertificate>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -96,8 +97,7 @@ RegistryTransport::RegistryTransport(QString domain, QString apiHost, RegistryOp
     , m_apiHost(std::move(apiHost))
     , m_options(std::move(options)) {
     m_options.concurrency = std::max(1, m_options.concurrency);
-    if (!m_options.caFile.isEmpty() &&
-        QSslCertificate::fromPath(m_options.caFile, QSsl::Pem).isEmpty())
+    if (!m_options.caFile.isEmpty() && !holdsPemCertificate(m_options.caFile))
         m_sslSetupError = u"The CA file %1 holds no PEM certificate."_s.arg(m_options.caFile);
     // Every connection a full wave of requests opened stays open for the next wave,
     // plus one for the token service.

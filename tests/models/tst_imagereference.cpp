@@ -289,6 +289,11 @@ void TestImageReference::detectsLoopbackHosts_data() {
     QTest::newRow("127.0.0.1") << u"127.0.0.1"_s << true;
     QTest::newRow("127.0.0.1 with port") << u"127.0.0.1:5000"_s << true;
     QTest::newRow("other 127/8 address") << u"127.10.20.30:443"_s << true;
+    QTest::newRow("short ipv4 form") << u"127.1:5000"_s << true;
+    QTest::newRow("hex ipv4 form") << u"0x7f000001"_s << true;
+    QTest::newRow("ipv4-mapped loopback") << u"[::ffff:127.0.0.1]:5000"_s << true;
+    QTest::newRow("ipv4-mapped lan address") << u"[::ffff:192.168.1.10]"_s << false;
+    QTest::newRow("numeric with junk") << u"127.0.0.1x"_s << false;
     QTest::newRow("ipv6 loopback bare") << u"::1"_s << true;
     QTest::newRow("ipv6 loopback bracketed") << u"[::1]"_s << true;
     QTest::newRow("ipv6 loopback with port") << u"[::1]:5000"_s << true;
