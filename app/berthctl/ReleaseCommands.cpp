@@ -17,6 +17,7 @@
 #include <QTextStream>
 
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -213,49 +214,63 @@ void confirmThenExecute(const std::shared_ptr<ReleaseSession>& session,
         });
 }
 
-ReleaseRequest baseRequest(const Invocation& invocation, const ReleaseSession& session) {
+struct ReleaseStart {
+    std::shared_ptr<ReleaseSession> session;
     ReleaseRequest request;
-    request.registry = session.repository.domain();
-    request.repository = session.repository.path();
+};
+
+// What promote and rollback share: the argument count, the transport, a session on the
+// repository (the first argument) and the request the options describe. On a problem it
+// says so, calls `finish` and answers nothing.
+std::optional<ReleaseStart> startRelease(const Invocation& invocation, ActionKind kind,
+                                         qsizetype argumentCount, const QString& usage,
+                                         const Finish& finish) {
+    if (invocation.arguments.size() != argumentCount) {
+        printError(usage);
+        finish(ExitUsage);
+        return std::nullopt;
+    }
+    if (!validTransport(invocation)) {
+        finish(ExitUsage);
+        return std::nullopt;
+    }
+    int exitCode = ExitFailure;
+    auto session = openSession(invocation, invocation.arguments[0], &exitCode);
+    if (!session) {
+        finish(exitCode);
+        return std::nullopt;
+    }
+    ReleaseRequest request;
+    request.kind = kind;
+    request.registry = session->repository.domain();
+    request.repository = session->repository.path();
     request.reason = invocation.reason;
     request.transport = transportFromName(invocation.via).value_or(RetagTransport::Registry);
     request.expectedCurrent = invocation.expect;
-    return request;
+    return ReleaseStart{std::move(session), std::move(request)};
 }
 
 } // namespace
 
 void runPromote(const Invocation& invocation, Finish finish) {
-    if (invocation.arguments.size() != 3) {
-        printError(u"promote needs <repository> <source tag or digest> <tag to move>."_s);
-        return finish(ExitUsage);
-    }
-    if (!validTransport(invocation))
-        return finish(ExitUsage);
-    int exitCode = ExitFailure;
-    const auto session = openSession(invocation, invocation.arguments[0], &exitCode);
-    if (!session)
-        return finish(exitCode);
-    ReleaseRequest request = baseRequest(invocation, *session);
-    request.kind = ActionKind::Promote;
-    request.source = invocation.arguments[1];
-    request.tag = invocation.arguments[2];
-    confirmThenExecute(session, invocation, request, finish);
+    auto start =
+        startRelease(invocation, ActionKind::Promote, 3,
+                     u"promote needs <repository> <source tag or digest> <tag to move>."_s, finish);
+    if (!start)
+        return;
+    start->request.source = invocation.arguments[1];
+    start->request.tag = invocation.arguments[2];
+    confirmThenExecute(start->session, invocation, start->request, finish);
 }
 
 void runRollback(const Invocation& invocation, Finish finish) {
-    if (invocation.arguments.size() != 2) {
-        printError(u"rollback needs <repository> <tag>, and optionally --to <tag or digest>."_s);
-        return finish(ExitUsage);
-    }
-    if (!validTransport(invocation))
-        return finish(ExitUsage);
-    int exitCode = ExitFailure;
-    const auto session = openSession(invocation, invocation.arguments[0], &exitCode);
-    if (!session)
-        return finish(exitCode);
-    ReleaseRequest request = baseRequest(invocation, *session);
-    request.kind = ActionKind::Rollback;
+    auto start = startRelease(
+        invocation, ActionKind::Rollback, 2,
+        u"rollback needs <repository> <tag>, and optionally --to <tag or digest>."_s, finish);
+    if (!start)
+        return;
+    const std::shared_ptr<ReleaseSession> session = start->session;
+    ReleaseRequest request = start->request;
     request.tag = invocation.arguments[1];
     if (!invocation.rollbackTo.isEmpty()) {
         request.source = invocation.rollbackTo;

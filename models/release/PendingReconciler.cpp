@@ -25,6 +25,13 @@ QString configOf(HistoryStore& store, const BuildCollection& collection, const Q
     return info ? info->configDigest : QString();
 }
 
+// An engine may store a target re-encoded: a different manifest of the same image.
+bool sameConfig(HistoryStore& store, const BuildCollection& collection, const QString& found,
+                const QString& intended) {
+    const QString config = configOf(store, collection, found);
+    return !config.isEmpty() && config == configOf(store, collection, intended);
+}
+
 } // namespace
 
 ReconcileResult reconcilePendingActions(HistoryStore& store, const QString& registry,
@@ -45,9 +52,7 @@ ReconcileResult reconcilePendingActions(HistoryStore& store, const QString& regi
         if (current == action.toDigest) {
             settled.succeeded = true;
         } else if (action.transport == transportName(RetagTransport::Engine) &&
-                   !configOf(store, collection, current).isEmpty() &&
-                   configOf(store, collection, current) ==
-                       configOf(store, collection, action.toDigest)) {
+                   sameConfig(store, collection, current, action.toDigest)) {
             settled.succeeded = true;
             settled.note = u"The engine re-encoded the manifest: %1 now has digest %2 (same "
                            u"config as %3)."_s.arg(action.tag, current, action.toDigest);
