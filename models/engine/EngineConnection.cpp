@@ -165,8 +165,18 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
     switch (code) {
     case CURLE_OK:
         break;
-    case CURLE_ABORTED_BY_CALLBACK:
+    case CURLE_ABORTED_BY_CALLBACK: {
+        // Once the request is out, the engine may carry it through without us: a push
+        // cancelled then can still move the tag, so its outcome is unknown.
+        long requestBytes = 0;
+        curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &requestBytes);
+        if (requestBytes > 0)
+            return Error::make(
+                u"%1 was cancelled after the container engine at %2 had the request; it may "
+                u"still finish it."_s.arg(capitalized(what), host.display()),
+                0, kNoAnswerCode);
         return Error::make(capitalized(what) + u" was cancelled."_s);
+    }
     case CURLE_WRITE_ERROR:
         if (transfer.bodyTooLarge)
             return Error::make(
