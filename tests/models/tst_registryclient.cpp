@@ -335,7 +335,7 @@ private slots:
 
     void longTagListsArriveWhole() {
         // distribution 2.8 ignores n on tags/list and answers in one page; paging through
-        // Link headers is covered against the catalog below and in tst_hostileregistry.
+        // Link headers is covered against the catalog below and in tst_hostilehosts.
         if (!startServer({}))
             QSKIP("docker-registry is not available here");
         QStringList manyTags;

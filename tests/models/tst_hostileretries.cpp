@@ -1,0 +1,194 @@
+// The registry client against a registry that makes it wait or retry: Retry-After as
+// seconds and as a date, beyond the limit, server errors that pass and that never do,
+// and cancelAll() with requests in flight, queued or waiting for the https probe.
+// Every case checks the exact outcome, how often the server was asked, and when.
+
+#include "HostileFixtures.h"
+#include "HostileRegistry.h"
+#include "TestMain.h"
+
+#include "registry/RegistryClient.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::test {
+
+class HostileRetriesTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void retryAfterIsHonoured_data() {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<bool>("asHttpDate");
+        QTest::newRow("429, Retry-After: 1") << 429 << false;
+        QTest::newRow("503, Retry-After: 1") << 503 << false;
+        QTest::newRow("429, Retry-After as HTTP date") << 429 << true;
+    }
+    void retryAfterIsHonoured() {
+        QFETCH(int, status);
+        QFETCH(bool, asHttpDate);
+        // Two seconds ahead as a date, in whole seconds: the retry may not come before it.
+        const QDateTime notBefore = QDateTime::fromSecsSinceEpoch(
+            QDateTime::currentDateTimeUtc().addSecs(2).toSecsSinceEpoch(), Qt::UTC);
+        const QByteArray retryAfter =
+            asHttpDate
+                ? QLocale::c().toString(notBefore, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s).toLatin1()
+                : QByteArray("1");
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        QList<HostileAnswer> answers{
+            HostileAnswer::registryError(status, "TOOMANYREQUESTS", "slow down"),
+            HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1","v2"]})")};
+        answers.first().headers.emplaceBack("Retry-After", retryAfter);
+        server.setAnswers("GET", TagsPath, answers);
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_OK(tags);
+        QCOMPARE(tags.result().value(), QStringList({u"v1"_s, u"v2"_s}));
+        const QList<RecordedRequest> hits = server.requestsFor("GET", TagsPath);
+        QCOMPARE(hits.size(), 2);
+        const qint64 gap = hits.at(1).receivedAtMs - hits.at(0).receivedAtMs;
+        if (asHttpDate) {
+            QVERIFY2(hits.at(1).receivedAtUtc >= notBefore,
+                     qPrintable(u"retried at %1, before %2"_s.arg(
+                         hits.at(1).receivedAtUtc.toString(Qt::ISODateWithMs),
+                         notBefore.toString(Qt::ISODateWithMs))));
+        } else {
+            QVERIFY2(gap >= 900, qPrintable(u"retried after %1 ms"_s.arg(gap)));
+        }
+        QVERIFY2(gap < 4000, qPrintable(u"retried after %1 ms"_s.arg(gap)));
+    }
+
+    void retryAfterBeyondLimitIsReportedAtOnce() {
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        HostileAnswer limited = HostileAnswer::registryError(429, "TOOMANYREQUESTS", "slow down");
+        limited.headers.emplaceBack("Retry-After", "3600");
+        server.setAnswer("GET", TagsPath, limited);
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_FAILED(tags);
+        QCOMPARE(tags.result().error().httpStatus, 429);
+        QCOMPARE(tags.result().error().code, u"TOOMANYREQUESTS"_s);
+        VERIFY_MENTIONS(tags.message(), u"3600"_s);
+        QCOMPARE(server.hitCount("GET", TagsPath), 1);
+        QVERIFY2(tags.elapsedMs() < 3000, qPrintable(u"took %1 ms"_s.arg(tags.elapsedMs())));
+    }
+
+    void serverErrorThenSuccess() {
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswers("GET", TagsPath,
+                          {HostileAnswer::registryError(500, "UNKNOWN", "boom"),
+                           HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1"]})")});
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_OK(tags);
+        QCOMPARE(tags.result().value(), QStringList{u"v1"_s});
+        QCOMPARE(server.hitCount("GET", TagsPath), 2);
+    }
+
+    void serverErrorForever_data() {
+        QTest::addColumn<int>("maxRetries");
+        QTest::newRow("no retries") << 0;
+        QTest::newRow("one retry") << 1;
+        QTest::newRow("two retries") << 2;
+    }
+    void serverErrorForever() {
+        QFETCH(int, maxRetries);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswer("GET", TagsPath, HostileAnswer::registryError(500, "UNKNOWN", "boom"));
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config, maxRetries));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_FAILED(tags);
+        QCOMPARE(tags.result().error().httpStatus, 500);
+        VERIFY_MENTIONS(tags.message(), u"HTTP 500"_s);
+        VERIFY_MENTIONS(tags.message(), u"boom"_s);
+        QCOMPARE(server.hitCount("GET", TagsPath), maxRetries + 1);
+        QCOMPARE(tags.calls(), 1);
+    }
+
+    void cancelAllFailsPendingCallbacks_data() {
+        QTest::addColumn<int>("requests");
+        QTest::addColumn<int>("concurrency");
+        QTest::addColumn<bool>("duringProbe");
+        QTest::newRow("one in flight") << 1 << 16 << false;
+        QTest::newRow("one in flight, two queued") << 3 << 1 << false;
+        QTest::newRow("waiting for the https probe") << 2 << 16 << true;
+    }
+    void cancelAllFailsPendingCallbacks() {
+        QFETCH(int, requests);
+        QFETCH(int, concurrency);
+        QFETCH(bool, duringProbe);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        if (duringProbe)
+            server.setTlsProbe(HostileRegistry::TlsProbe::Silent);
+        HostileAnswer slow =
+            HostileAnswer::json(200, ImageManifest, {{"Content-Type", OciManifestType}});
+        slow.delayMs = 20000;
+        server.setAnswer("GET", manifestPath(u"v1"_s), slow);
+
+        std::vector<std::unique_ptr<Pending<ManifestBlob>>> pending;
+        RegistryOptions options = hostileOptions(config, 2, 1500);
+        options.concurrency = concurrency;
+        RegistryClient client(server.hostPort(), options);
+        for (int i = 0; i < requests; ++i) {
+            pending.push_back(std::make_unique<Pending<ManifestBlob>>());
+            client.getManifest(Repository, u"v1"_s, this, pending.back()->callback());
+        }
+        if (duringProbe)
+            QTRY_COMPARE_WITH_TIMEOUT(server.tlsHellos(), 1, kWaitMs);
+        else
+            QTRY_COMPARE_WITH_TIMEOUT(server.hitCount("GET", manifestPath(u"v1"_s)), 1, kWaitMs);
+        for (auto& one : pending)
+            one->restartClock();
+        client.cancelAll();
+        server.setAnswer(
+            "GET", manifestPath(u"v1"_s),
+            HostileAnswer::json(200, ImageManifest, {{"Content-Type", OciManifestType}}));
+        for (auto& one : pending) {
+            WAIT_FOR(*one);
+            VERIFY_FAILED(*one);
+            VERIFY_MENTIONS(one->message(), u"Cancelled"_s);
+            QVERIFY2(one->elapsedMs() < 1000, qPrintable(u"took %1 ms"_s.arg(one->elapsedMs())));
+            QCOMPARE(one->calls(), 1);
+        }
+
+        // Still usable afterwards, and no cancelled request reached the server late.
+        Pending<ManifestBlob> after;
+        client.getManifest(Repository, u"v1"_s, this, after.callback());
+        WAIT_FOR(after);
+        VERIFY_OK(after);
+        QCOMPARE(after.result()->digest, digestOf(ImageManifest));
+        QCOMPARE(server.hitCount("GET", manifestPath(u"v1"_s)), duringProbe ? 1 : 2);
+    }
+};
+
+} // namespace berth::test
+
+BERTH_TEST_MAIN(berth::test::HostileRetriesTest)
+
+#include "tst_hostileretries.moc"
