@@ -178,11 +178,13 @@ void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& i
                            });
 }
 
-// Without --yes: read the repository, show from -> to and wait for the person. The
-// promotion then insists the tag is still where it was shown.
+// Without --yes: read the repository, show from -> to and wait for the person. With
+// --yes and a clone (--git) the same plan is shown, commits included, without waiting:
+// whoever rolls production back at night still sees which commits it loses. Either way
+// the promotion then insists the tag is still where the plan showed it.
 void confirmThenExecute(const std::shared_ptr<ReleaseSession>& session,
                         const Invocation& invocation, ReleaseRequest request, Finish finish) {
-    if (invocation.assumeYes)
+    if (invocation.assumeYes && invocation.gitClone.isEmpty())
         return execute(session, invocation, request, finish);
     auto* collector =
         new BuildCollector(session->client, session->history->cache.get(), {}, session->client);
@@ -202,8 +204,10 @@ void confirmThenExecute(const std::shared_ptr<ReleaseSession>& session,
                     u"%1 has no tag or digest \"%2\"."_s.arg(request.repository, request.source));
                 return finish(ExitRefused);
             }
-            if (!confirmOnTerminal(
-                    planText(invocation, request, collection.value(), current, target))) {
+            const QString plan = planText(invocation, request, collection.value(), current, target);
+            if (invocation.assumeYes) {
+                QTextStream(stderr) << plan << Qt::flush;
+            } else if (!confirmOnTerminal(plan)) {
                 printError(u"not confirmed; nothing was changed."_s);
                 return finish(ExitRefused);
             }

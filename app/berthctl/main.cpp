@@ -120,7 +120,10 @@ int main(int argc, char** argv) {
         u"user's data directory."_s,
         u"location"_s);
     const QCommandLineOption gitClone(
-        u"git"_s, u"A local clone of the images' source repository (diff, builds)."_s, u"path"_s);
+        u"git"_s,
+        u"A local clone of the images' source repository (diff, builds; promote and "
+        u"rollback list the commits shipped and lost)."_s,
+        u"path"_s);
     const QCommandLineOption seenAt(
         u"seen-at"_s,
         u"record: when the tags were seen, as ISO-8601 UTC (2026-03-01T09:30:00Z), for "
@@ -140,7 +143,8 @@ int main(int argc, char** argv) {
     const QCommandLineOption environment(u"env"_s, u"mark: the environment tag judged."_s,
                                          u"tag"_s);
     const QCommandLineOption yes(
-        u"yes"_s, u"promote/rollback: do not ask for confirmation on the terminal."_s);
+        u"yes"_s, u"promote/rollback: do not ask for confirmation on the terminal (with --git, "
+                  u"the plan is still shown)."_s);
     parser.addOptions({json, insecure, caFile, concurrency, database, gitClone, seenAt, via, expect,
                        reason, rollbackTo, environment, yes});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);

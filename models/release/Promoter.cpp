@@ -17,6 +17,7 @@ struct Promoter::Job {
     GuardedCallback<ReleaseOutcome> done;
     ReleaseOutcome outcome;
     ManifestBlob manifest;
+    QDateTime fromSeenAt; // when the compare-before-swap saw the tag at outcome.fromDigest
 };
 
 namespace {
@@ -137,6 +138,7 @@ void Promoter::compareBeforeSwap(const JobPtr& job) {
             return fail(job, current.error().message);
         const ReleaseRequest& request = job->request;
         job->outcome.fromDigest = current.value();
+        job->fromSeenAt = QDateTime::currentDateTimeUtc();
         if (request.expectedCurrent && *request.expectedCurrent != current.value()) {
             QString message = u"%1 moved since you looked: it points at %2, not %3."_s.arg(
                 request.tag, shortDigest(current.value()), shortDigest(*request.expectedCurrent));
@@ -228,15 +230,30 @@ void Promoter::verify(const JobPtr& job, const QString& pushedDigest) {
                     u"The engine re-encoded the manifest: %1 now has digest %2 (same config "
                     u"and layers as %3)."_s.arg(request.tag, pushedDigest, job->outcome.toDigest);
             const Status finished = finishAction(job, ActionState::Succeeded, job->outcome.note);
-            const Result<RecordSummary> recorded = m_store->recordObservations(
-                request.registry, request.repository, {{request.tag, now.value()}},
-                QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
+            const Result<RecordSummary> recorded = recordMove(job, now.value());
             if (!finished || !recorded)
                 job->outcome.note += u" The retag succeeded but the history database could not "
                                      u"record it: %1"_s.arg(!finished ? finished.errorMessage()
                                                                       : recorded.errorMessage());
             job->done(job->outcome);
         });
+}
+
+Result<RecordSummary> Promoter::recordMove(const JobPtr& job, const QString& now) {
+    // Both ends are observations: where the compare-before-swap saw the tag, then where it
+    // points now. So the tag's history holds the position a rollback goes back to, even
+    // in a database that never read the repository before.
+    const ReleaseRequest& request = job->request;
+    const QString observer = currentObserver(u"berth"_s);
+    if (!job->outcome.fromDigest.isEmpty()) {
+        const Result<RecordSummary> before = m_store->recordObservations(
+            request.registry, request.repository, {{request.tag, job->outcome.fromDigest}},
+            job->fromSeenAt, observer);
+        if (!before)
+            return before;
+    }
+    return m_store->recordObservations(request.registry, request.repository, {{request.tag, now}},
+                                       QDateTime::currentDateTimeUtc(), observer);
 }
 
 Status Promoter::finishAction(const JobPtr& job, ActionState state, const QString& text) {

@@ -5,6 +5,7 @@
 // so a window or a terminal can show where it is.
 
 #include "core/Callback.h"
+#include "history/HistoryTypes.h"
 #include "registry/TagClassifier.h"
 #include "release/ReleaseTypes.h"
 
@@ -55,6 +56,8 @@ private:
     void compareBeforeSwap(const JobPtr& job);
     void retag(const JobPtr& job);
     void verify(const JobPtr& job, const QString& pushedDigest);
+    // Records the tag's position before and after the move in the history.
+    Result<RecordSummary> recordMove(const JobPtr& job, const QString& now);
     // Finishes the job's audit row; a row already settled the same way counts as done.
     Status finishAction(const JobPtr& job, ActionState state, const QString& text);
     void fail(const JobPtr& job, const QString& message, const QString& code = {});

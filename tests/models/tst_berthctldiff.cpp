@@ -1,4 +1,5 @@
-// `berthctl diff` and `berthctl builds --git` end to end: builds pushed to a real
+// `berthctl diff`, `builds --git` and the commits `promote`/`rollback --git` list, end
+// to end: builds pushed to a real
 // registry on loopback, labelled with real commits of a repository the test makes,
 // and the commit lists compared with what `git log` says.
 
@@ -276,6 +277,29 @@ private slots:
         QVERIFY2(table.exitCode == 0, qPrintable(table.errors));
         const QString out = QString::fromUtf8(table.out);
         QVERIFY2(out.contains(u"COMMIT"_s) && out.contains(u"Merge feature"_s), qPrintable(out));
+    }
+
+    // Last: it moves staging, which the tests above read.
+    void releasesWithYesStillListTheCommits() {
+        const QString database = m_dir.filePath(u"releases.sqlite"_s);
+        const QString c3 = m_ids[u"c3"_s].left(7);
+        const Run promoted = berthctl({u"promote"_s, repository(), u"v3"_s, u"staging"_s,
+                                       u"--yes"_s, u"--git"_s, m_clone, u"--db"_s, database});
+        QVERIFY2(promoted.exitCode == 0, qPrintable(promoted.errors));
+        QVERIFY2(promoted.errors.contains(u"ships 1 commit(s), loses 0"_s) &&
+                     promoted.errors.contains(u"+ %1 Add c3"_s.arg(c3)),
+                 qPrintable(promoted.errors));
+        QVERIFY(!promoted.errors.contains(u"Proceed?"_s)); // --yes: shown, never asked
+
+        const Run rolledBack = berthctl({u"rollback"_s, repository(), u"staging"_s, u"--yes"_s,
+                                         u"--git"_s, m_clone, u"--db"_s, database, u"--json"_s});
+        QVERIFY2(rolledBack.exitCode == 0, qPrintable(rolledBack.errors));
+        QVERIFY2(rolledBack.errors.contains(u"ships 0 commit(s), loses 1"_s) &&
+                     rolledBack.errors.contains(u"- %1 Add c3"_s.arg(c3)),
+                 qPrintable(rolledBack.errors));
+        const QJsonObject result = QJsonDocument::fromJson(rolledBack.out).object();
+        QCOMPARE(result.value(u"kind"_s).toString(), u"rollback"_s);
+        QCOMPARE(result.value(u"result"_s).toString(), m_digests[u"v2"_s]);
     }
 };
 

@@ -257,6 +257,21 @@ private slots:
         QCOMPARE(actions->first().state, ActionState::Succeeded);
     }
 
+    void aPromotionRecordsBothEndsSoARollbackCanFollow() {
+        // A database that never read the repository: only the promotion itself saw it.
+        QCOMPARE(m_store->tagHistory(registry(), kRepository, u"production"_s)->size(), 0);
+        QVERIFY(release(u"v1.1.0"_s, u"production"_s)->ok());
+
+        const auto history = m_store->tagHistory(registry(), kRepository, u"production"_s);
+        QVERIFY(history.ok());
+        QCOMPARE(history->size(), 2);
+        QCOMPARE(history->at(0).digest, m_digests[1]); // newest first
+        QCOMPARE(history->at(1).digest, m_digests[0]);
+        const auto target = chooseRollbackTarget(history.value(), m_digests[1], {});
+        QVERIFY2(target.ok(), qPrintable(target.errorMessage()));
+        QCOMPARE(target->digest, m_digests[0]);
+    }
+
     void twoPromotersRacingOnOneTagHaveOneWinner() {
         // Two Berths sharing one history database, both having seen production on build 1.
         HistoryStore otherStore;
