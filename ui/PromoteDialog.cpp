@@ -288,6 +288,12 @@ void PromoteDialog::showEvent(QShowEvent* event) {
 }
 
 void PromoteDialog::showCurrent(const Result<QString>& current) {
+    // Once confirmed, the run's own steps say where the tag is; a late answer to this
+    // look would describe the time before the move.
+    if (m_running || m_result) {
+        m_checkLabel->hide();
+        return;
+    }
     if (!current) {
         m_checkLabel->setText(u"⚠ The registry could not be asked where %1 points now: %2"_s.arg(
             m_request.tag, current.errorMessage()));
