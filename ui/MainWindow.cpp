@@ -200,7 +200,8 @@ void MainWindow::createActions() {
         const int ms = m_autoRefreshBox->itemData(index).toInt();
         setAutoRefreshInterval(ms);
         // Kept at once, not only on close: a crash should not forget the choice.
-        QSettings().setValue(u"window/autoRefreshMs"_s, ms);
+        if (m_settingsPersistent)
+            QSettings().setValue(u"window/autoRefreshMs"_s, ms);
     });
     toolbar->addWidget(m_autoRefreshBox);
 }
@@ -477,7 +478,14 @@ void MainWindow::restoreSettings() {
     setAutoRefreshInterval(settings.value(u"window/autoRefreshMs"_s, 0).toInt());
 }
 
+void MainWindow::setSettingsPersistent(bool persistent) {
+    m_settingsPersistent = persistent;
+    m_sidebar->setSettingsPersistent(persistent);
+}
+
 void MainWindow::saveSettings() const {
+    if (!m_settingsPersistent)
+        return;
     QSettings settings;
     settings.setValue(u"window/geometry"_s, saveGeometry());
     settings.setValue(u"window/splitter"_s, m_splitter->saveState());

@@ -70,6 +70,9 @@ public:
 
     void restoreSettings();
     void saveSettings() const;
+    // Off for a window that must leave the user's settings as they are (a screenshot):
+    // nothing it opens, resizes or chooses is written back.
+    void setSettingsPersistent(bool persistent);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -108,6 +111,7 @@ private:
     QComboBox* m_autoRefreshBox = nullptr;
     QSystemTrayIcon* m_tray = nullptr; // created on the first notification
     QString m_repository;
+    bool m_settingsPersistent = true;
 };
 
 } // namespace berth::ui

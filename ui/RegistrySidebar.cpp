@@ -204,6 +204,8 @@ void RegistrySidebar::loadSettings() {
 }
 
 void RegistrySidebar::saveSettings() const {
+    if (!m_settingsPersistent)
+        return;
     QSettings settings;
     const QList<RegistryEntry> registries = m_model->registries();
     settings.beginWriteArray(u"registries"_s, int(registries.size()));

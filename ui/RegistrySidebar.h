@@ -46,7 +46,8 @@ public:
     void selectRepository(const QString& repository);
 
     void loadSettings();
-    void saveSettings() const;
+    void saveSettings() const; // a no-op while not persistent
+    void setSettingsPersistent(bool persistent) { m_settingsPersistent = persistent; }
 
 signals:
     void repositoryActivated(const QString& repository); // host/path
@@ -65,6 +66,7 @@ private:
     QLineEdit* m_addField;
     QPushButton* m_addButton;
     QPushButton* m_optionsButton;
+    bool m_settingsPersistent = true;
 };
 
 } // namespace berth::ui

@@ -18,7 +18,6 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QImage>
-#include <QLoggingCategory>
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QTextStream>
@@ -47,6 +46,8 @@ std::optional<QSize> parseSize(const QString& text) {
 int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
                    const berth::RegistryOptions& options, const QString& file, QSize size) {
     int exitCode = ExitFailure;
+    // The user's saved registries and window layout are not the screenshot's business.
+    window.setSettingsPersistent(false);
     window.setAttribute(Qt::WA_DontShowOnScreen, true);
     window.resize(size);
     window.show();
@@ -131,8 +132,8 @@ private:
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     const berth::GitLibrary git; // libgit2 stays initialised for every worker thread
-    // Qt 6.4 warns about a null connect inside its own TLS backend lookup: noise.
-    QLoggingCategory::setFilterRules(u"qt.core.qobject.connect.warning=false"_s);
+    // Settings live in $XDG_CONFIG_HOME/berth/berth.conf.
+    app.setOrganizationName(u"berth"_s);
     app.setApplicationName(u"berth"_s);
     app.setApplicationDisplayName(u"Berth"_s);
     app.setApplicationVersion(QStringLiteral(BERTH_VERSION));

@@ -5,6 +5,9 @@
 #include "RegistryServer.h"
 #include "WidgetTestMain.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -33,6 +36,7 @@ private:
         QProcess berth;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        environment.insert(u"XDG_CONFIG_HOME"_s, configHome());
         berth.setProcessEnvironment(environment);
         berth.start(QStringLiteral(BERTH_GUI_PATH),
                     QStringList{u"--db"_s, m_dir.filePath(u"history.sqlite"_s)} + arguments);
@@ -46,6 +50,7 @@ private:
     }
 
     QString repository() const { return m_server->hostPort() + u"/acme/payment-api"_s; }
+    QString configHome() const { return m_dir.filePath(u"config"_s); }
 
 private slots:
     void initTestCase() {
@@ -93,6 +98,28 @@ private slots:
             for (int x = 0; x < image.width(); x += 3)
                 colours.insert(image.pixel(x, y));
         QVERIFY2(colours.size() > 64, qPrintable(QString::number(colours.size())));
+    }
+
+    void leavesTheUsersSettingsAlone() {
+        // What the window saved for this user: another registry and its options.
+        const QString settingsFile = configHome() + u"/berth/berth.conf"_s;
+        QVERIFY(QDir().mkpath(QFileInfo(settingsFile).path()));
+        const QByteArray saved = "[registries]\n1\\domain=registry.example.org\n"
+                                 "1\\repositories=team/app\n1\\insecure=false\n"
+                                 "1\\caFile=/etc/team-ca.pem\n1\\concurrency=8\n"
+                                 "1\\engineHost=\nsize=1\n\n[window]\nautoRefreshMs=60000\n";
+        QFile file(settingsFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(saved);
+        file.close();
+
+        const Run run = runBerth({u"--screenshot"_s, m_dir.filePath(u"settings.png"_s), u"--size"_s,
+                                  u"900x600"_s, repository()});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.errors));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), saved);
+        QCOMPARE(QDir(configHome() + u"/berth"_s).entryList(QDir::Files),
+                 QStringList{u"berth.conf"_s});
     }
 
     void failsClearly_data() {
