@@ -51,8 +51,8 @@ RegistryOptionsDialog::RegistryOptionsDialog(QString domain, RegistryOptions opt
     m_browse->setToolTip(u"Choose the CA file"_s);
 
     m_concurrency->setObjectName(u"concurrencyBox"_s);
-    m_concurrency->setRange(1, kMaximumConcurrency);
-    m_concurrency->setValue(qBound(1, m_options.concurrency, kMaximumConcurrency));
+    m_concurrency->setRange(1, RegistryOptions::kMaxConcurrency);
+    m_concurrency->setValue(qBound(1, m_options.concurrency, RegistryOptions::kMaxConcurrency));
     m_concurrency->setToolTip(u"Requests in flight to this registry at once; lower it for a "
                               u"registry that rate-limits"_s);
 

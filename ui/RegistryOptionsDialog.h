@@ -21,8 +21,6 @@ class ErrorBanner;
 class RegistryOptionsDialog : public QDialog {
     Q_OBJECT
 public:
-    static constexpr int kMaximumConcurrency = 64;
-
     // `defaultEngineHost` is what an empty engine field falls back to, for the hint.
     RegistryOptionsDialog(QString domain, RegistryOptions options, QString defaultEngineHost,
                           QWidget* parent = nullptr);

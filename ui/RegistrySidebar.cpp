@@ -192,7 +192,8 @@ void RegistrySidebar::loadSettings() {
         entry.options.insecure = settings.value(u"insecure"_s, false).toBool();
         entry.options.caFile = settings.value(u"caFile"_s).toString();
         entry.options.concurrency =
-            qBound(1, settings.value(u"concurrency"_s, entry.options.concurrency).toInt(), 256);
+            qBound(1, settings.value(u"concurrency"_s, entry.options.concurrency).toInt(),
+                   RegistryOptions::kMaxConcurrency);
         entry.options.engineHost = settings.value(u"engineHost"_s).toString();
         entry.repositories = settings.value(u"repositories"_s).toStringList();
         if (!entry.domain.isEmpty())

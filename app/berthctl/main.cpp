@@ -194,8 +194,10 @@ int main(int argc, char** argv) {
     invocation.assumeYes = parser.isSet(yes);
     bool numeric = false;
     invocation.registry.concurrency = parser.value(concurrency).toInt(&numeric);
-    if (!numeric || invocation.registry.concurrency < 1 || invocation.registry.concurrency > 256) {
-        printError(u"--concurrency takes a number from 1 to 256."_s);
+    if (!numeric || invocation.registry.concurrency < 1 ||
+        invocation.registry.concurrency > berth::RegistryOptions::kMaxConcurrency) {
+        printError(u"--concurrency takes a number from 1 to %1."_s.arg(
+            berth::RegistryOptions::kMaxConcurrency));
         return ExitUsage;
     }
 

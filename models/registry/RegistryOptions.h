@@ -7,6 +7,10 @@
 namespace berth {
 
 struct RegistryOptions {
+    // The most requests in flight any setting may ask for: the command line, the saved
+    // settings and the options dialog all hold to it.
+    static constexpr int kMaxConcurrency = 256;
+
     // Plain HTTP and unverified TLS are allowed for loopback registries and for
     // registries the user explicitly marks insecure, never silently otherwise.
     bool insecure = false;

@@ -106,7 +106,7 @@ private:
         RegistryOptions options;
         options.insecure = true;
         options.caFile = caFile;
-        options.concurrency = 5;
+        options.concurrency = 200; // above what the dialog once allowed (64)
         options.engineHost = u"tcp://127.0.0.1:2375"_s;
         return options;
     }
@@ -154,7 +154,7 @@ private slots:
         QCOMPARE(fields.caFile->text(), options.caFile);
         QCOMPARE(fields.concurrency->value(), options.concurrency);
         QCOMPARE(fields.concurrency->minimum(), 1);
-        QCOMPARE(fields.concurrency->maximum(), 64);
+        QCOMPARE(fields.concurrency->maximum(), 256); // what the command line and settings allow
         QCOMPARE(fields.engineHost->text(), options.engineHost);
         QVERIFY(fields.problem->isHidden());
         QVERIFY(dialog->problem().isEmpty());
