@@ -1,6 +1,6 @@
 #include "engine/EngineConnection.h"
 
-#include "engine/CurlHandles.h"
+#include "core/CurlHandles.h"
 #include "engine/EngineStreamParser.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryTransport.h"

@@ -1,6 +1,6 @@
 #include "registry/CurlMulti.h"
 
-#include "engine/CurlHandles.h"
+#include "core/CurlHandles.h"
 #include "registry/ImageReference.h"
 
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include "engine/CurlHandles.h"
+#include "core/CurlHandles.h"
 
 #include <mutex>
 

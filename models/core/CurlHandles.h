@@ -1,7 +1,7 @@
 #pragma once
 
-// RAII owners for the libcurl objects the engine transport uses; raw pointers stay
-// inside models/engine.
+// RAII owners for libcurl objects, shared by the engine client (models/engine) and the
+// registry transport (models/registry/CurlMulti); raw pointers stay inside those two.
 
 #include <curl/curl.h>
 
