@@ -16,6 +16,7 @@
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineFilterModel.h"
 #include "timeline/TimelineModel.h"
+#include "timeline/VerifiedMove.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -245,11 +246,15 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     m_release->setGitCloneSource([this] { return m_gitLink->clonePath(); });
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
-    connect(m_release, &ReleaseActions::tagMoved, this, [this](const QString& tag) {
-        // Only that tag: another environment moved meanwhile by someone else is still news.
-        m_moves->expectOwnMove(m_repository, tag);
-        refresh();
-    });
+    connect(m_release, &ReleaseActions::tagMoved, this,
+            [this](const QString& tag, const QString& digest) {
+                // Only that tag: another environment moved meanwhile by someone else is
+                // still news.
+                m_moves->expectOwnMove(m_repository, tag);
+                if (!digest.isEmpty())
+                    showVerifiedMove(tag, digest);
+                refresh();
+            });
     connect(m_release, &ReleaseActions::problem, this, [this](const QString& text) {
         m_banner->showMessage(text, ErrorBanner::Level::Error);
     });
@@ -380,11 +385,31 @@ void MainWindow::cancelLoading() {
     m_loader->cancel();
 }
 
-void MainWindow::onLoaded(const LoadedRepository& loaded) {
+void MainWindow::showRepository(const LoadedRepository& loaded) {
     const QString selected = m_view->currentDigest();
     m_timeline->setBuilds(loaded.repository, loaded.collection.builds);
     m_timeline->setLanes(loaded.lanes);
     m_lanes->setLanes(loaded.lanes, m_timeline);
+    m_shown = loaded;
+    // Keep the selection across a refresh; on a first load show the newest build.
+    if (selected.isEmpty() || !m_view->selectDigest(selected)) {
+        if (m_filterModel->rowCount() > 0)
+            m_view->setCurrentIndex(m_filterModel->index(0, 0));
+    }
+    updateSummary();
+}
+
+void MainWindow::showVerifiedMove(const QString& tag, const QString& digest) {
+    if (!m_shown || m_shown->repository != m_repository)
+        return;
+    const std::optional<LoadedRepository> moved =
+        withVerifiedMove(*m_shown, tag, digest, QDateTime::currentDateTimeUtc());
+    if (moved)
+        showRepository(*moved);
+}
+
+void MainWindow::onLoaded(const LoadedRepository& loaded) {
+    showRepository(loaded);
     for (const QString& warning : loaded.collection.warnings)
         m_banner->appendMessage(warning);
     QStringList moved;
@@ -395,12 +420,6 @@ void MainWindow::onLoaded(const LoadedRepository& loaded) {
     }
     if (!moved.isEmpty())
         notifyMoves(moved);
-    // Keep the selection across a refresh; on a first load show the newest build.
-    if (selected.isEmpty() || !m_view->selectDigest(selected)) {
-        if (m_filterModel->rowCount() > 0)
-            m_view->setCurrentIndex(m_filterModel->index(0, 0));
-    }
-    updateSummary();
     if (loaded.isFromHistory()) {
         m_summary->setText(m_summary->text() +
                            u" · as last seen %1, from history"_s.arg(QLocale().toString(

@@ -119,7 +119,12 @@ PromoteDialog* ReleaseActions::openDialog(ActionKind kind, const QString& digest
     dialog->setGitClone(m_gitClone ? m_gitClone() : QString());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &PromoteDialog::releaseFinished, this,
-            [this, environment] { emit tagMoved(environment); });
+            [this, environment, dialog](bool succeeded) {
+                const auto& result = dialog->result();
+                emit tagMoved(environment, succeeded && result && result->ok()
+                                               ? result->value().resultDigest
+                                               : QString());
+            });
     dialog->open();
     return dialog;
 }

@@ -71,7 +71,9 @@ public:
 
 signals:
     // A release of `tag` ended (or was refused because the tag moved): the window reads again.
-    void tagMoved(const QString& tag);
+    // A release of `tag` ended; `digest` is where it was verified to point, empty when
+    // it did not move (refused, failed, unknown).
+    void tagMoved(const QString& tag, const QString& digest);
     void problem(const QString& message);     // something the user must read
     void information(const QString& message); // a quiet confirmation
     // No rollback target: the user should pick a build, then "Promote to <env>".

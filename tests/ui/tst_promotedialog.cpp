@@ -300,7 +300,12 @@ private slots:
             window->releaseActions()->promote(digests[1], u"production"_s);
         QVERIFY(dialog);
         QSignalSpy finished(dialog.data(), &ui::PromoteDialog::releaseFinished);
+        // The lane as the run ends: drawn from the verified result, before any new read.
+        QString laneWhenVerified;
+        connect(dialog.data(), &ui::PromoteDialog::releaseFinished, this,
+                [&] { laneWhenVerified = laneDigest(*window, u"production"_s); });
         QVERIFY(confirm(dialog, u"QA signed off on 1.1"_s));
+        QCOMPARE(laneWhenVerified, digests[1]);
         QVERIFY2(dialog->result()->ok(), qPrintable(dialog->result()->errorMessage()));
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.first().first().toBool(), true);
