@@ -2,14 +2,15 @@
 // the lane's rollback opens the confirmation, the confirm button is clicked once it is
 // armed, and the time is taken from that click to
 //   verified  the dialog showing the verified result (audit row written, tag checked);
-//   lane      the environment's lane showing the new position, after the window has read
-//             the repository again by itself.
+//   lane      the environment's lane showing the new position (drawn from the verified
+//             result);
+//   read      the window's own read of the repository that follows and confirms it.
 // Each run rolls back for real: to the position before the current one, so runs alternate
 // between two builds. The history database must already know earlier positions of the
 // environment (bench/promote/run moves it with berthctl first).
 //
 // Usage: rollback-window-bench <host:port/repository> <environment> <history db> [runs]
-// Prints "verified <median ms> <runs…>" and "lane <median ms> <runs…>".
+// Prints "verified", "lane" and "read" lines: <median ms> <runs…>.
 
 #include "MainWindow.h"
 #include "PromoteDialog.h"
@@ -98,15 +99,15 @@ int main(int argc, char** argv) {
     window.loader()->setHistoryLocation(args.at(3));
     window.resize(1400, 860);
     window.show();
-    bool loaded = false;
-    QObject::connect(window.loader(), &RepositoryLoader::finished, &window,
-                     [&loaded] { loaded = true; });
+    int loads = 0;
+    QObject::connect(window.loader(), &RepositoryLoader::finished, &window, [&loads] { ++loads; });
     window.openRepository(repository);
-    if (!waitUntil([&] { return loaded; }))
+    if (!waitUntil([&] { return loads > 0; }))
         die(u"the window did not load %1"_s.arg(repository));
 
     QList<double> verified;
     QList<double> lane;
+    QList<double> read;
     for (int run = 0; run < runs; ++run) {
         ui::PromoteDialog* dialog = window.releaseActions()->rollback(environment);
         if (!dialog)
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
         if (!waitUntil([confirm] { return confirm->isEnabled(); }))
             die(u"the confirm button never armed"_s);
 
+        const int loadsBefore = loads;
         QElapsedTimer timer;
         timer.start();
         confirm->click();
@@ -128,11 +130,17 @@ int main(int argc, char** argv) {
         if (!waitUntil([&] { return laneDigest(window, environment) == target; }))
             die(u"the lane never showed %1"_s.arg(target));
         lane.append(timer.nsecsElapsed() / 1e6);
+        if (!waitUntil([&] { return loads > loadsBefore; }))
+            die(u"the window did not read the repository after the rollback"_s);
+        read.append(timer.nsecsElapsed() / 1e6);
+        if (laneDigest(window, environment) != target)
+            die(u"the read after the rollback does not show %1"_s.arg(target));
         dialog->close();
     }
 
     QTextStream out(stdout);
     print(out, "verified", verified);
     print(out, "lane", lane);
+    print(out, "read", read);
     return 0;
 }
