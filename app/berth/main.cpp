@@ -7,6 +7,7 @@
 #include "ReleaseActions.h"
 #include "TimelineView.h"
 
+#include "core/LegacySettings.h"
 #include "engine/EngineHost.h"
 #include "git/GitLibrary.h"
 #include "registry/ImageReference.h"
@@ -20,6 +21,7 @@
 #include <QImage>
 #include <QPixmap>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QTextStream>
 #include <QTimer>
 
@@ -213,6 +215,7 @@ int main(int argc, char** argv) {
         return takeScreenshot(window, repository, options, parser.value(screenshot), *shotSize);
     }
 
+    berth::adoptLegacySettings(QSettings().fileName());
     window.restoreSettings();
     if (qEnvironmentVariableIsSet("BERTH_STARTUP_TRACE"))
         new StartupTrace(window.findChild<berth::ui::TimelineView*>());
