@@ -390,7 +390,6 @@ void MainWindow::showRepository(const LoadedRepository& loaded) {
     m_timeline->setBuilds(loaded.repository, loaded.collection.builds);
     m_timeline->setLanes(loaded.lanes);
     m_lanes->setLanes(loaded.lanes, m_timeline);
-    m_shown = loaded;
     // Keep the selection across a refresh; on a first load show the newest build.
     if (selected.isEmpty() || !m_view->selectDigest(selected)) {
         if (m_filterModel->rowCount() > 0)
@@ -400,10 +399,15 @@ void MainWindow::showRepository(const LoadedRepository& loaded) {
 }
 
 void MainWindow::showVerifiedMove(const QString& tag, const QString& digest) {
-    if (!m_shown || m_shown->repository != m_repository)
+    if (m_timeline->repository() != m_repository)
         return;
+    // What is shown lives in the timeline model; the move is drawn on top of that.
+    LoadedRepository shown;
+    shown.repository = m_repository;
+    shown.collection.builds = m_timeline->builds();
+    shown.lanes = m_timeline->lanes();
     const std::optional<LoadedRepository> moved =
-        withVerifiedMove(*m_shown, tag, digest, QDateTime::currentDateTimeUtc());
+        withVerifiedMove(std::move(shown), tag, digest, QDateTime::currentDateTimeUtc());
     if (moved)
         showRepository(*moved);
 }

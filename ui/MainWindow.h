@@ -4,10 +4,6 @@
 // and filter, the details panel, the banner and the progress; the loading itself is
 // RepositoryLoader's, the painting TimelineDelegate's.
 
-#include "timeline/LoadedRepository.h"
-
-#include <optional>
-
 #include "registry/RegistryOptions.h"
 #include "timeline/EnvironmentLane.h"
 
@@ -27,6 +23,7 @@ class EnvironmentMoveDetector;
 class RepositoryLoader;
 class TimelineFilterModel;
 class TimelineModel;
+struct LoadedRepository;
 struct Error;
 } // namespace berth
 
@@ -85,7 +82,7 @@ private:
     void addReleaseActions(QToolBar* toolbar);
     QWidget* createCentre();
     void onLoaded(const LoadedRepository& loaded);
-    // Builds, lanes, selection and counts of `loaded`; remembered as what is shown.
+    // Builds, lanes, selection and counts of `loaded`.
     void showRepository(const LoadedRepository& loaded);
     // A release this window verified, drawn before the read that follows it.
     void showVerifiedMove(const QString& tag, const QString& digest);
@@ -118,7 +115,6 @@ private:
     QComboBox* m_autoRefreshBox = nullptr;
     QSystemTrayIcon* m_tray = nullptr; // created on the first notification
     QString m_repository;
-    std::optional<LoadedRepository> m_shown; // what the timeline and lanes show now
     bool m_settingsPersistent = true;
 };
 
