@@ -1,12 +1,12 @@
 #include "BuildCommitView.h"
 
+#include "core/WhenFinished.h"
 #include "git/CloneWebView.h"
 #include "git/CommitResolver.h"
 #include "git/GitError.h"
 #include "git/GitFetcher.h"
 
 #include <QDesktopServices>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -105,24 +105,23 @@ void BuildCommitView::resolve() {
     }
     setState(State::Resolving,
              u"Looking up %1 in the clone…"_s.arg(m_revision.left(12).toHtmlEscaped()));
-    auto* watcher = new QFutureWatcher<Lookup>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
+    const auto deliver = [this, generation](const Lookup& lookup) {
         if (generation == m_generation) // else another build or clone was chosen meanwhile
-            showLookup(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([clone = m_clonePath, revision = m_revision] {
-        Lookup lookup;
-        const Result<GitRepository> repository = GitRepository::open(clone);
-        if (!repository) {
-            lookup.commit = repository.error();
-            return lookup;
-        }
-        lookup.commit = CommitResolver(repository.value()).resolve(revision);
-        if (lookup.commit)
-            lookup.web = CloneWebView::of(clone);
-        return lookup;
-    }));
+            showLookup(lookup);
+    };
+    whenFinished(this, QtConcurrent::run([clone = m_clonePath, revision = m_revision] {
+                     Lookup lookup;
+                     const Result<GitRepository> repository = GitRepository::open(clone);
+                     if (!repository) {
+                         lookup.commit = repository.error();
+                         return lookup;
+                     }
+                     lookup.commit = CommitResolver(repository.value()).resolve(revision);
+                     if (lookup.commit)
+                         lookup.web = CloneWebView::of(clone);
+                     return lookup;
+                 }),
+                 deliver);
 }
 
 void BuildCommitView::showLookup(const Lookup& lookup) {

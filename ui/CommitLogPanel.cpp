@@ -2,12 +2,12 @@
 
 #include "TagChip.h"
 
+#include "core/WhenFinished.h"
 #include "git/CloneWebView.h"
 #include "timeline/TimelineModel.h"
 
 #include <QDesktopServices>
 #include <QDir>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -123,29 +123,29 @@ void CommitLogPanel::compare() {
     }
     m_busy = true;
     showMessage(u"Comparing %1 with each environment…"_s.arg(m_revision.left(7)));
-    auto* watcher = new QFutureWatcher<Log>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
+    const auto deliver = [this, generation](const Log& log) {
         if (generation != m_generation)
             return; // another build or clone was chosen meanwhile
         m_busy = false;
-        showLog(watcher->result());
+        showLog(log);
         emit updated();
-    });
-    watcher->setFuture(QtConcurrent::run(
-        [clone = m_clonePath, revision = m_revision, digest = m_digest, targets = m_targets] {
-            Log log;
-            for (const Target& target : targets) {
-                Comparison comparison{target};
-                if (target.digest != digest && !target.revision.isEmpty()) {
-                    comparison.diff =
-                        RevisionDiff::compute(clone, target.revision, revision, kCommitsShown);
-                }
-                log.comparisons.append(std::move(comparison));
-            }
-            log.web = CloneWebView::of(clone);
-            return log;
-        }));
+    };
+    whenFinished(this,
+                 QtConcurrent::run([clone = m_clonePath, revision = m_revision, digest = m_digest,
+                                    targets = m_targets] {
+                     Log log;
+                     for (const Target& target : targets) {
+                         Comparison comparison{target};
+                         if (target.digest != digest && !target.revision.isEmpty()) {
+                             comparison.diff = RevisionDiff::compute(clone, target.revision,
+                                                                     revision, kCommitsShown);
+                         }
+                         log.comparisons.append(std::move(comparison));
+                     }
+                     log.web = CloneWebView::of(clone);
+                     return log;
+                 }),
+                 deliver);
 }
 
 void CommitLogPanel::showLog(const Log& log) {

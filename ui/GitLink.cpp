@@ -4,6 +4,7 @@
 #include "CommitLogPanel.h"
 #include "DetailsPanel.h"
 
+#include "core/WhenFinished.h"
 #include "git/CloneRemotes.h"
 #include "git/CloneSettings.h"
 #include "timeline/CommitAnnotator.h"
@@ -11,7 +12,6 @@
 
 #include <QAction>
 #include <QFileDialog>
-#include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
@@ -94,20 +94,19 @@ void GitLink::chooseClone() {
 
 void GitLink::linkClone(const QString& clonePath) {
     const QString repository = m_repository;
-    auto* watcher = new QFutureWatcher<Result<QList<RemoteEntry>>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, repository, clonePath] {
-        watcher->deleteLater();
-        const Result<QList<RemoteEntry>> remotes = watcher->result();
-        if (!remotes) {
-            emit message(u"%1 cannot be linked: %2"_s.arg(clonePath, remotes.errorMessage()), true);
-            return;
-        }
-        CloneSettings::setCloneFor(repository, clonePath);
-        if (repository == m_repository && m_override.isEmpty())
-            apply(clonePath);
-    });
     // Opening the clone is git work: a worker checks it is one before it is saved.
-    watcher->setFuture(QtConcurrent::run([clonePath] { return CloneRemotes::list(clonePath); }));
+    whenFinished(this, QtConcurrent::run([clonePath] { return CloneRemotes::list(clonePath); }),
+                 [this, repository, clonePath](const Result<QList<RemoteEntry>>& remotes) {
+                     if (!remotes) {
+                         emit message(
+                             u"%1 cannot be linked: %2"_s.arg(clonePath, remotes.errorMessage()),
+                             true);
+                         return;
+                     }
+                     CloneSettings::setCloneFor(repository, clonePath);
+                     if (repository == m_repository && m_override.isEmpty())
+                         apply(clonePath);
+                 });
 }
 
 void GitLink::proposeClone() {
@@ -123,19 +122,17 @@ void GitLink::proposeClone() {
         return;
     m_proposedFor = m_repository;
     const QString repository = m_repository;
-    auto* watcher = new QFutureWatcher<QStringList>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, repository, source] {
-        watcher->deleteLater();
-        const QStringList clones = watcher->result();
-        if (clones.isEmpty() || repository != m_repository || !m_clonePath.isEmpty())
-            return;
-        apply(clones.first());
-        emit message(
-            u"Showing commits from %1: its remote is the images' source %2. Use "
-            u"\"Link git clone…\" to keep it or choose another."_s.arg(clones.first(), source),
-            false);
-    });
-    watcher->setFuture(CloneSettings::proposeAsync(source));
+    whenFinished(
+        this, CloneSettings::proposeAsync(source),
+        [this, repository, source](const QStringList& clones) {
+            if (clones.isEmpty() || repository != m_repository || !m_clonePath.isEmpty())
+                return;
+            apply(clones.first());
+            emit message(
+                u"Showing commits from %1: its remote is the images' source %2. Use "
+                u"\"Link git clone…\" to keep it or choose another."_s.arg(clones.first(), source),
+                false);
+        });
 }
 
 } // namespace berth::ui

@@ -1,5 +1,6 @@
 #include "PromoteDialog.h"
 
+#include "core/WhenFinished.h"
 #include "git/RevisionDiff.h"
 #include "history/HistoryTypes.h"
 #include "release/Promoter.h"
@@ -7,7 +8,6 @@
 
 #include <QComboBox>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -204,12 +204,8 @@ void PromoteDialog::setGitClone(const QString& clonePath) {
         return;
     }
     m_commitStatus->setText(u"Reading commits from %1…"_s.arg(clonePath));
-    auto* watcher = new QFutureWatcher<Result<RevisionDiff>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        showDiff(watcher->result());
-    });
-    watcher->setFuture(RevisionDiff::computeAsync(clonePath, m_from.revision, m_to.revision));
+    whenFinished(this, RevisionDiff::computeAsync(clonePath, m_from.revision, m_to.revision),
+                 [this](const Result<RevisionDiff>& diff) { showDiff(diff); });
 }
 
 void PromoteDialog::showDiff(const Result<RevisionDiff>& diff) {

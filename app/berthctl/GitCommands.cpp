@@ -1,5 +1,6 @@
 #include "GitCommands.h"
 
+#include "core/WhenFinished.h"
 #include "git/CommitResolver.h"
 #include "git/GitError.h"
 #include "git/RevisionDiff.h"
@@ -148,17 +149,18 @@ void runDiff(const Invocation& invocation, Finish finish) {
             const std::optional<DiffEnd> to = findBuild(*collection, invocation.arguments[2]);
             if (!from || !to)
                 return finish(ExitFailure);
-            RevisionDiff::computeAsync(invocation.gitClone, from->build->revision,
-                                       to->build->revision)
-                .then(qApp, [invocation, finish, name, collection, from = *from,
-                             to = *to](const Result<RevisionDiff>& diff) {
-                    if (!diff) {
-                        printError(diff.error().message);
-                        return finish(ExitFailure);
-                    }
-                    report(invocation, name, from, to, diff.value());
-                    finish(ExitOk);
-                });
+            whenFinished(qApp,
+                         RevisionDiff::computeAsync(invocation.gitClone, from->build->revision,
+                                                    to->build->revision),
+                         [invocation, finish, name, collection, from = *from,
+                          to = *to](const Result<RevisionDiff>& diff) {
+                             if (!diff) {
+                                 printError(diff.error().message);
+                                 return finish(ExitFailure);
+                             }
+                             report(invocation, name, from, to, diff.value());
+                             finish(ExitOk);
+                         });
         });
 }
 

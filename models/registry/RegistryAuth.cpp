@@ -1,8 +1,8 @@
 #include "registry/RegistryAuth.h"
 
+#include "core/WhenFinished.h"
 #include "registry/ImageReference.h"
 
-#include <QFutureWatcher>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrlQuery>
@@ -95,20 +95,19 @@ void RegistryAuth::withCredentials(QObject* context,
         return;
     m_credentialsLoading = true;
     // A credential helper is a process; run it off this thread so a window never waits.
-    auto* watcher = new QFutureWatcher<Result<std::optional<RegistryCredentials>>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        m_credentials = watcher->result();
-        m_credentialsLoaded = true;
-        m_credentialsLoading = false;
-        watcher->deleteLater();
-        const auto waiters = std::exchange(m_credentialWaiters, {});
-        for (auto waiter : waiters)
-            waiter(m_credentials);
-    });
     const QString configDir = m_options.dockerConfigDir;
     const QString domain = m_domain;
-    watcher->setFuture(QtConcurrent::run(
-        [configDir, domain] { return DockerCredentials(configDir).lookup(domain); }));
+    whenFinished(this, QtConcurrent::run([configDir, domain] {
+                     return DockerCredentials(configDir).lookup(domain);
+                 }),
+                 [this](const Result<std::optional<RegistryCredentials>>& credentials) {
+                     m_credentials = credentials;
+                     m_credentialsLoaded = true;
+                     m_credentialsLoading = false;
+                     const auto waiters = std::exchange(m_credentialWaiters, {});
+                     for (auto waiter : waiters)
+                         waiter(m_credentials);
+                 });
 }
 
 void RegistryAuth::fetchToken(const QString& scope, QObject* context, Callback<QByteArray> done) {

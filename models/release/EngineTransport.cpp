@@ -1,10 +1,10 @@
 #include "release/EngineTransport.h"
 
+#include "core/WhenFinished.h"
 #include "engine/EngineClient.h"
 #include "engine/EngineRetag.h"
 #include "registry/DockerCredentials.h"
 
-#include <QFutureWatcher>
 #include <QtConcurrent>
 
 using namespace Qt::StringLiterals;
@@ -24,25 +24,22 @@ RetagFunction makeEngineRetag(EngineClient* client, RegistryOptions options,
 
         // A credential helper is a process: never run it on the caller's thread.
         using Lookup = Result<std::optional<RegistryCredentials>>;
-        auto* watcher = new QFutureWatcher<Lookup>(context);
-        QObject::connect(watcher, &QFutureWatcherBase::finished, context,
-                         [client, retag, progress, watcher, context, done]() mutable {
-                             watcher->deleteLater();
-                             const Lookup credentials = watcher->result();
-                             if (!credentials)
-                                 return done(credentials.error());
-                             retag.credentials = credentials.value();
-                             EngineRetag::start(*client, retag, context, progress,
-                                                [done](Result<EngineRetagOutcome> outcome) {
-                                                    if (!outcome)
-                                                        return done(outcome.error());
-                                                    done(outcome->pushedDigest);
-                                                });
-                         });
         const QString configDir = options.dockerConfigDir;
         const QString registry = request.registry;
-        watcher->setFuture(QtConcurrent::run(
-            [configDir, registry] { return DockerCredentials(configDir).lookup(registry); }));
+        whenFinished(context, QtConcurrent::run([configDir, registry] {
+                         return DockerCredentials(configDir).lookup(registry);
+                     }),
+                     [client, retag, progress, context, done](const Lookup& credentials) mutable {
+                         if (!credentials)
+                             return done(credentials.error());
+                         retag.credentials = credentials.value();
+                         EngineRetag::start(*client, retag, context, progress,
+                                            [done](Result<EngineRetagOutcome> outcome) {
+                                                if (!outcome)
+                                                    return done(outcome.error());
+                                                done(outcome->pushedDigest);
+                                            });
+                     });
     };
 }
 

@@ -1,5 +1,6 @@
 #include "timeline/CommitAnnotator.h"
 
+#include "core/WhenFinished.h"
 #include "timeline/TimelineModel.h"
 
 namespace berth {
@@ -26,12 +27,9 @@ void CommitAnnotator::refresh() {
         return;
     }
     m_busy = true;
-    auto* watcher = new QFutureWatcher<QList<BuildCommit>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        finish(generation, watcher->result());
-    });
-    watcher->setFuture(CommitResolver::resolveBuildsAsync(m_clonePath, m_model->builds()));
+    whenFinished(
+        this, CommitResolver::resolveBuildsAsync(m_clonePath, m_model->builds()),
+        [this, generation](const QList<BuildCommit>& commits) { finish(generation, commits); });
 }
 
 void CommitAnnotator::finish(quint64 generation, const QList<BuildCommit>& commits) {

@@ -7,7 +7,6 @@
 
 #include "git/CommitResolver.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
 

@@ -1,5 +1,6 @@
 #include "timeline/RepositoryLoader.h"
 
+#include "core/WhenFinished.h"
 #include "history/HistoryStore.h"
 #include "history/SqlManifestCache.h"
 #include "registry/ImageReference.h"
@@ -90,19 +91,19 @@ void RepositoryLoader::load(const QString& repository, const RegistryOptions& op
 }
 
 void RepositoryLoader::restoreFromHistory(quint64 generation, const QString& repository) {
-    QtConcurrent::run(readHistorySnapshot, m_historyLocation, repository)
-        .then(this, [this, generation](const HistorySnapshot& snapshot) {
-            // Too late once the registry's builds are shown or another load began; after a
-            // failed read it is still what the user most needs to see.
-            if (generation != m_restorableGeneration)
-                return;
-            if (!snapshot.problem.isEmpty())
-                emit warning(snapshot.problem);
-            if (snapshot.repository) {
-                m_shown = snapshot.repository->repository;
-                emit restored(*snapshot.repository);
-            }
-        });
+    whenFinished(this, QtConcurrent::run(readHistorySnapshot, m_historyLocation, repository),
+                 [this, generation](const HistorySnapshot& snapshot) {
+                     // Too late once the registry's builds are shown or another load began;
+                     // after a failed read it is still what the user most needs to see.
+                     if (generation != m_restorableGeneration)
+                         return;
+                     if (!snapshot.problem.isEmpty())
+                         emit warning(snapshot.problem);
+                     if (snapshot.repository) {
+                         m_shown = snapshot.repository->repository;
+                         emit restored(*snapshot.repository);
+                     }
+                 });
 }
 
 void RepositoryLoader::cancel() {
@@ -138,9 +139,12 @@ void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> re
         emit warning(problems.at(i));
     m_problemsShown = problems.size();
     // Recording is database work: on a worker, with the load still cancellable meanwhile.
-    QtConcurrent::run(recordLoad, m_historyLocation, m_domain, result.value())
-        .then(this, [this, generation,
-                     collection = std::move(result).value()](const RecordedLoad& recorded) {
+    // Started before the continuation is made, which takes the collection away.
+    QFuture<RecordedLoad> recording =
+        QtConcurrent::run(recordLoad, m_historyLocation, m_domain, result.value());
+    whenFinished(
+        this, std::move(recording),
+        [this, generation, collection = std::move(result).value()](const RecordedLoad& recorded) {
             if (generation != m_generation)
                 return;
             for (const QString& text : recorded.warnings)
