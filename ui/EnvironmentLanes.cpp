@@ -1,5 +1,6 @@
 #include "EnvironmentLanes.h"
 
+#include "FittingRow.h"
 #include "TagChip.h"
 
 #include "timeline/TimelineModel.h"
@@ -30,6 +31,13 @@ QString buildName(const QString& digest, const TimelineModel* timeline) {
         }
     }
     return shortDigestOf(digest).left(8);
+}
+
+QString pastText(const LanePosition& position, const TimelineModel* timeline) {
+    QString text = buildName(position.digest, timeline);
+    if (position.lastSeen.isValid())
+        text += u" (until "_s + timeText(position.lastSeen) + u')';
+    return text;
 }
 
 QPixmap chipPixmap(const ClassifiedTag& tag, const QWidget* widget) {
@@ -64,10 +72,7 @@ QWidget* EnvironmentLanes::positionButton(const LanePosition& position, bool cur
                                           const QString& lane, const TimelineModel* timeline) {
     auto* button = new QToolButton(this);
     button->setAutoRaise(!current);
-    QString text = buildName(position.digest, timeline);
-    if (!current && position.lastSeen.isValid())
-        text += u" (until "_s + timeText(position.lastSeen) + u')';
-    button->setText(text);
+    button->setText(current ? buildName(position.digest, timeline) : pastText(position, timeline));
     QFont font = button->font();
     font.setBold(current);
     button->setFont(font);
@@ -86,6 +91,26 @@ QWidget* EnvironmentLanes::positionButton(const LanePosition& position, bool cur
     const QString digest = position.digest;
     connect(button, &QToolButton::clicked, this, [this, digest] { emit buildRequested(digest); });
     return button;
+}
+
+QWidget* EnvironmentLanes::pastPositions(const EnvironmentLane& lane, int firstPast,
+                                         const TimelineModel* timeline) {
+    auto* row = new FittingRow(this);
+    row->setObjectName(u"past-"_s + lane.tag);
+    auto* before = new QLabel(u"before:"_s, row);
+    before->setForegroundRole(QPalette::PlaceholderText);
+    row->setLead(before);
+    QStringList all;
+    for (qsizetype age = firstPast; age < lane.positions.size(); ++age) {
+        const LanePosition& position = lane.positions.at(age);
+        if (age - firstPast < kPastPositionsShown)
+            row->addItem(positionButton(position, false, lane.tag, timeline));
+        all.append(pastText(position, timeline));
+    }
+    // Whatever the width hides, the tooltip still names.
+    if (!all.isEmpty())
+        row->setToolTip(u"%1 before, newest first:\n"_s.arg(lane.tag) + all.join(u'\n'));
+    return row;
 }
 
 QWidget* EnvironmentLanes::rollbackButton(const EnvironmentLane& lane) {
@@ -120,26 +145,20 @@ void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
         chip->setToolTip(TagChip::kindDescription(TagKind::Environment));
         m_grid->addWidget(chip, row, 0);
         m_grid->addWidget(rollbackButton(lane), row, 1);
-        int column = 2;
+        int age = 0;
         if (lane.currentDigest.isEmpty()) {
             auto* gone = new QLabel(u"tag removed"_s, this);
             gone->setEnabled(false);
-            m_grid->addWidget(gone, row, column++);
+            m_grid->addWidget(gone, row, 2);
+        } else if (!lane.positions.isEmpty()) {
+            m_grid->addWidget(positionButton(lane.positions.first(), true, lane.tag, timeline), row,
+                              2);
+            age = 1;
         }
-        for (int age = 0; age < lane.positions.size() && age <= kPastPositionsShown; ++age) {
-            const bool current = age == 0 && !lane.currentDigest.isEmpty();
-            if (age == 1 || (age == 0 && !current)) {
-                auto* before = new QLabel(u"before:"_s, this);
-                before->setForegroundRole(QPalette::PlaceholderText);
-                m_grid->addWidget(before, row, column++);
-            }
-            m_grid->addWidget(positionButton(lane.positions.at(age), current, lane.tag, timeline),
-                              row, column++);
-        }
-        m_grid->setColumnStretch(column, 0);
+        m_grid->addWidget(pastPositions(lane, age, timeline), row, 3);
         ++row;
     }
-    m_grid->setColumnStretch(2 * kPastPositionsShown + 5, 1);
+    m_grid->setColumnStretch(3, 1);
     setVisible(!lanes.isEmpty());
 }
 

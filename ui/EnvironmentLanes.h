@@ -25,7 +25,8 @@ public:
     void setLanes(const QList<EnvironmentLane>& lanes, const TimelineModel* timeline);
     int laneCount() const { return int(m_lanes.size()); }
 
-    static constexpr int kPastPositionsShown = 3;
+    // Past positions given a button each; those the width cannot hold are hidden.
+    static constexpr int kPastPositionsShown = 6;
 
 signals:
     void buildRequested(const QString& digest);
@@ -34,6 +35,9 @@ signals:
 
 private:
     QWidget* rollbackButton(const EnvironmentLane& lane);
+    // The positions before the current one, from `firstPast` on, as many as fit whole.
+    QWidget* pastPositions(const EnvironmentLane& lane, int firstPast,
+                           const TimelineModel* timeline);
     QWidget* positionButton(const LanePosition& position, bool current, const QString& lane,
                             const TimelineModel* timeline);
 

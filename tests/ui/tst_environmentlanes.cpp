@@ -1,0 +1,137 @@
+// The lanes above the timeline: each past position is a whole button or none at all. A
+// narrow window hides the oldest positions instead of squeezing every button until its
+// text is cut at both ends, and the lane's tooltip still names what is hidden.
+
+#include "WidgetTestMain.h"
+
+#include "EnvironmentLanes.h"
+#include "FittingRow.h"
+
+#include "timeline/EnvironmentLane.h"
+#include "timeline/TimelineModel.h"
+
+#include <QSignalSpy>
+#include <QToolButton>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+using namespace berth;
+
+namespace {
+
+QString digest(char fill) {
+    return u"sha256:"_s + QString(64, QChar::fromLatin1(fill));
+}
+
+// production now on 'a', before that on 'b', 'c', 'd', 'e', newest first.
+EnvironmentLane productionLane() {
+    EnvironmentLane lane;
+    lane.tag = u"production"_s;
+    lane.currentDigest = digest('a');
+    QDateTime until(QDate(2026, 11, 20), QTime(15, 20), Qt::UTC);
+    for (const char fill : {'a', 'b', 'c', 'd', 'e'}) {
+        lane.positions.append(LanePosition{digest(fill), until.addDays(-7), until});
+        until = until.addDays(-7);
+    }
+    return lane;
+}
+
+// Every past position's button of the lane, oldest last, shown or not.
+QList<QToolButton*> pastButtons(const ui::EnvironmentLanes& lanes, const QString& tag) {
+    const auto* row = lanes.findChild<ui::FittingRow*>(u"past-"_s + tag);
+    return row ? row->findChildren<QToolButton*>() : QList<QToolButton*>{};
+}
+
+} // namespace
+
+class TestEnvironmentLanes : public QObject {
+    Q_OBJECT
+
+private slots:
+    void aWideLaneShowsEveryPastPositionWhole() {
+        ui::EnvironmentLanes lanes;
+        lanes.setLanes({productionLane()}, nullptr);
+        lanes.resize(1800, lanes.sizeHint().height());
+        lanes.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&lanes));
+
+        const QList<QToolButton*> past = pastButtons(lanes, u"production"_s);
+        QCOMPARE(past.size(), 4);
+        for (QToolButton* button : past) {
+            QVERIFY2(button->isVisible(), qPrintable(button->text()));
+            QVERIFY2(button->width() >= button->sizeHint().width(), qPrintable(button->text()));
+        }
+        QVERIFY(past.first()->text().contains(u"(until 13 Nov"_s));
+    }
+
+    void aNarrowLaneHidesTheOldestInsteadOfCuttingTheText() {
+        ui::EnvironmentLanes lanes;
+        lanes.setLanes({productionLane()}, nullptr);
+        lanes.resize(1800, lanes.sizeHint().height());
+        lanes.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&lanes));
+        const QList<QToolButton*> past = pastButtons(lanes, u"production"_s);
+        QCOMPARE(past.size(), 4);
+        // Room for the chip, roll back, the current build and about two past positions.
+        const QToolButton* first = past.first();
+        const int narrow = first->mapTo(&lanes, QPoint(0, 0)).x() + 2 * first->sizeHint().width() +
+                           first->sizeHint().width() / 2;
+        lanes.resize(narrow, lanes.height());
+        QTRY_COMPARE(lanes.width(), narrow);
+        QCoreApplication::processEvents();
+
+        // Every button still on screen (roll back, current, past) is whole and inside.
+        for (const QToolButton* button : lanes.findChildren<QToolButton*>()) {
+            if (!button->isVisible())
+                continue;
+            const QRect onLanes(button->mapTo(&lanes, QPoint(0, 0)), button->size());
+            QVERIFY2(lanes.contentsRect().contains(onLanes), qPrintable(button->text()));
+            QVERIFY2(button->width() >= button->sizeHint().width(), qPrintable(button->text()));
+        }
+        const int shown = int(std::count_if(past.cbegin(), past.cend(),
+                                            [](const QToolButton* b) { return b->isVisible(); }));
+        QVERIFY2(shown >= 1 && shown < past.size(), qPrintable(QString::number(shown)));
+        // The newest are the ones kept, in order: no gap.
+        for (int i = 0; i < past.size(); ++i)
+            QCOMPARE(past.at(i)->isVisible(), i < shown);
+        const auto* row = lanes.findChild<ui::FittingRow*>(u"past-production"_s);
+        QCOMPARE(row->shownCount(), shown);
+        QVERIFY2(row->toolTip().contains(shortDigestOf(digest('e')).left(8)),
+                 qPrintable(row->toolTip()));
+
+        // Widening again brings them back.
+        lanes.resize(1800, lanes.height());
+        QTRY_COMPARE(row->shownCount(), past.size());
+    }
+
+    // A past position names its build by version and selects it on a click.
+    void clickingAPastPositionSelectsThatBuild() {
+        QList<Build> builds;
+        for (const char fill : {'a', 'b', 'c', 'd', 'e'}) {
+            Build build;
+            build.digest = digest(fill);
+            build.tags = {{u"v1.0.%1"_s.arg(int('e' - fill)), TagKind::ExactSemver}};
+            builds.append(build);
+        }
+        TimelineModel timeline;
+        timeline.setBuilds(u"127.0.0.1:5000/acme/api"_s, builds);
+
+        ui::EnvironmentLanes lanes;
+        lanes.setLanes({productionLane()}, &timeline);
+        lanes.resize(1800, lanes.sizeHint().height());
+        lanes.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&lanes));
+        QSignalSpy requested(&lanes, &ui::EnvironmentLanes::buildRequested);
+        const QList<QToolButton*> past = pastButtons(lanes, u"production"_s);
+        QCOMPARE(past.size(), 4);
+        QToolButton* second = past.at(1); // production two moves ago: build 'c'
+        QVERIFY2(second->text().startsWith(u"v1.0.2 (until"_s), qPrintable(second->text()));
+        QTest::mouseClick(second, Qt::LeftButton);
+        QCOMPARE(requested.count(), 1);
+        QCOMPARE(requested.first().first().toString(), digest('c'));
+    }
+};
+
+BERTH_WIDGET_TEST_MAIN(TestEnvironmentLanes)
+#include "tst_environmentlanes.moc"
