@@ -25,6 +25,8 @@ constexpr int kMargin = 10;
 constexpr int kGutter = 5; // the lane bar on the left edge
 constexpr int kSpacing = 6;
 constexpr int kPastMarkersShown = 2;
+constexpr int kUntilGap = 2; // between a past position's chip and its "until …"
+const QString kEllipsis = u"…"_s;
 // Below this a summary says nothing; above the maximum it would push the facts too far.
 constexpr int kMinimumSummaryWidth = 60;
 constexpr int kMaximumSummaryWidth = 460;
@@ -210,30 +212,66 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
 
     // Second line: tags, then where environments were before.
     painter->setClipRect(rect.adjusted(0, 0, -kMargin, 0));
-    QPoint chip(rect.left() + kGutter + kMargin, rect.top() + kMargin + metrics.height() + 2);
+    const QPoint lineTopLeft(rect.left() + kGutter + kMargin,
+                             rect.top() + kMargin + metrics.height() + 2);
+    const int textBaseline = lineTopLeft.y() + metrics.ascent() + 2;
+    const ChipLine line = chipLine(tags, markers, option.font, lineTopLeft, right);
+    painter->setFont(option.font);
+    for (const PlacedChip& placed : line.chips) {
+        TagChip::paint(painter, placed.rect.topLeft(), placed.tag, palette, option.font,
+                       placed.pastPosition ? TagChip::Style::PastPosition : TagChip::Style::Normal);
+        if (!placed.until.isEmpty()) {
+            painter->setPen(muted);
+            painter->drawText(placed.rect.x() + placed.rect.width() + kUntilGap, textBaseline,
+                              placed.until);
+        }
+    }
+    if (line.ellipsisX >= 0) {
+        painter->setPen(muted);
+        painter->drawText(line.ellipsisX, textBaseline, kEllipsis);
+    }
+    painter->restore();
+}
+
+TimelineDelegate::ChipLine TimelineDelegate::chipLine(const QList<ClassifiedTag>& tags,
+                                                      const QList<LaneMarker>& markers,
+                                                      const QFont& font, const QPoint& topLeft,
+                                                      int right) {
+    const QFontMetrics metrics(font);
+    const int chipHeight = TagChip::height(font);
+    // Room for "…" is kept after every chip, so a cut line can always say it is cut.
+    const int ellipsisRoom = metrics.horizontalAdvance(kEllipsis) + kSpacing;
+    ChipLine line;
+    int x = topLeft.x();
+    const auto place = [&](PlacedChip chip, TagChip::Style style) {
+        const int width = TagChip::width(chip.tag, font, style);
+        const int untilWidth =
+            chip.until.isEmpty() ? 0 : kUntilGap + metrics.horizontalAdvance(chip.until);
+        if (x + width + untilWidth + ellipsisRoom > right) {
+            line.ellipsisX = x;
+            return false;
+        }
+        chip.rect = QRect(x, topLeft.y(), width, chipHeight);
+        line.chips.append(std::move(chip));
+        x += width + untilWidth + kSpacing;
+        return true;
+    };
     for (const ClassifiedTag& tag : tags) {
-        if (chip.x() > right)
-            break;
-        chip.rx() += TagChip::paint(painter, chip, tag, palette, option.font) + kSpacing;
+        if (!place(PlacedChip{tag, false, {}, {}}, TagChip::Style::Normal))
+            return line;
     }
     for (const LaneMarker& marker : markers) {
         // Only the recent past: the full history is in the lanes strip and the tooltip.
-        if (marker.current || marker.age > kPastMarkersShown || chip.x() > right)
+        if (marker.current || marker.age > kPastMarkersShown)
             continue;
-        const ClassifiedTag lane{marker.tag, TagKind::Environment};
-        chip.rx() += TagChip::paint(painter, chip, lane, palette, option.font,
-                                    TagChip::Style::PastPosition) +
-                     2;
-        if (marker.lastSeen.isValid()) {
-            painter->setFont(option.font);
-            painter->setPen(muted);
-            const QString until = u"until "_s + TagChip::shortTime(marker.lastSeen);
-            painter->drawText(chip.x(), chip.y() + metrics.ascent() + 2, until);
-            chip.rx() += metrics.horizontalAdvance(until);
-        }
-        chip.rx() += kSpacing;
+        const QString until = marker.lastSeen.isValid()
+                                  ? u"until "_s + TagChip::shortTime(marker.lastSeen)
+                                  : QString();
+        if (!place(PlacedChip{{marker.tag, TagKind::Environment}, true, until, {}},
+                   TagChip::Style::PastPosition))
+            return line;
     }
-    painter->restore();
+    return line;
 }
 
 bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
@@ -244,19 +282,17 @@ bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
     const auto tags = index.data(TimelineModel::TagsRole).value<QList<ClassifiedTag>>();
     const QRect rect = option.rect;
     const QFontMetrics metrics(option.font);
-    int x = rect.left() + kGutter + kMargin;
-    const int top = rect.top() + kMargin + metrics.height() + 2;
-    const QPoint pos = event->pos();
-    if (pos.y() >= top && pos.y() <= top + TagChip::height(option.font)) {
-        for (const ClassifiedTag& tag : tags) {
-            const int width = TagChip::width(tag, option.font);
-            if (pos.x() >= x && pos.x() < x + width) {
-                QToolTip::showText(event->globalPos(),
-                                   u"%1: %2"_s.arg(tag.name, TagChip::kindDescription(tag.kind)),
-                                   view);
-                return true;
-            }
-            x += width + kSpacing;
+    const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
+    const ChipLine line = chipLine(
+        tags, markers, option.font,
+        QPoint(rect.left() + kGutter + kMargin, rect.top() + kMargin + metrics.height() + 2),
+        rect.right() - kMargin);
+    for (const PlacedChip& placed : line.chips) {
+        if (!placed.pastPosition && placed.rect.contains(event->pos())) {
+            QToolTip::showText(
+                event->globalPos(),
+                u"%1: %2"_s.arg(placed.tag.name, TagChip::kindDescription(placed.tag.kind)), view);
+            return true;
         }
     }
     QStringList lines{index.data(TimelineModel::ReferenceRole).toString()};
@@ -267,7 +303,6 @@ bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
     else if (const QString problem = index.data(TimelineModel::CommitProblemRole).toString();
              !problem.isEmpty())
         lines.append(problem);
-    const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
     for (const LaneMarker& marker : markers) {
         if (marker.current)
             lines.append(u"%1 runs this build now"_s.arg(marker.tag));

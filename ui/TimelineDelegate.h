@@ -5,6 +5,9 @@
 // environments that ran it before on the second. Every row has the same height so a
 // 10,000-build list scrolls without measuring rows.
 
+#include "registry/TagClassifier.h"
+#include "timeline/EnvironmentLane.h"
+
 #include <QColor>
 #include <QStyledItemDelegate>
 
@@ -22,6 +25,21 @@ public:
                    const QModelIndex& index) override;
 
     static int rowHeight(const QFont& font);
+
+    // A row's second line as painted and as the tooltip reads it: the tags, then the
+    // recent past positions ("was staging until …"), each whole or not at all.
+    struct PlacedChip {
+        ClassifiedTag tag;
+        bool pastPosition = false;
+        QString until; // after a past position's chip; may be empty
+        QRect rect;    // the chip alone
+    };
+    struct ChipLine {
+        QList<PlacedChip> chips;
+        int ellipsisX = -1; // where "…" says some did not fit; -1 when all did
+    };
+    static ChipLine chipLine(const QList<ClassifiedTag>& tags, const QList<LaneMarker>& markers,
+                             const QFont& font, const QPoint& topLeft, int right);
 
     // What a row's text is painted with, all opaque; each text colour reads on the
     // background at WCAG AA (4.5:1) or falls back to the palette's text colour.
