@@ -2,6 +2,8 @@
 
 #include <QHBoxLayout>
 
+#include <algorithm>
+
 namespace berth::ui {
 
 FittingRow::FittingRow(QWidget* parent)

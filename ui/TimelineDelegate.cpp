@@ -33,6 +33,11 @@ constexpr int kMaximumSummaryWidth = 460;
 // The selected row is tinted, not filled: a full highlight would drown the chips' colours.
 constexpr qreal kSelectionTint = 48 / 255.0;
 
+// Where a row's chips start: under the first line, right of the lane bar.
+QPoint secondLineTopLeft(const QRect& row, const QFontMetrics& metrics) {
+    return {row.left() + kGutter + kMargin, row.top() + kMargin + metrics.height() + 2};
+}
+
 QFont monospace(const QFont& base) {
     QFont font = base;
     font.setFamily(u"monospace"_s);
@@ -212,8 +217,7 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
 
     // Second line: tags, then where environments were before.
     painter->setClipRect(rect.adjusted(0, 0, -kMargin, 0));
-    const QPoint lineTopLeft(rect.left() + kGutter + kMargin,
-                             rect.top() + kMargin + metrics.height() + 2);
+    const QPoint lineTopLeft = secondLineTopLeft(rect, metrics);
     const int textBaseline = lineTopLeft.y() + metrics.ascent() + 2;
     const ChipLine line = chipLine(tags, markers, option.font, lineTopLeft, right);
     painter->setFont(option.font);
@@ -283,10 +287,8 @@ bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
     const QRect rect = option.rect;
     const QFontMetrics metrics(option.font);
     const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
-    const ChipLine line = chipLine(
-        tags, markers, option.font,
-        QPoint(rect.left() + kGutter + kMargin, rect.top() + kMargin + metrics.height() + 2),
-        rect.right() - kMargin);
+    const ChipLine line = chipLine(tags, markers, option.font, secondLineTopLeft(rect, metrics),
+                                   rect.right() - kMargin);
     for (const PlacedChip& placed : line.chips) {
         if (!placed.pastPosition && placed.rect.contains(event->pos())) {
             QToolTip::showText(

@@ -43,6 +43,14 @@ QList<QToolButton*> pastButtons(const ui::EnvironmentLanes& lanes, const QString
     return row ? row->findChildren<QToolButton*>() : QList<QToolButton*>{};
 }
 
+// The production lane on a window wide enough for every position; false if not shown.
+bool showWide(ui::EnvironmentLanes& lanes, const TimelineModel* timeline) {
+    lanes.setLanes({productionLane()}, timeline);
+    lanes.resize(1800, lanes.sizeHint().height());
+    lanes.show();
+    return QTest::qWaitForWindowExposed(&lanes);
+}
+
 } // namespace
 
 class TestEnvironmentLanes : public QObject {
@@ -51,10 +59,7 @@ class TestEnvironmentLanes : public QObject {
 private slots:
     void aWideLaneShowsEveryPastPositionWhole() {
         ui::EnvironmentLanes lanes;
-        lanes.setLanes({productionLane()}, nullptr);
-        lanes.resize(1800, lanes.sizeHint().height());
-        lanes.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&lanes));
+        QVERIFY(showWide(lanes, nullptr));
 
         const QList<QToolButton*> past = pastButtons(lanes, u"production"_s);
         QCOMPARE(past.size(), 4);
@@ -67,10 +72,7 @@ private slots:
 
     void aNarrowLaneHidesTheOldestInsteadOfCuttingTheText() {
         ui::EnvironmentLanes lanes;
-        lanes.setLanes({productionLane()}, nullptr);
-        lanes.resize(1800, lanes.sizeHint().height());
-        lanes.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&lanes));
+        QVERIFY(showWide(lanes, nullptr));
         const QList<QToolButton*> past = pastButtons(lanes, u"production"_s);
         QCOMPARE(past.size(), 4);
         // Room for the chip, roll back, the current build and about two past positions.
@@ -118,10 +120,7 @@ private slots:
         timeline.setBuilds(u"127.0.0.1:5000/acme/api"_s, builds);
 
         ui::EnvironmentLanes lanes;
-        lanes.setLanes({productionLane()}, &timeline);
-        lanes.resize(1800, lanes.sizeHint().height());
-        lanes.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&lanes));
+        QVERIFY(showWide(lanes, &timeline));
         QSignalSpy requested(&lanes, &ui::EnvironmentLanes::buildRequested);
         const QList<QToolButton*> past = pastButtons(lanes, u"production"_s);
         QCOMPARE(past.size(), 4);
