@@ -226,8 +226,7 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
                        placed.pastPosition ? TagChip::Style::PastPosition : TagChip::Style::Normal);
         if (!placed.until.isEmpty()) {
             painter->setPen(muted);
-            painter->drawText(placed.rect.x() + placed.rect.width() + kUntilGap, textBaseline,
-                              placed.until);
+            painter->drawText(placed.untilRect.x(), textBaseline, placed.until);
         }
     }
     if (line.ellipsisX >= 0) {
@@ -241,29 +240,10 @@ TimelineDelegate::ChipLine TimelineDelegate::chipLine(const QList<ClassifiedTag>
                                                       const QList<LaneMarker>& markers,
                                                       const QFont& font, const QPoint& topLeft,
                                                       int right) {
-    const QFontMetrics metrics(font);
-    const int chipHeight = TagChip::height(font);
-    // Room for "…" is kept after every chip, so a cut line can always say it is cut.
-    const int ellipsisRoom = metrics.horizontalAdvance(kEllipsis) + kSpacing;
-    ChipLine line;
-    int x = topLeft.x();
-    const auto place = [&](PlacedChip chip, TagChip::Style style) {
-        const int width = TagChip::width(chip.tag, font, style);
-        const int untilWidth =
-            chip.until.isEmpty() ? 0 : kUntilGap + metrics.horizontalAdvance(chip.until);
-        if (x + width + untilWidth + ellipsisRoom > right) {
-            line.ellipsisX = x;
-            return false;
-        }
-        chip.rect = QRect(x, topLeft.y(), width, chipHeight);
-        line.chips.append(std::move(chip));
-        x += width + untilWidth + kSpacing;
-        return true;
-    };
-    for (const ClassifiedTag& tag : tags) {
-        if (!place(PlacedChip{tag, false, {}, {}}, TagChip::Style::Normal))
-            return line;
-    }
+    // Everything the line would hold, in order; then as much of it as fits.
+    QList<PlacedChip> wanted;
+    for (const ClassifiedTag& tag : tags)
+        wanted.append(PlacedChip{tag, false, {}, {}, {}});
     for (const LaneMarker& marker : markers) {
         // Only the recent past: the full history is in the lanes strip and the tooltip.
         if (marker.current || marker.age > kPastMarkersShown)
@@ -271,9 +251,33 @@ TimelineDelegate::ChipLine TimelineDelegate::chipLine(const QList<ClassifiedTag>
         const QString until = marker.lastSeen.isValid()
                                   ? u"until "_s + TagChip::shortTime(marker.lastSeen)
                                   : QString();
-        if (!place(PlacedChip{{marker.tag, TagKind::Environment}, true, until, {}},
-                   TagChip::Style::PastPosition))
-            return line;
+        wanted.append(PlacedChip{{marker.tag, TagKind::Environment}, true, until, {}, {}});
+    }
+
+    const QFontMetrics metrics(font);
+    const int chipHeight = TagChip::height(font);
+    const int ellipsisRoom = metrics.horizontalAdvance(kEllipsis) + kSpacing;
+    ChipLine line;
+    int x = topLeft.x();
+    for (qsizetype i = 0; i < wanted.size(); ++i) {
+        PlacedChip& chip = wanted[i];
+        const int width = TagChip::width(chip.tag, font,
+                                         chip.pastPosition ? TagChip::Style::PastPosition
+                                                           : TagChip::Style::Normal);
+        const int untilWidth =
+            chip.until.isEmpty() ? 0 : kUntilGap + metrics.horizontalAdvance(chip.until);
+        // A chip with more after it leaves room for the "…" that may have to follow it.
+        const int reserve = i + 1 < wanted.size() ? ellipsisRoom : 0;
+        if (x + width + untilWidth + reserve > right) {
+            line.ellipsisX = x;
+            break;
+        }
+        chip.rect = QRect(x, topLeft.y(), width, chipHeight);
+        if (untilWidth > 0)
+            chip.untilRect =
+                QRect(x + width + kUntilGap, topLeft.y(), untilWidth - kUntilGap, chipHeight);
+        line.chips.append(std::move(chip));
+        x += width + untilWidth + kSpacing;
     }
     return line;
 }

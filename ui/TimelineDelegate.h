@@ -31,8 +31,9 @@ public:
     struct PlacedChip {
         ClassifiedTag tag;
         bool pastPosition = false;
-        QString until; // after a past position's chip; may be empty
-        QRect rect;    // the chip alone
+        QString until;   // after a past position's chip; may be empty
+        QRect rect;      // the chip alone
+        QRect untilRect; // where `until` is written; empty without one
     };
     struct ChipLine {
         QList<PlacedChip> chips;

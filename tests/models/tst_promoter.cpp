@@ -360,14 +360,16 @@ private slots:
         QVERIFY(actions.ok());
         QCOMPARE(actions->first().state, ActionState::Pending);
 
-        // The thawed registry carries the PUT out; the next record settles the row.
+        // The thawed registry carries the PUT out; the next record settles the row. The
+        // record waits for the PUT to land: run before it, it would rightly see production
+        // where it was and leave the row pending.
+        QTRY_COMPARE_WITH_TIMEOUT(digestOfTag(u"production"_s), m_digests[1], 30000);
         QProcess record;
         record.start(QStringLiteral(BERTHCTL_PATH),
                      {u"record"_s, registry() + u'/' + kRepository, u"--db"_s,
                       m_dir->filePath(u"history.sqlite"_s)});
         QVERIFY(record.waitForFinished(60000));
         QVERIFY2(record.exitCode() == 0, record.readAllStandardError().constData());
-        QCOMPARE(digestOfTag(u"production"_s), m_digests[1]);
         actions = m_store->actions();
         QVERIFY(actions.ok());
         QCOMPARE(actions->first().state, ActionState::Succeeded);

@@ -38,9 +38,9 @@ QStringList names(const ChipLine& line) {
 }
 
 // The right end of a chip with its "until …" text.
-int endOf(const ui::TimelineDelegate::PlacedChip& chip, const QFont& font) {
-    const int until = chip.until.isEmpty() ? 0 : QFontMetrics(font).horizontalAdvance(chip.until);
-    return chip.rect.x() + chip.rect.width() + until;
+int endOf(const ui::TimelineDelegate::PlacedChip& chip) {
+    const QRect whole = chip.untilRect.isEmpty() ? chip.rect : chip.rect.united(chip.untilRect);
+    return whole.x() + whole.width();
 }
 
 } // namespace
@@ -58,8 +58,12 @@ private slots:
                                            u"main-be7b79e"_s, u"was:dev"_s, u"was:staging"_s}));
         QCOMPARE(line.ellipsisX, -1);
         QVERIFY(line.chips.at(5).until.startsWith(u"until "_s));
+        QVERIFY(line.chips.at(5).untilRect.x() > endOf(line.chips.at(4)));
+        QVERIFY(line.chips.at(5).untilRect.x() >=
+                line.chips.at(5).rect.x() + line.chips.at(5).rect.width());
+        QVERIFY(line.chips.at(0).untilRect.isEmpty());
         for (qsizetype i = 1; i < line.chips.size(); ++i)
-            QVERIFY(line.chips.at(i).rect.x() > endOf(line.chips.at(i - 1), font));
+            QVERIFY(line.chips.at(i).rect.x() > endOf(line.chips.at(i - 1)));
         for (const auto& chip : line.chips) {
             QCOMPARE(chip.rect.y(), 30);
             QCOMPARE(chip.rect.height(), ui::TagChip::height(font));
@@ -72,7 +76,7 @@ private slots:
             ui::TimelineDelegate::chipLine(kTags, markers(), font, QPoint(20, 30), 2000);
         const QStringList all = names(wide);
         // Every width from "nothing fits" to "all but the last fit".
-        const int full = endOf(wide.chips.last(), font);
+        const int full = endOf(wide.chips.last());
         for (int right = 40; right < full; right += 7) {
             const ChipLine line =
                 ui::TimelineDelegate::chipLine(kTags, markers(), font, QPoint(20, 30), right);
@@ -81,11 +85,16 @@ private slots:
             QCOMPARE(shown, all.first(shown.size()));
             QVERIFY(line.ellipsisX >= 20);
             for (const auto& chip : line.chips)
-                QVERIFY2(endOf(chip, font) <= right, qPrintable(chip.tag.name));
+                QVERIFY2(endOf(chip) <= right, qPrintable(chip.tag.name));
             if (!line.chips.isEmpty())
-                QVERIFY(line.ellipsisX > endOf(line.chips.last(), font));
+                QVERIFY(line.ellipsisX > endOf(line.chips.last()));
             QVERIFY(line.ellipsisX + QFontMetrics(font).horizontalAdvance(u"…"_s) <= right);
         }
+        // Exactly the room of every chip: the last one needs no "…" after it.
+        const ChipLine exact =
+            ui::TimelineDelegate::chipLine(kTags, markers(), font, QPoint(20, 30), full);
+        QCOMPARE(names(exact), all);
+        QCOMPARE(exact.ellipsisX, -1);
     }
 };
 
