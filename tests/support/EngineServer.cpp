@@ -10,6 +10,8 @@
 #include <csignal>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -17,6 +19,24 @@ using namespace Qt::StringLiterals;
 namespace berth::test {
 
 namespace {
+
+// Whether a process listens on the unix socket: the file appears at bind(), before
+// listen(), and a connection in between is refused.
+bool acceptsConnections(const QString& socketPath) {
+    const QByteArray path = QFile::encodeName(socketPath);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.size() >= qsizetype(sizeof(address.sun_path)))
+        return false;
+    std::copy(path.cbegin(), path.cend(), address.sun_path);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    const bool connected =
+        ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+    ::close(fd);
+    return connected;
+}
 
 // A failed start is remembered so the next test of the same kind skips at once.
 QString& startFailure(EngineServer::Kind kind) {
@@ -181,7 +201,7 @@ bool EngineServer::isListening() const {
     if (!QFileInfo::exists(socketPath()))
         return false;
     if (m_kind == Kind::Podman)
-        return true; // podman creates the socket when it accepts connections
+        return acceptsConnections(socketPath());
     // dockerd creates the socket early and says when its API really serves.
     QFile log(path(u"engine.log"_s));
     return log.open(QIODevice::ReadOnly) && log.readAll().contains("API listen on");
