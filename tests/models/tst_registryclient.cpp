@@ -83,6 +83,16 @@ private:
         return true;
     }
 
+    // Seeds the release spec into the running registry; the seeder's error, empty when
+    // it worked. `seeded` receives what the seeder pushed.
+    QString seedRelease(QJsonObject* seeded = nullptr) {
+        QString error;
+        const QJsonObject pushed = RegistrySeeder::seed(*m_server, releaseSpec(), &error);
+        if (seeded)
+            *seeded = pushed;
+        return error;
+    }
+
     // A docker config directory holding the given login for the test registry.
     QString writeDockerConfig(const QString& username, const QString& password) {
         const QByteArray auth = (username + u':' + password).toUtf8().toBase64();
@@ -144,8 +154,8 @@ private slots:
         options.tls = tls;
         if (!startServer(options))
             QSKIP("docker-registry is not available here");
-        QString seedError;
-        const QJsonObject seeded = RegistrySeeder::seed(*m_server, releaseSpec(), &seedError);
+        QJsonObject seeded;
+        const QString seedError = seedRelease(&seeded);
         QVERIFY2(seedError.isEmpty(), qPrintable(seedError));
         const QJsonArray seededImages = seeded.value(u"images"_s).toArray();
         QCOMPARE(seededImages.size(), 3);
@@ -198,8 +208,7 @@ private slots:
     void everyManifestAndConfigIsFetchedOnce() {
         if (!startServer({}))
             QSKIP("docker-registry is not available here");
-        QString seedError;
-        RegistrySeeder::seed(*m_server, releaseSpec(), &seedError);
+        const QString seedError = seedRelease();
         QVERIFY2(seedError.isEmpty(), qPrintable(seedError));
         RegistryClient client(m_server->hostPort(), clientOptions());
         const auto result = collect(client);
@@ -281,8 +290,7 @@ private slots:
         options.advertisedExpiresIn = 300; // what the issuer claims, so the client caches it
         if (!startServer(options))
             QSKIP("docker-registry is not available here");
-        QString seedError;
-        RegistrySeeder::seed(*m_server, releaseSpec(), &seedError);
+        const QString seedError = seedRelease();
         QVERIFY2(seedError.isEmpty(), qPrintable(seedError));
 
         RegistryClient client(m_server->hostPort(), clientOptions());
@@ -305,8 +313,7 @@ private slots:
         options.auth = RegistryServer::Auth::Token;
         if (!startServer(options))
             QSKIP("docker-registry is not available here");
-        QString seedError;
-        RegistrySeeder::seed(*m_server, releaseSpec(), &seedError);
+        const QString seedError = seedRelease();
         QVERIFY2(seedError.isEmpty(), qPrintable(seedError));
 
         RegistryClient client(m_server->hostPort(), clientOptions());
