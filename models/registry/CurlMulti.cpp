@@ -54,6 +54,9 @@ struct CurlMulti::State {
         CurlList headers;
         bool isHead = false;
         bool tooLarge = false;
+        bool headerTooLarge = false;
+        bool headersEnded = false; // the blank line after the (final) header block came
+        qint64 headerBytes = 0;    // of the current header block
         qint64 lastActivityMs = 0;
         HttpResponse response;
         Done done;
@@ -159,10 +162,19 @@ size_t CurlMulti::State::onHeader(char* data, size_t size, size_t count, void* u
     QList<QPair<QByteArray, QByteArray>>& headers = transfer->response.headers;
     if (line.startsWith("HTTP/")) { // a new header block: after a 1xx, or a proxy's CONNECT
         headers.clear();
+        transfer->headerBytes = 0;
+        transfer->headersEnded = false;
         return bytes;
     }
-    if (line.isEmpty())
+    transfer->headerBytes += qint64(bytes);
+    if (transfer->headerBytes > kMaxHeaderBytes) {
+        transfer->headerTooLarge = true;
+        return 0; // libcurl stops the transfer with CURLE_WRITE_ERROR
+    }
+    if (line.isEmpty()) {
+        transfer->headersEnded = true;
         return bytes;
+    }
     if (data[0] == ' ' || data[0] == '\t') { // an obsolete folded continuation line
         if (!headers.isEmpty())
             headers.last().second += ' ' + line.toByteArray();
@@ -381,6 +393,12 @@ CurlOutcome CurlMulti::State::outcomeOf(Transfer& transfer, CURLcode code) const
         outcome.detail = QString::fromLatin1(curl_easy_strerror(code));
     if (transfer.tooLarge) {
         outcome.failure = CurlOutcome::Failure::TooLarge;
+        return outcome;
+    }
+    // libcurl refuses one header line over its own limit (100 KB) before our callback sees
+    // it, and reports that as running out of memory: nothing else it does mid-header can.
+    if (transfer.headerTooLarge || (code == CURLE_OUT_OF_MEMORY && !transfer.headersEnded)) {
+        outcome.failure = CurlOutcome::Failure::HeaderTooLarge;
         return outcome;
     }
     switch (code) {

@@ -29,6 +29,9 @@ struct CurlRequest {
     QString caFile;            // PEM CAs trusted besides the system's
 };
 
+// No registry sends a response header anywhere near this; a larger one is refused.
+inline constexpr qint64 kMaxHeaderBytes = 64 * 1024;
+
 struct CurlOutcome {
     enum class Failure {
         None,           // an HTTP answer arrived whole: see response
@@ -36,6 +39,7 @@ struct CurlOutcome {
         NeverDelivered, // refused, unresolvable or no TLS session: nothing was sent
         Interrupted,    // timed out or cut off: worth retrying, may have been carried out
         TooLarge,       // the answer was larger than maxBodyBytes
+        HeaderTooLarge, // the response header was larger than kMaxHeaderBytes
         Other,          // anything else libcurl reports
     };
     Failure failure = Failure::None;

@@ -33,6 +33,11 @@ QString untrustedMessage(const QString& host, const QString& detail) {
            u"the registry insecure if you trust the network."_s.arg(host, detail);
 }
 
+QString headerTooLargeMessage(const QString& host) {
+    return u"%1 answered with a response header too large (over %2); no registry sends one "
+           u"that large, so it was not read."_s.arg(host, formatBytes(kMaxHeaderBytes));
+}
+
 } // namespace
 
 QStringList parseWarningTexts(const QByteArray& headerValue) {
@@ -168,6 +173,8 @@ void RegistryTransport::sendDirect(HttpRequest request, QObject* context,
         case Failure::TooLarge:
             return callback(Result<HttpResponse>::failure(
                 u"%1 sent more than %2"_s.arg(url.host(), formatBytes(limit))));
+        case Failure::HeaderTooLarge:
+            return callback(Result<HttpResponse>::failure(headerTooLargeMessage(url.host())));
         case Failure::NotTrusted:
             return callback(
                 Result<HttpResponse>::failure(untrustedMessage(url.host(), outcome.detail)));
@@ -284,6 +291,9 @@ void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutc
                 u"%1 sent more than %2 for %3; refusing to read it (no such answer is that large)."_s
                     .arg(m_domain, formatBytes(exchange->request.maxBodyBytes),
                          exchange->url.path())));
+    case Failure::HeaderTooLarge:
+        return complete(exchange,
+                        Result<HttpResponse>::failure(headerTooLargeMessage(exchange->url.host())));
     case Failure::NotTrusted:
         return complete(exchange, Result<HttpResponse>::failure(
                                       untrustedMessage(exchange->url.host(), outcome.detail)));

@@ -188,6 +188,34 @@ private slots:
                  qPrintable(u"took %1 ms"_s.arg(manifest.elapsedMs())));
     }
 
+    void oversizedHeaderIsNamedAsSuch_data() {
+        QTest::addColumn<int>("lines");
+        QTest::addColumn<int>("lineBytes");
+        // One line past libcurl's own limit, and many small lines that add up.
+        QTest::newRow("one 200 KB header line") << 1 << 200 * 1024;
+        QTest::newRow("200 lines of 1 KB") << 200 << 1024;
+    }
+    void oversizedHeaderIsNamedAsSuch() {
+        QFETCH(int, lines);
+        QFETCH(int, lineBytes);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        HeaderList headers{{"Content-Type", OciManifestType}};
+        for (int i = 0; i < lines; ++i)
+            headers.emplaceBack("X-Padding-" + QByteArray::number(i), QByteArray(lineBytes, 'x'));
+        server.setAnswer("GET", manifestPath(u"v1"_s),
+                         HostileAnswer::json(200, ImageManifest, headers));
+        Pending<ManifestBlob> manifest;
+        RegistryClient client(server.hostPort(), hostileOptions(config, 2, 10000));
+        client.getManifest(Repository, u"v1"_s, this, manifest.callback());
+        WAIT_FOR(manifest);
+        VERIFY_FAILED(manifest);
+        VERIFY_MENTIONS(manifest.message(), u"response header too large"_s);
+        QVERIFY2(!manifest.message().contains(u"memory"_s, Qt::CaseInsensitive),
+                 qPrintable(manifest.message()));
+    }
+
     void registryErrorBodies_data() {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<int>("status");
