@@ -74,6 +74,9 @@ public:
     // Manifests and configs are immutable by digest: storing one already there is a no-op.
     Result<std::optional<ManifestBlob>> manifest(const QString& digest) const;
     Status storeManifest(const ManifestRecord& record);
+    // Drops a cached manifest whose bytes turned out not to match its digest (a damaged or
+    // tampered row of a shared database); the next read fetches it from the registry.
+    Status forgetManifest(const QString& digest);
     Result<std::optional<QByteArray>> config(const QString& digest) const;
     // created/labels also fill in every stored manifest that uses this config.
     Status storeConfig(const QString& digest, const QByteArray& bytes, const QDateTime& created,

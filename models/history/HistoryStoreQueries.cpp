@@ -369,6 +369,12 @@ Result<std::optional<ManifestBlob>> HistoryStore::manifest(const QString& digest
     return found;
 }
 
+Status HistoryStore::forgetManifest(const QString& digest) {
+    const Result<QSqlQuery> deleted = run(u"forget manifest %1"_s.arg(digest),
+                                          u"DELETE FROM manifests WHERE digest = ?"_s, {digest});
+    return deleted ? success() : Status(deleted.error());
+}
+
 Status HistoryStore::storeManifest(const ManifestRecord& record) {
     const QString purpose = u"store manifest %1"_s.arg(record.blob.digest);
     // The config may be stored already (another manifest shares it): take what it says.

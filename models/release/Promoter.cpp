@@ -5,6 +5,7 @@
 #include "registry/ManifestParser.h"
 #include "registry/RegistryClient.h"
 #include "registry/RegistryTransport.h"
+#include "release/PendingReconciler.h"
 
 #include <QDateTime>
 
@@ -17,7 +18,9 @@ struct Promoter::Job {
     GuardedCallback<ReleaseOutcome> done;
     ReleaseOutcome outcome;
     ManifestBlob manifest;
-    QDateTime fromSeenAt; // when the compare-before-swap saw the tag at outcome.fromDigest
+    QDateTime fromSeenAt;          // when the compare-before-swap saw the tag at outcome.fromDigest
+    bool settledAbandoned = false; // a pending row of another move was settled once already
+    QString settledNote;           // what settling it found, told to the user before the outcome
 };
 
 namespace {
@@ -46,6 +49,12 @@ void Promoter::run(const ReleaseRequest& request, QObject* context, Callback<Rel
     if (!tagProblem.isEmpty())
         return fail(job, tagProblem, kRefusedCode);
     const TagKind kind = m_classifier.classify(request.tag);
+    if (kind == TagKind::Other)
+        return fail(job,
+                    u"%1 fits no tag scheme (not a version, commit, environment or latest), so "
+                    u"nothing says it may move and Berth never moves it. Promote to an "
+                    u"environment tag instead."_s.arg(request.tag),
+                    kRefusedCode);
     if (!isMutableKind(kind))
         return fail(
             job,
@@ -98,6 +107,21 @@ void Promoter::loadManifest(const JobPtr& job) {
     // The retag PUTs the exact stored bytes; a GET by digest verifies them if not cached.
     const Result<std::optional<ManifestBlob>> cached = m_store->manifest(job->outcome.toDigest);
     if (cached && cached.value()) {
+        // The cache may be a database the whole team writes to: bytes that do not hash to
+        // the digest would put something else under the tag than the build asked for.
+        if (const QString mismatch = verifyDigest(cached.value()->bytes, job->outcome.toDigest);
+            !mismatch.isEmpty()) {
+            const Status forgotten = m_store->forgetManifest(job->outcome.toDigest);
+            return fail(job,
+                        u"The history database's copy of manifest %1 is damaged or was tampered "
+                        u"with (%2), so nothing was changed. %3"_s.arg(
+                            shortDigest(job->outcome.toDigest), mismatch,
+                            forgotten ? u"The copy was removed; retry to read the manifest from "
+                                        u"the registry."_s
+                                      : u"Removing the copy failed too: %1"_s.arg(
+                                            forgotten.errorMessage())),
+                        kRefusedCode);
+        }
         job->manifest = *cached.value();
         return compareBeforeSwap(job);
     }
@@ -174,7 +198,7 @@ void Promoter::retag(const JobPtr& job) {
     action.reason = request.reason;
     const Result<qint64> id = m_store->beginAction(action);
     if (!id && id.error().code == HistoryStore::kActionInProgress)
-        return fail(job, id.error().message + u" Nothing was changed."_s, kRefusedCode);
+        return settleAbandonedOrRefuse(job, id.error().message);
     if (!id)
         return fail(job, u"Could not write the audit record, so nothing was changed: %1"_s.arg(
                              id.error().message));
@@ -235,8 +259,73 @@ void Promoter::verify(const JobPtr& job, const QString& pushedDigest) {
                 job->outcome.note += u" The retag succeeded but the history database could not "
                                      u"record it: %1"_s.arg(!finished ? finished.errorMessage()
                                                                       : recorded.errorMessage());
+            job->outcome.note = QString(job->settledNote + job->outcome.note).trimmed();
             job->done(job->outcome);
         });
+}
+
+qint64 Promoter::abandonedAfterMs(const QString& transport) const {
+    if (transport == transportName(RetagTransport::Engine))
+        return kPendingGraceMs; // a push through an engine may take minutes
+    // The longest a registry retag can still be at work: every attempt of its PUT running
+    // into the transfer timeout, with the longest Retry-After waited between them.
+    const RegistryOptions& options = m_client->transport()->options();
+    const qint64 attempts = qMax(0, options.maxRetries) + 1;
+    return attempts * qMax(0, options.transferTimeoutMs) +
+           (attempts - 1) * qMax(0, options.maxRetryAfterSeconds) * 1000;
+}
+
+void Promoter::settleAbandonedOrRefuse(const JobPtr& job, const QString& inProgress) {
+    const ReleaseRequest& request = job->request;
+    std::optional<Action> pending;
+    if (const Result<QList<Action>> all = m_store->pendingActions(); all) {
+        for (const Action& action : all.value()) {
+            if (action.registry == request.registry && action.repository == request.repository &&
+                action.tag == request.tag)
+                pending = action;
+        }
+    }
+    if (!pending)
+        return fail(job, inProgress + u" Nothing was changed."_s, kRefusedCode);
+    const qint64 abandonedAfter = abandonedAfterMs(pending->transport);
+    const QDateTime abandonedAt = pending->time.addMSecs(abandonedAfter);
+    if (job->settledAbandoned || QDateTime::currentDateTimeUtc() < abandonedAt)
+        return fail(job,
+                    u"%1 is being moved by %2 on %3 (audit row #%4, started %5). Nothing was "
+                    u"changed. If that process is gone (interrupted or crashed), its row is "
+                    u"checked against the registry and settled from %6 on: retry then."_s.arg(
+                        request.tag, pending->user, pending->host, QString::number(pending->id),
+                        pending->time.toLocalTime().toString(u"HH:mm:ss"_s),
+                        abandonedAt.toLocalTime().toString(u"HH:mm:ss"_s)),
+                    kRefusedCode);
+
+    // Older than any move can take: the process that wrote it stopped (Ctrl+C, a crash,
+    // a lost answer). Only the registry can say whether its retag landed, so ask it.
+    job->settledAbandoned = true;
+    emit stepStarted(u"Audit row #%1 (%2 by %3, started %4) was left pending: checking the "
+                     u"registry to settle it"_s.arg(QString::number(pending->id),
+                                                    actionKindName(pending->kind), pending->user,
+                                                    pending->time.toString(Qt::ISODate)));
+    currentDigest(request.repository, request.tag, this,
+                  [this, job, abandonedAfter](Result<QString> current) {
+                      if (!current)
+                          return fail(job, u"A move of %1 left pending could not be checked, so "
+                                           u"nothing was changed: %2"_s.arg(
+                                               job->request.tag, current.error().message));
+                      BuildCollection found;
+                      found.repository = job->request.repository;
+                      found.tagDigests.insert(job->request.tag, current.value());
+                      const ReconcileResult settled =
+                          reconcilePendingActions(*m_store, job->request.registry, found,
+                                                  QDateTime::currentDateTimeUtc(), abandonedAfter);
+                      if (!settled.problems.isEmpty())
+                          return fail(job, u"A move of %1 left pending could not be settled, so "
+                                           u"nothing was changed: %2"_s.arg(
+                                               job->request.tag, settled.problems.first()));
+                      for (const SettledAction& action : settled.settled)
+                          job->settledNote += describe(action) + u' ';
+                      retag(job);
+                  });
 }
 
 Result<RecordSummary> Promoter::recordMove(const JobPtr& job, const QString& now) {
@@ -284,7 +373,7 @@ void Promoter::fail(const JobPtr& job, const QString& message, const QString& co
                               .arg(recorded.errorMessage()),
                 0, code));
     }
-    job->done(Result<ReleaseOutcome>::failure(message, 0, code));
+    job->done(Result<ReleaseOutcome>::failure(job->settledNote + message, 0, code));
 }
 
 void Promoter::leavePending(const JobPtr& job, const QString& cause) {

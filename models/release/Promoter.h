@@ -55,6 +55,11 @@ private:
     void loadManifest(const JobPtr& job);
     void compareBeforeSwap(const JobPtr& job);
     void retag(const JobPtr& job);
+    // Another move of the tag is pending: settles it from the registry when it is older than
+    // any move can take (its process is gone), then retags; refuses while it may still run.
+    void settleAbandonedOrRefuse(const JobPtr& job, const QString& inProgress);
+    // How long after its start a pending move of `transport` can no longer be at work.
+    qint64 abandonedAfterMs(const QString& transport) const;
     void verify(const JobPtr& job, const QString& pushedDigest);
     // Records the tag's position before and after the move in the history.
     Result<RecordSummary> recordMove(const JobPtr& job, const QString& now);

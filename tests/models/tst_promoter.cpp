@@ -169,20 +169,27 @@ private slots:
 
     void immutableTagsNeverMove_data() {
         QTest::addColumn<QString>("tag");
-        QTest::newRow("exact semver") << u"v1.0.0"_s;
-        QTest::newRow("git sha") << u"a3f2c8d"_s;
-        QTest::newRow("branch sha") << u"main-a3f2c8d"_s;
-        QTest::newRow("inconsistent other") << u"final2"_s;
-        QTest::newRow("not a tag at all") << u"-bad tag"_s;
+        QTest::addColumn<QString>("says");
+        QTest::newRow("exact semver") << u"v1.0.0"_s << u"is an immutable tag"_s;
+        QTest::newRow("git sha") << u"a3f2c8d"_s << u"is an immutable tag"_s;
+        QTest::newRow("branch sha") << u"main-a3f2c8d"_s << u"is an immutable tag"_s;
+        // Nobody declared it immutable: it is described for what it is.
+        QTest::newRow("inconsistent other") << u"final2"_s << u"fits no tag scheme"_s;
+        QTest::newRow("not a tag at all") << u"-bad tag"_s << u"a tag must start with"_s;
     }
 
     void immutableTagsNeverMove() {
         QFETCH(QString, tag);
+        QFETCH(QString, says);
         const QString before = digestOfTag(u"v1.0.0"_s);
         const auto outcome = release(u"v1.2.0"_s, tag);
         QVERIFY(outcome.has_value());
         QVERIFY(!outcome->ok());
         QCOMPARE(outcome->error().code, kRefusedCode);
+        QVERIFY2(outcome->errorMessage().contains(says), qPrintable(outcome->errorMessage()));
+        if (tag == u"final2"_s)
+            QVERIFY2(!outcome->errorMessage().contains(u"immutable"_s),
+                     qPrintable(outcome->errorMessage()));
         QCOMPARE(digestOfTag(u"v1.0.0"_s), before);
         QCOMPARE(actionCount(), 0);
     }
