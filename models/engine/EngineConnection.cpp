@@ -5,6 +5,7 @@
 #include "registry/ImageReference.h"
 #include "registry/RegistryTransport.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -101,6 +102,18 @@ EngineConnection::EngineConnection(std::shared_ptr<EngineSession> session,
     ensureCurlInitialized();
 }
 
+Status
+EngineConnection::credentialsAllowed(const std::optional<RegistryCredentials>& credentials) const {
+    const EngineHost& host = m_session->host;
+    if (!credentials || m_session->hostError || host.mayCarryCredentials())
+        return success();
+    return Error::make(
+        u"Berth does not send registry credentials to the container engine at %1: it speaks "
+        u"plain HTTP and is not on this machine, so the password would cross the network in "
+        u"the clear. Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH as for docker, or use the "
+        u"engine's unix socket."_s.arg(host.display()));
+}
+
 Result<EngineConnection::Response> EngineConnection::perform(const Request& request,
                                                              const QString& version) {
     const EngineHost& host = m_session->host;
@@ -120,6 +133,9 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
             return Error::make(u"libcurl could not build the request headers."_s);
     }
     const QByteArray socketPath = host.socketPath().toLocal8Bit();
+    const QByteArray caFile = QFile::encodeName(host.caFile());
+    const QByteArray certFile = QFile::encodeName(host.certFile());
+    const QByteArray keyFile = QFile::encodeName(host.keyFile());
 
     Transfer transfer;
     transfer.handle = handle.get();
@@ -132,6 +148,18 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
     curl_easy_setopt(h, CURLOPT_URL, urlBytes.constData());
     if (host.isUnixSocket())
         curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, socketPath.constData());
+    if (host.usesTls()) {
+        // As the docker CLI with DOCKER_TLS_VERIFY: the engine proves itself against ca.pem
+        // only (not the system's CAs), and Berth shows its client certificate when it has one.
+        curl_easy_setopt(h, CURLOPT_CAINFO, caFile.constData());
+        curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!certFile.isEmpty()) {
+            curl_easy_setopt(h, CURLOPT_SSLCERT, certFile.constData());
+            curl_easy_setopt(h, CURLOPT_SSLKEY, keyFile.constData());
+        }
+    }
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errorBuffer);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
@@ -192,6 +220,13 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
                     host.display()));
         return Error::make(u"Cannot connect to the container engine at %1 (%2): is it running, "
                            "and is DOCKER_HOST right?"_s.arg(host.display(), detail));
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return Error::make(u"The container engine at %1 did not prove itself with a certificate "
+                           u"from %2's CA (%3); nothing was sent to it."_s.arg(
+                               host.display(), host.caFile(), detail));
+    case CURLE_SSL_CERTPROBLEM:
+        return Error::make(u"Berth could not use the client certificate %1 for the container "
+                           u"engine at %2 (%3)."_s.arg(host.certFile(), host.display(), detail));
     // The request may have reached the engine and been carried out, as a push whose
     // manifest the registry already has: only a later look can tell.
     case CURLE_GOT_NOTHING:
@@ -361,6 +396,8 @@ Status EngineConnection::pull(const QString& repository, const QString& digest,
     const QString what = u"pulling %1@%2"_s.arg(repository, digest);
     if (!isValidDigest(digest))
         return Error::make(u"Cannot pull %1: \"%2\" is not a digest."_s.arg(repository, digest));
+    if (Status allowed = credentialsAllowed(credentials); !allowed)
+        return allowed;
     auto apiVersion = version();
     if (!apiVersion)
         return apiVersion.error();
@@ -408,6 +445,8 @@ Result<PushResult> EngineConnection::push(const QString& repository, const QStri
     const QString what = u"pushing %1:%2"_s.arg(repository, tag);
     if (!isValidTag(tag))
         return Error::make(sentence(tagValidationError(tag)));
+    if (Status allowed = credentialsAllowed(credentials); !allowed)
+        return allowed.error();
     auto apiVersion = version();
     if (!apiVersion)
         return apiVersion.error();

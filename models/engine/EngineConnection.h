@@ -67,6 +67,9 @@ public:
     static QString errorBodyMessage(const QByteArray& body, int httpStatus);
 
 private:
+    // Refuses credentials an engine must not carry (EngineHost::mayCarryCredentials).
+    Status credentialsAllowed(const std::optional<RegistryCredentials>& credentials) const;
+
     struct Response {
         int status = 0;
         QByteArray body;

@@ -1,8 +1,12 @@
 #include "EngineServer.h"
 
+#include "TestCertificates.h"
+
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -107,13 +111,48 @@ qint64 EngineServer::processId() const {
 
 QStringList EngineServer::dockerArguments() const {
     // daemon.json of our own: /etc/docker/daemon.json must not change the test engine.
-    return {u"--storage-driver"_s, u"vfs"_s,
-            u"--iptables=false"_s, u"--bridge=none"_s,
-            u"--host"_s,           dockerHost(),
-            u"--data-root"_s,      path(u"data"_s),
-            u"--exec-root"_s,      path(u"exec"_s),
-            u"--pidfile"_s,        path(u"docker.pid"_s),
-            u"--config-file"_s,    path(u"daemon.json"_s)};
+    QStringList arguments{u"--storage-driver"_s, u"vfs"_s,
+                          u"--iptables=false"_s, u"--bridge=none"_s,
+                          u"--host"_s,           dockerHost(),
+                          u"--data-root"_s,      path(u"data"_s),
+                          u"--exec-root"_s,      path(u"exec"_s),
+                          u"--pidfile"_s,        path(u"docker.pid"_s),
+                          u"--config-file"_s,    path(u"daemon.json"_s)};
+    if (m_tls) {
+        const QDir tls(path(u"tls"_s));
+        arguments << u"--host"_s << u"tcp://127.0.0.1:0"_s << u"--tlsverify"_s << u"--tlscacert"_s
+                  << tls.filePath(u"ca.pem"_s) << u"--tlscert"_s << tls.filePath(u"server.pem"_s)
+                  << u"--tlskey"_s << tls.filePath(u"server.key"_s);
+    }
+    return arguments;
+}
+
+bool EngineServer::enableTls() {
+    if (m_kind != Kind::Docker)
+        return fail(u"only the dockerd test engine listens with TLS"_s);
+    if (!QDir().mkpath(path(u"tls"_s)) || !QDir().mkpath(clientCertPath()))
+        return fail(u"could not create the certificate folders"_s);
+    TestCertificates certificates(path(u"tls"_s));
+    if (!certificates.createAuthority() ||
+        !certificates.issue(u"server"_s, TestCertificates::Use::Server) ||
+        !certificates.issue(u"client"_s, TestCertificates::Use::Client))
+        return fail(certificates.errorString());
+    // The names the docker CLI (and Berth) look for under DOCKER_CERT_PATH.
+    const QDir client(clientCertPath());
+    if (!QFile::copy(certificates.path(u"ca.pem"_s), client.filePath(u"ca.pem"_s)) ||
+        !QFile::copy(certificates.path(u"client.pem"_s), client.filePath(u"cert.pem"_s)) ||
+        !QFile::copy(certificates.path(u"client.key"_s), client.filePath(u"key.pem"_s)))
+        return fail(u"could not lay out the client certificates"_s);
+    m_tls = true;
+    return true;
+}
+
+QString EngineServer::tlsDockerHost() const {
+    return m_tlsPort > 0 ? u"tcp://127.0.0.1:%1"_s.arg(m_tlsPort) : QString();
+}
+
+QString EngineServer::clientCertPath() const {
+    return path(u"client-certs"_s);
 }
 
 QStringList EngineServer::podmanArguments() const {
@@ -197,14 +236,27 @@ bool EngineServer::start() {
     return true;
 }
 
-bool EngineServer::isListening() const {
+bool EngineServer::isListening() {
     if (!QFileInfo::exists(socketPath()))
         return false;
     if (m_kind == Kind::Podman)
         return acceptsConnections(socketPath());
     // dockerd creates the socket early and says when its API really serves.
     QFile log(path(u"engine.log"_s));
-    return log.open(QIODevice::ReadOnly) && log.readAll().contains("API listen on");
+    if (!log.open(QIODevice::ReadOnly))
+        return false;
+    const QString text = QString::fromUtf8(log.readAll());
+    if (!text.contains(u"API listen on"_s))
+        return false;
+    if (!m_tls)
+        return true;
+    // The TCP listener is logged with the port the kernel gave it.
+    static const QRegularExpression tcpListener(u"API listen on 127\\.0\\.0\\.1:(\\d+)"_s);
+    const QRegularExpressionMatch match = tcpListener.match(text);
+    if (!match.hasMatch())
+        return false;
+    m_tlsPort = match.captured(1).toInt();
+    return true;
 }
 
 QString EngineServer::logTail(int lines) const {

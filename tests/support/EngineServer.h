@@ -27,6 +27,15 @@ public:
     // the program is missing, or an earlier start() in this process failed.
     static QString unavailableReason(Kind kind = Kind::Docker);
 
+    // Before start(), Docker only: dockerd also listens on 127.0.0.1 (a port it picks)
+    // with TLS, and accepts only clients with a certificate from the same test CA
+    // (--tlsverify), as a remote engine set up for DOCKER_TLS_VERIFY would.
+    bool enableTls();
+    // tcp://127.0.0.1:<port> once a TLS engine started; empty otherwise.
+    QString tlsDockerHost() const;
+    // The folder DOCKER_CERT_PATH names for it: ca.pem, cert.pem and key.pem.
+    QString clientCertPath() const;
+
     // Starts the engine and waits (up to 60 s) until it listens; false and errorString()
     // (with the tail of its log) otherwise.
     bool start();
@@ -52,12 +61,14 @@ private:
     QStringList dockerArguments() const;
     QStringList podmanArguments() const;
     bool writePodmanConfig() const;
-    bool isListening() const;
+    bool isListening(); // also learns the TLS port
     void reapLeftovers();
     void unmountLeftovers();
 
     Kind m_kind;
     QTemporaryDir m_dir;
+    bool m_tls = false;
+    int m_tlsPort = 0; // read from the engine's log once it listens
     std::unique_ptr<QProcess> m_process;
     QString m_error;
 };

@@ -1,5 +1,7 @@
 #include "RegistryServer.h"
 
+#include "TestCertificates.h"
+
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -159,37 +161,11 @@ bool RegistryServer::runTool(const QString& program, const QStringList& argument
 }
 
 bool RegistryServer::createCertificates() {
-    const QString openssl = u"openssl"_s;
-    const QStringList ecKey = {u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
-                               u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s};
-    if (!runTool(openssl,
-                 QStringList{u"req"_s, u"-x509"_s}
-                     << ecKey
-                     << QStringList{u"-keyout"_s, path(u"ca.key"_s), u"-out"_s, path(u"ca.pem"_s),
-                                    u"-days"_s, u"7"_s, u"-subj"_s, u"/CN=Berth Test CA"_s,
-                                    u"-addext"_s, u"basicConstraints=critical,CA:TRUE"_s,
-                                    u"-addext"_s, u"keyUsage=critical,keyCertSign,cRLSign"_s})) {
-        return false;
-    }
-    if (!runTool(openssl, QStringList{u"req"_s} << ecKey
-                                                << QStringList{u"-keyout"_s, path(u"server.key"_s),
-                                                               u"-out"_s, path(u"server.csr"_s),
-                                                               u"-subj"_s, u"/CN=127.0.0.1"_s})) {
-        return false;
-    }
-    // Clients check the SAN, not the CN; name both ways a test may reach the server.
-    const QByteArray extensions = "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
-                                  "basicConstraints=critical,CA:FALSE\n"
-                                  "keyUsage=critical,digitalSignature\n"
-                                  "extendedKeyUsage=serverAuth\n";
-    if (!writeFile(path(u"server.ext"_s), extensions)) {
-        return fail(u"could not write %1"_s.arg(path(u"server.ext"_s)));
-    }
-    const QString serial = QString::number(QRandomGenerator::global()->generate64() >> 2);
-    return runTool(openssl, {u"x509"_s, u"-req"_s, u"-in"_s, path(u"server.csr"_s), u"-CA"_s,
-                             path(u"ca.pem"_s), u"-CAkey"_s, path(u"ca.key"_s), u"-set_serial"_s,
-                             serial, u"-days"_s, u"7"_s, u"-extfile"_s, path(u"server.ext"_s),
-                             u"-out"_s, path(u"server.pem"_s)});
+    TestCertificates certificates(m_dir.path());
+    if (!certificates.createAuthority() ||
+        !certificates.issue(u"server"_s, TestCertificates::Use::Server))
+        return fail(certificates.errorString());
+    return true;
 }
 
 bool RegistryServer::createHtpasswd() {
