@@ -1,5 +1,7 @@
 #include "CtlSupport.h"
 
+#include "core/DisplayText.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,12 +11,13 @@ using namespace Qt::StringLiterals;
 
 namespace berth::ctl {
 
+// Every printer below may carry a registry's, an engine's or a remote's words.
 void printError(const QString& message) {
-    QTextStream(stderr) << "berthctl: " << message << Qt::endl;
+    QTextStream(stderr) << "berthctl: " << escapedForTerminal(message) << Qt::endl;
 }
 
 void printWarning(const QString& message) {
-    QTextStream(stderr) << "berthctl: warning: " << message << Qt::endl;
+    QTextStream(stderr) << "berthctl: warning: " << escapedForTerminal(message) << Qt::endl;
 }
 
 void printJson(const QJsonValue& value) {
@@ -24,7 +27,7 @@ void printJson(const QJsonValue& value) {
 }
 
 void printLine(const QString& line) {
-    QTextStream(stdout) << line << Qt::endl;
+    QTextStream(stdout) << escapedForTerminal(line) << Qt::endl;
 }
 
 void printTable(const QStringList& header, const QList<QStringList>& rows) {
@@ -41,7 +44,7 @@ void printTable(const QStringList& header, const QList<QStringList>& rows) {
         QString line;
         for (qsizetype i = 0; i < row.size(); ++i)
             line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
-        out << line.trimmed() << '\n';
+        out << escapedForTerminal(line.trimmed()) << '\n';
     };
     write(header);
     for (const QStringList& row : rows)

@@ -1,5 +1,7 @@
 #include "git/GitError.h"
 
+#include "core/DisplayText.h"
+
 #include <git2.h>
 
 using namespace Qt::StringLiterals;
@@ -17,7 +19,8 @@ Error gitError(int code, const QString& what) {
         kind = GitErrorCode::Auth;
     else if (code == GIT_EUSER)
         kind = GitErrorCode::Cancelled;
-    return Error::make(what + u": "_s + detail, 0, QString(kind));
+    // A remote URL in either part may carry a token (https://user:token@host/...).
+    return Error::make(withoutCredentials(what + u": "_s + detail), 0, QString(kind));
 }
 
 } // namespace berth

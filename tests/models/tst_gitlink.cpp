@@ -17,6 +17,7 @@
 #include <QCryptographicHash>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -522,6 +523,28 @@ private slots:
         QVERIFY(!result.ok());
         QVERIFY2(result.errorMessage().contains(u"no remotes"_s),
                  qPrintable(result.errorMessage()));
+    }
+
+    void aFailedFetchNeverShowsTheTokenInTheRemoteUrl() {
+        const QString clone = m_dir.filePath(u"tokened"_s);
+        QVERIFY2(initRepository(clone), qPrintable(m_gitError));
+        // A port nothing listens on: the fetch fails at once, on loopback.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        const QString url = u"https://ci-bot:glpat-s3cr3t@127.0.0.1:%1/acme/api.git"_s.arg(port);
+        git(clone, {u"remote"_s, u"add"_s, u"origin"_s, url});
+        QVERIFY2(m_gitError.isEmpty(), qPrintable(m_gitError));
+
+        const std::atomic<bool> cancelled = false;
+        const Result<FetchSummary> result = GitFetcher::fetchNow(clone, cancelled, {});
+        QVERIFY(!result.ok());
+        const QString message = result.errorMessage();
+        QVERIFY2(!message.contains(u"s3cr3t"_s), qPrintable(message));
+        QVERIFY2(!message.contains(u"ci-bot"_s), qPrintable(message));
+        QVERIFY2(message.contains(u"https://127.0.0.1:%1/acme/api.git"_s.arg(port)),
+                 qPrintable(message));
     }
 };
 
