@@ -294,8 +294,38 @@ HostileAnswer HostileRegistry::answerFor(const RecordedRequest& request) {
     return chosen;
 }
 
+void HostileRegistry::holdAnswersUntilOpen(int open, int expected, const QString& pathPrefix) {
+    m_holdUntilOpen = open;
+    m_heldPrefix = pathPrefix;
+    m_expectedRequests = expected;
+    m_releasedAnswers = 0;
+    m_mostOpen = 0;
+}
+
+void HostileRegistry::releaseHeldAnswers() {
+    m_releaseScheduled = false;
+    const QList<HeldAnswer> held = std::exchange(m_held, {});
+    m_releasedAnswers += int(held.size());
+    for (const HeldAnswer& one : held) {
+        if (one.socket)
+            writeAnswer(one.socket, one.request, one.answer);
+    }
+}
+
 void HostileRegistry::answer(QTcpSocket* socket, const RecordedRequest& request) {
     const HostileAnswer chosen = answerFor(request);
+    if (m_holdUntilOpen > 0 && request.path.startsWith(m_heldPrefix)) {
+        m_held.append({socket, request, chosen});
+        m_mostOpen = std::max(m_mostOpen, int(m_held.size()));
+        const int awaited =
+            std::min(m_holdUntilOpen, std::max(1, m_expectedRequests - m_releasedAnswers));
+        // From the event loop, so requests already on their way are counted as open first.
+        if (int(m_held.size()) >= awaited && !m_releaseScheduled) {
+            m_releaseScheduled = true;
+            QTimer::singleShot(0, this, &HostileRegistry::releaseHeldAnswers);
+        }
+        return;
+    }
     if (chosen.delayMs <= 0)
         return writeAnswer(socket, request, chosen);
     // The socket is the timer's context: a client that gave up takes the answer with it.

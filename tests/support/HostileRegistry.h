@@ -12,6 +12,7 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QPointer>
 #include <QString>
 #include <QUrl>
 
@@ -82,6 +83,14 @@ public:
     // false: every answer carries "Connection: close" and the connection ends after it.
     void setKeepAlive(bool keepAlive) { m_keepAlive = keepAlive; }
 
+    // Holds the answers to requests under `pathPrefix` until `open` of them wait for one at
+    // once (or all those still to come of `expected`, when fewer remain), then sends the
+    // held ones together. How many requests a client keeps in flight then shows without
+    // any clock: a client that cannot keep `open` in flight never gets its answers.
+    void holdAnswersUntilOpen(int open, int expected, const QString& pathPrefix);
+    // The most requests that waited for an answer at once while answers were held.
+    int mostOpenAtOnce() const { return m_mostOpen; }
+
     const QList<RecordedRequest>& requests() const { return m_requests; }
     QList<RecordedRequest> requestsFor(const QByteArray& method, const QString& path) const;
     int hitCount(const QByteArray& method, const QString& path) const;
@@ -101,6 +110,7 @@ private:
     void writeAnswer(QTcpSocket* socket, const RecordedRequest& request,
                      const HostileAnswer& answer);
     HostileAnswer answerFor(const RecordedRequest& request);
+    void releaseHeldAnswers();
 
     QTcpServer* m_server;
     QElapsedTimer m_clock;
@@ -116,6 +126,18 @@ private:
     QList<RecordedRequest> m_requests;
     int m_tlsHellos = 0;
     int m_connectionCount = 0;
+    struct HeldAnswer {
+        QPointer<QTcpSocket> socket;
+        RecordedRequest request;
+        HostileAnswer answer;
+    };
+    QList<HeldAnswer> m_held;
+    int m_holdUntilOpen = 0; // 0: answers are not held
+    QString m_heldPrefix;
+    int m_expectedRequests = 0;
+    int m_releasedAnswers = 0;
+    int m_mostOpen = 0;
+    bool m_releaseScheduled = false;
 };
 
 } // namespace berth::test
