@@ -86,10 +86,12 @@ bool confirmOnTerminal(const QString& plan) {
     return answer == u"y"_s || answer == u"yes"_s;
 }
 
-void report(const Invocation& invocation, const ReleaseRequest& request,
-            const ReleaseOutcome& outcome) {
+void report(const Invocation& invocation, const ReleaseRequest& request, const ReleasePlan& plan,
+            qint64 verdictId, const ReleaseOutcome& outcome) {
     if (invocation.json) {
         printJson(QJsonObject{{u"actionId"_s, outcome.actionId},
+                              {u"markedBadActionId"_s, verdictId},
+                              {u"plan"_s, plan.toJson()},
                               {u"kind"_s, actionKindName(request.kind)},
                               {u"tag"_s, request.tag},
                               {u"from"_s, outcome.fromDigest},
@@ -136,10 +138,10 @@ bool markLeftBuildBad(const std::shared_ptr<ReleaseSession>& session, const Invo
 }
 
 void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
-             ReleaseRequest request, qint64 verdictId, Finish finish) {
+             ReleaseRequest request, const ReleasePlan& plan, qint64 verdictId, Finish finish) {
     session->promoter->run(
         request, qApp,
-        [session, invocation, request, verdictId, finish](Result<ReleaseOutcome> outcome) {
+        [session, invocation, request, plan, verdictId, finish](Result<ReleaseOutcome> outcome) {
             if (!outcome) {
                 QString message = outcome.error().message;
                 if (verdictId != 0)
@@ -148,7 +150,7 @@ void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& i
                 printError(message);
                 return finish(exitCodeFor(outcome.error()));
             }
-            report(invocation, request, outcome.value());
+            report(invocation, request, plan, verdictId, outcome.value());
             finish(ExitOk);
         });
 }
@@ -170,6 +172,10 @@ void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invoc
             }
             const ReleasePlan& plan = planned.value();
             const QString text = plan.text(transportName(request.transport), request.reason);
+            // A script asking for JSON gets the plan it was refused on.
+            if (invocation.json &&
+                (plan.refused() || (plan.needsAcknowledgement() && request.reason.isEmpty())))
+                printJson(QJsonObject{{u"plan"_s, plan.toJson()}});
             if (plan.refused()) {
                 if (!invocation.json)
                     QTextStream(stderr) << text << Qt::flush;
@@ -215,7 +221,7 @@ void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invoc
             qint64 verdictId = 0;
             if (markBad && !markLeftBuildBad(session, invocation, plan, &verdictId))
                 return finish(ExitFailure);
-            execute(session, invocation, request, verdictId, finish);
+            execute(session, invocation, request, plan, verdictId, finish);
         });
 }
 

@@ -194,6 +194,18 @@ private slots:
             ctl({u"rollback"_s, repository(), u"production"_s, u"--yes"_s, u"--json"_s});
         QCOMPARE(rollback.exitCode, 0);
         QCOMPARE(rollback.json().value(u"to"_s).toString(), m_digests[0]); // v1.1.0 skipped
+        // The plan in the answer says what was skipped, and why.
+        const QJsonArray skipped =
+            rollback.json().value(u"plan"_s).toObject().value(u"skipped"_s).toArray();
+        bool skippedBad = false;
+        for (const QJsonValue& entry : skipped) {
+            const QJsonObject build = entry.toObject();
+            if (build.value(u"digest"_s).toString() == m_digests[1]) {
+                skippedBad = build.value(u"reason"_s).toString() == u"marked-bad"_s &&
+                             build.value(u"why"_s).toString().contains(u"500s on checkout"_s);
+            }
+        }
+        QVERIFY2(skippedBad, rollback.out.constData());
         QCOMPARE(digestOf(u"production"_s), m_digests[0]);
 
         const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
