@@ -1,11 +1,12 @@
 #include "PromoteDialog.h"
 
 #include "core/WhenFinished.h"
-#include "git/RevisionDiff.h"
 #include "history/HistoryTypes.h"
 #include "release/Promoter.h"
+#include "release/ReleasePlanner.h"
 #include "timeline/TimelineModel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -52,14 +53,16 @@ void fillCommits(QTreeWidget* list, QLabel* heading, const QString& what,
 
 } // namespace
 
-PromoteDialog::PromoteDialog(ReleaseRequest request, Side from, Side to, QWidget* parent)
+PromoteDialog::PromoteDialog(ReleaseRequest request, ReleasePlan plan, QWidget* parent)
     : QDialog(parent)
     , m_request(std::move(request))
-    , m_from(std::move(from))
-    , m_to(std::move(to))
+    , m_plan(std::move(plan))
     , m_fromLabel(new QLabel(this))
     , m_toLabel(new QLabel(this))
     , m_checkLabel(new QLabel(this))
+    , m_notes(new QLabel(this))
+    , m_acknowledge(new QCheckBox(this))
+    , m_markBad(new QCheckBox(this))
     , m_commitStatus(new QLabel(this))
     , m_gainedLabel(new QLabel(this))
     , m_lostLabel(new QLabel(this))
@@ -105,8 +108,20 @@ PromoteDialog::PromoteDialog(ReleaseRequest request, Side from, Side to, QWidget
     m_steps->setMaximumHeight(110);
     m_steps->hide();
     m_progress->setObjectName(u"releaseProgress"_s);
-    m_progress->setRange(0, 0); // steps vary with the cache and the transport: busy, not %
+    // Steps done of a full run; a cached manifest skips one, so the bar fills only when
+    // the run ends well, and a refusal leaves it where the run stopped.
+    m_progress->setRange(0, kRunSteps);
+    m_progress->setValue(0);
     m_progress->hide();
+
+    m_notes->setObjectName(u"planNotes"_s);
+    m_notes->setWordWrap(true);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_acknowledge->setObjectName(u"acknowledgeCheck"_s);
+    connect(m_acknowledge, &QCheckBox::toggled, this, &PromoteDialog::updateConfirm);
+    m_markBad->setObjectName(u"markBadCheck"_s);
+    m_markBad->setText(u"Mark the build being left bad for %1"_s.arg(m_request.tag));
+    m_markBad->hide();
     m_resultLabel->setObjectName(u"resultLabel"_s);
     m_resultLabel->setWordWrap(true);
     m_resultLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -123,7 +138,10 @@ PromoteDialog::PromoteDialog(ReleaseRequest request, Side from, Side to, QWidget
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(createSummary());
+    layout->addWidget(m_notes);
+    layout->addWidget(m_acknowledge);
     layout->addWidget(createCommits(), 1);
+    layout->addWidget(m_markBad);
     layout->addLayout(form);
     layout->addWidget(m_steps);
     layout->addWidget(m_progress);
@@ -131,7 +149,7 @@ PromoteDialog::PromoteDialog(ReleaseRequest request, Side from, Side to, QWidget
     layout->addLayout(buttons);
 
     setGitClone({});
-    showSides();
+    showNotes();
     m_reason->setFocus();
     resize(720, 560);
 }
@@ -180,59 +198,84 @@ QWidget* PromoteDialog::createCommits() {
 }
 
 void PromoteDialog::setGitClone(const QString& clonePath) {
-    m_gained->clear();
-    m_lost->clear();
-    m_fromSummary.clear();
-    m_toSummary.clear();
-    const bool known =
-        !clonePath.isEmpty() && !m_from.revision.isEmpty() && !m_to.revision.isEmpty();
+    m_plan.commits = {};
+    // What the previous clone said is replaced by what this one says.
+    m_plan.warnings.removeIf([](const PlanNote& note) { return note.code == kNotDescendantNote; });
+    m_plan.from.commitSummary.clear();
+    m_plan.to.commitSummary.clear();
+    const QFuture<ReleasePlan> planned = ReleasePlanner::withCommits(m_plan, clonePath);
+    if (planned.isFinished()) {
+        m_plan = planned.result();
+    } else {
+        m_plan.commits.state = PlanCommits::State::Reading;
+        m_plan.commits.note = clonePath;
+        whenFinished(this, planned, [this](const ReleasePlan& withCommits) {
+            m_plan = withCommits;
+            showCommits();
+            showNotes();
+        });
+    }
+    showCommits();
+}
+
+void PromoteDialog::showCommits() {
+    const PlanCommits& commits = m_plan.commits;
+    const bool known = commits.state == PlanCommits::State::Known;
     for (QWidget* widget :
          {static_cast<QWidget*>(m_gainedLabel), static_cast<QWidget*>(m_lostLabel),
           static_cast<QWidget*>(m_gained), static_cast<QWidget*>(m_lost)})
-        widget->setVisible(known);
-    if (clonePath.isEmpty()) {
+        widget->setVisible(known || commits.state == PlanCommits::State::Reading);
+    m_gained->clear();
+    m_lost->clear();
+    switch (commits.state) {
+    case PlanCommits::State::NotAsked:
         m_commitStatus->setText(u"Commits gained and lost are not shown: no git clone linked."_s);
-        return;
+        break;
+    case PlanCommits::State::Reading:
+        m_commitStatus->setText(u"Reading commits from %1…"_s.arg(commits.note));
+        break;
+    case PlanCommits::State::Unknown:
+        m_commitStatus->setText(u"Commits are not shown: %1."_s.arg(commits.note));
+        break;
+    case PlanCommits::State::Known: {
+        fillCommits(m_gained, m_gainedLabel, u"Commits gained"_s, commits.range.gained);
+        fillCommits(m_lost, m_lostLabel, u"Commits lost"_s, commits.range.lost);
+        m_commitStatus->setText(u"%1 gains %2 commits and loses %3."_s.arg(m_request.tag)
+                                    .arg(commits.range.gained.totalCount)
+                                    .arg(commits.range.lost.totalCount));
+        break;
     }
-    if (m_from.digest.isEmpty() || m_from.revision.isEmpty() || m_to.revision.isEmpty()) {
-        m_commitStatus->setText(
-            m_from.digest.isEmpty()
-                ? u"%1 does not exist yet: everything in the build is new to it."_s.arg(
-                      m_request.tag)
-                : u"Commits are not shown: %1 names no git commit (no revision label)."_s.arg(
-                      m_from.revision.isEmpty() ? u"the current build"_s : u"the new build"_s));
-        return;
     }
-    m_commitStatus->setText(u"Reading commits from %1…"_s.arg(clonePath));
-    whenFinished(this, RevisionDiff::computeAsync(clonePath, m_from.revision, m_to.revision),
-                 [this](const Result<RevisionDiff>& diff) { showDiff(diff); });
-}
-
-void PromoteDialog::showDiff(const Result<RevisionDiff>& diff) {
-    if (!diff) {
-        m_commitStatus->setText(u"Commits could not be read: %1"_s.arg(diff.errorMessage()));
-        for (QWidget* widget :
-             {static_cast<QWidget*>(m_gainedLabel), static_cast<QWidget*>(m_lostLabel),
-              static_cast<QWidget*>(m_gained), static_cast<QWidget*>(m_lost)})
-            widget->hide();
-        return;
-    }
-    const CommitRange& range = diff->range;
-    m_fromSummary = diff->from.summary;
-    m_toSummary = diff->to.summary;
-    fillCommits(m_gained, m_gainedLabel, u"Commits gained"_s, range.gained);
-    fillCommits(m_lost, m_lostLabel, u"Commits lost"_s, range.lost);
-    QString status = u"%1 gains %2 commits and loses %3."_s.arg(m_request.tag)
-                         .arg(range.gained.totalCount)
-                         .arg(range.lost.totalCount);
-    // A move to a build that does not descend from the current one takes work away.
-    if (!range.toDescendsFromFrom && m_request.kind == ActionKind::Promote)
-        status += u" The new build does not contain the current one: check the lost commits."_s;
-    m_commitStatus->setText(status);
     showSides();
 }
 
-QString PromoteDialog::sideText(const Side& side, const QString& commitSummary) const {
+void PromoteDialog::showNotes() {
+    QStringList lines;
+    for (const SkippedBuild& skipped : m_plan.skipped) {
+        if (skipped.reason != SkipReason::Current)
+            lines.append(u"Skipped %1: %2"_s.arg(shortDigestOf(skipped.digest), skipped.why));
+    }
+    for (const PlanNote& warning : m_plan.warnings)
+        lines.append(u"⚠ "_s + warning.text);
+    for (const PlanNote& refusal : m_plan.refusals)
+        lines.append(u"Refused: "_s + refusal.text);
+    m_notes->setText(lines.join(u'\n'));
+    m_notes->setVisible(!lines.isEmpty());
+    const bool acknowledge = m_plan.needsAcknowledgement();
+    m_acknowledge->setText(u"I know; move %1 onto it anyway"_s.arg(m_request.tag));
+    m_acknowledge->setVisible(acknowledge);
+    if (!acknowledge)
+        m_acknowledge->setChecked(false);
+    updateConfirm();
+}
+
+void PromoteDialog::updateConfirm() {
+    const bool acknowledged = !m_plan.needsAcknowledgement() || m_acknowledge->isChecked();
+    m_confirm->setEnabled(m_armed && m_armDone && !m_running && !m_result && !m_plan.refused() &&
+                          acknowledged);
+}
+
+QString PromoteDialog::sideText(const Side& side) const {
     if (side.digest.isEmpty())
         return u"(%1 does not exist yet)"_s.arg(m_request.tag);
     QStringList parts;
@@ -244,15 +287,22 @@ QString PromoteDialog::sideText(const Side& side, const QString& commitSummary) 
     QString text = parts.join(u" · "_s);
     if (!side.revision.isEmpty())
         text += u"\ncommit "_s + side.revision.left(12) +
-                (commitSummary.isEmpty() ? QString() : u" "_s + commitSummary);
+                (side.commitSummary.isEmpty() ? QString() : u" "_s + side.commitSummary);
     return text;
 }
 
 void PromoteDialog::showSides() {
-    m_fromLabel->setText(sideText(m_from, m_fromSummary));
-    m_fromLabel->setToolTip(m_from.digest);
-    m_toLabel->setText(sideText(m_to, m_toSummary));
-    m_toLabel->setToolTip(m_to.digest);
+    m_fromLabel->setText(sideText(m_plan.from));
+    m_fromLabel->setToolTip(m_plan.from.digest);
+    m_toLabel->setText(sideText(m_plan.to));
+    m_toLabel->setToolTip(m_plan.to.digest);
+}
+
+void PromoteDialog::offerMarkBad(VerdictRecorder recorder, bool checked) {
+    const bool offered = m_request.kind == ActionKind::Rollback && !m_plan.from.digest.isEmpty();
+    m_recordVerdict = offered ? std::move(recorder) : VerdictRecorder();
+    m_markBad->setVisible(offered && m_recordVerdict);
+    m_markBad->setChecked(offered && m_recordVerdict && checked);
 }
 
 void PromoteDialog::setEngineAvailable(bool available) {
@@ -270,8 +320,8 @@ void PromoteDialog::showEvent(QShowEvent* event) {
         return;
     m_armed = true;
     QTimer::singleShot(kArmDelayMs, this, [this] {
-        if (!m_running && !m_result)
-            m_confirm->setEnabled(true);
+        m_armDone = true;
+        updateConfirm();
     });
     // While the dialog is read, the registry connection, its tokens and the tag's current
     // position get ready; confirming then costs only the move itself.
@@ -295,7 +345,7 @@ void PromoteDialog::showCurrent(const Result<QString>& current) {
             m_request.tag, current.errorMessage()));
         return;
     }
-    const QString seen = m_request.expectedCurrent.value_or(m_from.digest);
+    const QString seen = m_request.expectedCurrent.value_or(m_plan.from.digest);
     if (current.value() == seen) {
         m_checkLabel->setText(u"The registry confirms %1 still points there."_s.arg(m_request.tag));
         return;
@@ -309,6 +359,12 @@ void PromoteDialog::showCurrent(const Result<QString>& current) {
         consequence));
 }
 
+void PromoteDialog::stepStarted(const QString& step) {
+    m_steps->addItem(step);
+    // The last step is only done when the run ends well.
+    m_progress->setValue(std::min(m_progress->value() + 1, kRunSteps - 1));
+}
+
 void PromoteDialog::confirm() {
     if (m_running || m_result || !m_confirm->isEnabled())
         return;
@@ -320,21 +376,38 @@ void PromoteDialog::confirm() {
     m_close->setEnabled(false);
     m_reason->setReadOnly(true);
     m_transport->setEnabled(false);
+    m_acknowledge->setEnabled(false);
+    m_markBad->setEnabled(false);
     m_steps->show();
     m_progress->show();
     if (!m_promoter)
         return finish(Result<ReleaseOutcome>::failure(u"Nothing can move tags here."_s));
-    connect(m_promoter, &Promoter::stepStarted, this,
-            [this](const QString& step) { m_steps->addItem(step); });
+    if (!m_markBad->isHidden() && m_markBad->isChecked()) {
+        // The verdict stands whatever happens to the rollback; it is stored first.
+        Verdict verdict;
+        verdict.registry = m_request.registry;
+        verdict.repository = m_request.repository;
+        verdict.digest = m_plan.from.digest;
+        verdict.environment = m_request.tag;
+        verdict.verdict = VerdictKind::Bad;
+        verdict.reason = m_request.reason;
+        const Result<qint64> id = m_recordVerdict(verdict);
+        if (!id)
+            return finish(Result<ReleaseOutcome>::failure(id.errorMessage() +
+                                                          u" Nothing was rolled back."_s));
+        m_verdictId = id.value();
+        m_steps->addItem(u"Marked %1 bad for %2 (audit #%3)"_s.arg(
+            shortDigestOf(verdict.digest), verdict.environment, QString::number(m_verdictId)));
+    }
+    connect(m_promoter, &Promoter::stepStarted, this, &PromoteDialog::stepStarted);
     m_promoter->run(m_request, this,
                     [this](Result<ReleaseOutcome> result) { finish(std::move(result)); });
 }
 
 void PromoteDialog::finish(Result<ReleaseOutcome> result) {
     m_running = false;
-    disconnect(m_promoter, &Promoter::stepStarted, this, nullptr);
-    m_progress->setRange(0, 1);
-    m_progress->setValue(1);
+    if (m_promoter)
+        disconnect(m_promoter, &Promoter::stepStarted, this, nullptr);
     QString text;
     if (result) {
         const ReleaseOutcome& outcome = result.value();
@@ -346,10 +419,15 @@ void PromoteDialog::finish(Result<ReleaseOutcome> result) {
         if (!outcome.alreadyThere && !outcome.note.isEmpty())
             text += u"\n"_s + outcome.note;
         m_steps->addItem(u"Done"_s);
+        m_progress->setValue(kRunSteps);
     } else {
-        text = (result.error().code == kRefusedCode ? u"Refused: %1"_s : u"Failed: %1"_s)
-                   .arg(result.errorMessage());
-        m_steps->addItem(u"Stopped"_s);
+        const bool refused = result.error().code == kRefusedCode;
+        text = (refused ? u"Refused: %1"_s : u"Failed: %1"_s).arg(result.errorMessage());
+        if (m_verdictId != 0)
+            text += u"\nThe build it was leaving stays marked bad (audit #%1)."_s.arg(m_verdictId);
+        m_steps->addItem(refused ? u"Refused"_s : u"Stopped"_s);
+        // The bar stays where the run stopped and says why, instead of filling up.
+        m_progress->setFormat(refused ? u"Refused"_s : u"Failed"_s);
     }
     m_resultLabel->setText(text);
     m_resultLabel->show();

@@ -1,19 +1,25 @@
 #pragma once
 
-// The confirmation in front of every promote and rollback: from → to (tags, created
-// time, digest, commit), the commits gained and lost when a git clone is linked, the
-// transport and a reason. Confirming runs the Promoter inside the dialog, step by step,
-// and the dialog stays open on the result so nobody misses a refusal or a note.
+// The confirmation in front of every promote and rollback. It shows the release plan
+// (models/release/ReleasePlan.h) berthctl prints: from → to (tags, created time, digest,
+// commit), the commits gained and lost when a git clone is linked, what a rollback skipped
+// and why, and the plan's warnings; a warning that needs acknowledging keeps the confirm
+// button waiting for a checkbox. Then the transport and a reason. Confirming runs the
+// Promoter inside the dialog, step by step, and the dialog stays open on the result so
+// nobody misses a refusal or a note.
 
 #include "core/Result.h"
+#include "release/ReleasePlan.h"
 #include "release/ReleaseTypes.h"
 
 #include <QDateTime>
 #include <QDialog>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -24,7 +30,6 @@ class QTreeWidget;
 
 namespace berth {
 class Promoter;
-struct RevisionDiff;
 } // namespace berth
 
 namespace berth::ui {
@@ -32,17 +37,14 @@ namespace berth::ui {
 class PromoteDialog : public QDialog {
     Q_OBJECT
 public:
-    // One end of the move, as the window knows it.
-    struct Side {
-        QString digest; // empty: the tag does not exist (yet)
-        QStringList tags;
-        QDateTime created;
-        QString revision; // the commit the build names, empty when unknown
-    };
+    using Side = PlanSide;
+    // Stores a verdict with its audit row (recordVerdict on the window's history);
+    // answers the row's id.
+    using VerdictRecorder = std::function<Result<qint64>(const Verdict& verdict)>;
 
-    // `from` is where the window saw the tag; the request's expectedCurrent should say
-    // the same, so a move by someone else meanwhile is refused.
-    PromoteDialog(ReleaseRequest request, Side from, Side to, QWidget* parent = nullptr);
+    // The plan's `from` is where the window saw the tag; the request's expectedCurrent
+    // should say the same, so a move by someone else meanwhile is refused.
+    PromoteDialog(ReleaseRequest request, ReleasePlan plan, QWidget* parent = nullptr);
     ~PromoteDialog() override;
 
     // Runs the request on confirm; must live as long as the dialog (parent it to it).
@@ -54,9 +56,13 @@ public:
     void setGitClone(const QString& clonePath);
     // Offers the engine transport next to the registry API.
     void setEngineAvailable(bool available);
+    // Rollbacks only: offers "mark the build being left bad" (checked when `checked`),
+    // stored through `recorder` before the tag moves.
+    void offerMarkBad(VerdictRecorder recorder, bool checked);
 
-    const Side& from() const { return m_from; }
-    const Side& to() const { return m_to; }
+    const ReleasePlan& plan() const { return m_plan; }
+    const Side& from() const { return m_plan.from; }
+    const Side& to() const { return m_plan.to; }
     const ReleaseRequest& request() const { return m_request; }
     bool isRunning() const { return m_running; }
     // Set once the run ended.
@@ -64,6 +70,9 @@ public:
 
     // How long the confirm button stays disabled after the dialog appears.
     static constexpr int kArmDelayMs = 1000;
+    // The steps of a full run (check, read the manifest, read the tag, retag, verify):
+    // the progress bar is full only when a run got through all of them.
+    static constexpr int kRunSteps = 5;
 
 signals:
     void releaseFinished(bool succeeded);
@@ -78,25 +87,31 @@ private:
     QWidget* createSummary();
     QWidget* createCommits();
     void showSides();
-    void showDiff(const Result<RevisionDiff>& diff);
+    void showCommits();
+    void showNotes();
     void showCurrent(const Result<QString>& current);
+    void updateConfirm();
+    void stepStarted(const QString& step);
     void confirm();
     void finish(Result<ReleaseOutcome> result);
-    QString sideText(const Side& side, const QString& commitSummary) const;
+    QString sideText(const Side& side) const;
 
     Promoter* m_promoter = nullptr;
     ReleaseRequest m_request;
-    Side m_from;
-    Side m_to;
-    QString m_fromSummary; // commit summaries, once the clone answered
-    QString m_toSummary;
+    ReleasePlan m_plan;
+    VerdictRecorder m_recordVerdict;
+    qint64 m_verdictId = 0; // the mark-bad audit row, once stored
     bool m_running = false;
-    bool m_armed = false;
+    bool m_armed = false;   // the arming delay started
+    bool m_armDone = false; // and ran out
     std::optional<Result<ReleaseOutcome>> m_result;
 
     QLabel* m_fromLabel;
     QLabel* m_toLabel;
     QLabel* m_checkLabel; // where the registry says the tag points, once asked
+    QLabel* m_notes;      // what a rollback skipped, and the plan's warnings
+    QCheckBox* m_acknowledge;
+    QCheckBox* m_markBad;
     QLabel* m_commitStatus;
     QLabel* m_gainedLabel;
     QLabel* m_lostLabel;

@@ -8,30 +8,22 @@
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
 #include "release/EngineTransport.h"
-#include "release/RollbackPlanner.h"
+#include "release/ReleasePlanner.h"
+#include "release/VerdictRecorder.h"
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineModel.h"
 
 #include <QMenu>
+#include <QPointer>
 #include <QWidget>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
 namespace berth::ui {
 
 namespace {
-
-PromoteDialog::Side sideOf(const TimelineModel* timeline, const QString& digest) {
-    PromoteDialog::Side side;
-    side.digest = digest;
-    if (const Build* build = timeline->buildAt(timeline->rowOfDigest(digest))) {
-        for (const ClassifiedTag& tag : build->tags)
-            side.tags.append(tag.name);
-        side.created = build->created;
-        side.revision = build->revision;
-    }
-    return side;
-}
 
 // A version says more to a person than a digest.
 QString buildName(const TimelineModel* timeline, const QString& digest) {
@@ -54,13 +46,18 @@ ReleaseActions::ReleaseActions(TimelineModel* timeline, RepositoryLoader* loader
 }
 
 QStringList ReleaseActions::environmentChoices() const {
-    QStringList choices;
+    QStringList tags;
     for (const EnvironmentLane& lane : m_timeline->lanes())
-        choices.append(lane.tag);
-    for (const QString& name : TagClassifier().environmentNames()) {
-        if (!choices.contains(name))
-            choices.append(name);
+        tags.append(lane.tag);
+    for (const Build& build : m_timeline->builds()) {
+        for (const ClassifiedTag& tag : build.tags) {
+            if (tag.kind == TagKind::Environment)
+                tags.append(tag.name);
+        }
     }
+    QStringList choices = berth::environmentChoices(tags, m_policyEnvironments);
+    if (choices.isEmpty())
+        choices = TagClassifier().environmentNames();
     return choices;
 }
 
@@ -75,51 +72,113 @@ QString ReleaseActions::displayedDigestOf(const QString& tag) const {
 }
 
 std::optional<ReleaseActions::Target> ReleaseActions::currentTarget() {
-    const Result<ImageReference> reference = ImageReference::parse(m_timeline->repository());
-    if (m_timeline->repository().isEmpty() || !reference) {
+    const QString shown = m_timeline->repository();
+    const Result<ImageReference> reference = ImageReference::parse(shown);
+    if (shown.isEmpty() || !reference) {
         emit problem(u"Open a repository first."_s);
         return std::nullopt;
     }
-    return Target{reference->domain(), reference->path()};
+    // After a failed (or unfinished) load of another repository the timeline still
+    // describes the previous one; acting on it would move the wrong repository's tags.
+    const QString asked = m_loader->repository();
+    if (!asked.isEmpty() && asked != shown) {
+        emit problem(
+            u"The window still shows %1 while %2 %3; nothing was changed. Open %2 "
+            u"again (F5) or go back to %1 first."_s.arg(
+                shown, asked, m_loader->isLoading() ? u"is loading"_s : u"could not be read"_s));
+        return std::nullopt;
+    }
+    return Target{shown, reference->domain(), reference->path()};
 }
 
-PromoteDialog* ReleaseActions::openDialog(ActionKind kind, const QString& digest,
-                                          const QString& environment) {
-    const std::optional<Target> target = currentTarget();
-    if (!target)
+bool ReleaseActions::shows(const Target& target) const {
+    return m_timeline->repository() == target.repository &&
+           (m_loader->repository().isEmpty() || m_loader->repository() == target.repository);
+}
+
+PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
+                                          const QString& source, const QString& environment,
+                                          bool markBad) {
+    const QString verb = kind == ActionKind::Rollback ? u"Rolling back"_s : u"Promoting to"_s;
+    if (!shows(target)) {
+        // The plan describes what the window shows; the window moved on since this
+        // action was offered, so it is not planned against another repository's builds.
+        emit problem(u"%1 %2 was asked for %3, which the window no longer shows; nothing was "
+                     u"changed."_s.arg(verb, environment, target.repository));
         return nullptr;
+    }
     HistoryStore* store = m_loader->history();
     if (!store) {
         emit problem(
-            u"Moving %1 needs the history database, where every promote and rollback "
-            u"is audited; it is not available, so nothing was changed."_s.arg(environment));
+            kind == ActionKind::Rollback
+                ? u"Rolling back needs Berth's history of %1, and the history database is "
+                  u"not available. Pick a build on the timeline and promote it to %1."_s.arg(
+                      environment)
+                : u"Moving %1 needs the history database, where every promote and rollback "
+                  u"is audited; it is not available, so nothing was changed."_s.arg(environment));
+        if (kind == ActionKind::Rollback)
+            emit pickBuildRequested(environment);
         return nullptr;
     }
     ReleaseRequest request;
     request.kind = kind;
-    request.registry = target->domain;
-    request.repository = target->path;
-    request.source = digest;
+    request.registry = target.domain;
+    request.repository = target.path;
+    request.source = source;
     request.tag = environment;
+    const Result<RollbackFacts> facts =
+        ReleasePlanner::readFacts(*store, target.domain, target.path, environment);
+    if (!facts) {
+        emit problem(
+            u"Could not read the history of %1: %2"_s.arg(environment, facts.errorMessage()));
+        return nullptr;
+    }
     // The compare-before-swap checks the tag against what this window showed.
     const QString shown = displayedDigestOf(environment);
+    const ReleasePlan plan =
+        ReleasePlanner().plan({request, shown, m_timeline->builds(), {}}, facts.value());
+    if (plan.refused()) {
+        const bool noTarget =
+            std::any_of(plan.refusals.cbegin(), plan.refusals.cend(),
+                        [](const PlanNote& note) { return note.code == kNoRollbackTargetNote; });
+        if (noTarget) {
+            emit problem(u"%1 Pick a build on the timeline, then use Promote to → %2."_s.arg(
+                plan.refusalText(), environment));
+            emit pickBuildRequested(environment);
+        } else {
+            emit problem(plan.refusalText() + u" Nothing was changed."_s);
+        }
+        return nullptr;
+    }
+    request.source = plan.to.digest;
     request.expectedCurrent = shown;
 
-    auto* dialog =
-        new PromoteDialog(request, sideOf(m_timeline, shown), sideOf(m_timeline, digest), m_window);
+    auto* dialog = new PromoteDialog(request, plan, m_window);
     // The client and the promoter live as long as the dialog, which cannot close mid-run.
-    const RegistryOptions options = m_options ? m_options(target->domain) : RegistryOptions{};
-    auto* client = new RegistryClient(target->domain, options, dialog);
+    const RegistryOptions options = m_options ? m_options(target.domain) : RegistryOptions{};
+    auto* client = new RegistryClient(target.domain, options, dialog);
     auto* promoter = new Promoter(client, store, TagClassifier(), dialog);
-    if (const QString engineHost = engineHostFor(target->domain); !engineHost.isEmpty()) {
+    if (const QString engineHost = engineHostFor(target.domain); !engineHost.isEmpty()) {
         promoter->setEngineRetag(engineRetag(engineHost, options));
         dialog->setEngineAvailable(true);
     }
     dialog->setPromoter(promoter);
     dialog->setGitClone(m_gitClone ? m_gitClone() : QString());
+    QPointer<RepositoryLoader> loader(m_loader);
+    dialog->offerMarkBad(
+        [loader](const Verdict& verdict) -> Result<qint64> {
+            HistoryStore* history = loader ? loader->history() : nullptr;
+            if (!history)
+                return Error::make(u"The history database is not available."_s);
+            return recordVerdict(*history, verdict);
+        },
+        markBad);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &PromoteDialog::releaseFinished, this,
-            [this, environment, dialog](bool succeeded) {
+            [this, target, environment, dialog](bool succeeded) {
+                // The window reads again only if it still shows the repository that moved.
+                if (!shows(target))
+                    return;
                 const auto& result = dialog->result();
                 emit tagMoved(environment, succeeded && result && result->ok()
                                                ? result->value().resultDigest
@@ -147,39 +206,24 @@ RetagFunction ReleaseActions::engineRetag(const QString& dockerHost,
 }
 
 PromoteDialog* ReleaseActions::promote(const QString& digest, const QString& environment) {
-    return openDialog(ActionKind::Promote, digest, environment);
+    const std::optional<Target> target = currentTarget();
+    return target ? openDialog(*target, ActionKind::Promote, digest, environment, false) : nullptr;
 }
 
 PromoteDialog* ReleaseActions::rollback(const QString& environment) {
     const std::optional<Target> target = currentTarget();
-    if (!target)
-        return nullptr;
-    HistoryStore* store = m_loader->history();
-    if (!store) {
-        emit problem(u"Rolling back needs Berth's history of %1, and the history database is "
-                     u"not available. Pick a build on the timeline and promote it to %1."_s.arg(
-                         environment));
-        emit pickBuildRequested(environment);
-        return nullptr;
-    }
-    const Result<QList<TagPosition>> history =
-        store->tagHistory(target->domain, target->path, environment);
-    const Result<QList<Verdict>> verdicts = store->verdicts(target->domain, target->path);
-    if (!history || !verdicts) {
-        emit problem(u"Could not read the history of %1: %2"_s.arg(
-            environment, !history ? history.errorMessage() : verdicts.errorMessage()));
-        return nullptr;
-    }
-    const Result<RollbackTarget> chosen =
-        chooseRollbackTarget(history.value(), displayedDigestOf(environment),
-                             badDigestsFor(verdicts.value(), environment));
-    if (!chosen) {
-        emit problem(u"%1 Pick a build on the timeline, then use Promote to → %2."_s.arg(
-            chosen.errorMessage(), environment));
-        emit pickBuildRequested(environment);
-        return nullptr;
-    }
-    return openDialog(ActionKind::Rollback, chosen->digest, environment);
+    return target ? rollbackIn(*target, environment, false) : nullptr;
+}
+
+PromoteDialog* ReleaseActions::rollbackAndMarkBad(const QString& environment) {
+    const std::optional<Target> target = currentTarget();
+    return target ? rollbackIn(*target, environment, true) : nullptr;
+}
+
+PromoteDialog* ReleaseActions::rollbackIn(const Target& target, const QString& environment,
+                                          bool markBad) {
+    // No source: the planner walks the history back to the last good build.
+    return openDialog(target, ActionKind::Rollback, QString(), environment, markBad);
 }
 
 Status ReleaseActions::mark(const QString& digest, const QString& environment, VerdictKind verdict,
@@ -187,39 +231,39 @@ Status ReleaseActions::mark(const QString& digest, const QString& environment, V
     const std::optional<Target> target = currentTarget();
     if (!target)
         return Status::failure(u"No repository is open."_s);
-    HistoryStore* store = m_loader->history();
-    if (!store) {
-        const QString message = u"Verdicts live in the history database, which is not "
-                                u"available; nothing was marked."_s;
+    return markIn(*target, digest, environment, verdict, reason);
+}
+
+Status ReleaseActions::markIn(const Target& target, const QString& digest,
+                              const QString& environment, VerdictKind verdict,
+                              const QString& reason) {
+    const QString word = verdict == VerdictKind::Good ? u"good"_s : u"bad"_s;
+    const auto refuse = [this](const QString& message) {
         emit problem(message);
         return Status::failure(message);
-    }
-    Action action;
-    action.registry = target->domain;
-    action.repository = target->path;
-    action.tag = environment;
-    action.toDigest = digest;
-    action.kind = verdict == VerdictKind::Good ? ActionKind::MarkGood : ActionKind::MarkBad;
-    action.reason = reason;
-    const Result<qint64> id = store->beginAction(action);
-    Status done = id ? success() : Status(id.error());
-    if (done) {
-        done = store->setVerdict(
-            {target->domain, target->path, digest, environment, verdict, {}, {}, reason});
-        const Status finished = store->finishAction(
-            id.value(), done ? ActionState::Succeeded : ActionState::Failed, done.errorMessage());
-        if (done && !finished)
-            done = finished;
-    }
-    const QString word = verdict == VerdictKind::Good ? u"good"_s : u"bad"_s;
-    if (!done) {
-        emit problem(u"Could not mark %1 %2 for %3: %4"_s.arg(buildName(m_timeline, digest), word,
-                                                              environment, done.errorMessage()));
-        return done;
-    }
-    emit information(
-        u"Marked %1 %2 for %3."_s.arg(buildName(m_timeline, digest), word, environment));
-    return done;
+    };
+    const Status named = checkEnvironmentName(environment, environmentChoices());
+    if (!named)
+        return refuse(u"Nothing was marked: "_s + named.errorMessage());
+    HistoryStore* store = m_loader->history();
+    if (!store)
+        return refuse(u"Verdicts live in the history database, which is not available; "
+                      u"nothing was marked."_s);
+    Verdict judged;
+    judged.registry = target.domain;
+    judged.repository = target.path;
+    judged.digest = digest;
+    judged.environment = environment;
+    judged.verdict = verdict;
+    judged.reason = reason;
+    const QString name = shows(target) ? buildName(m_timeline, digest) : shortDigestOf(digest);
+    const Result<qint64> id = recordVerdict(*store, judged);
+    if (!id)
+        return refuse(u"Could not mark %1 %2 for %3 in %4: %5"_s.arg(
+            name, word, environment, target.repository, id.errorMessage()));
+    emit information(u"Marked %1 %2 for %3%4."_s.arg(
+        name, word, environment, shows(target) ? QString() : u" in "_s + target.repository));
+    return success();
 }
 
 AuditLogDialog* ReleaseActions::showAuditLog() {
@@ -246,10 +290,14 @@ AuditLogDialog* ReleaseActions::showAuditLog() {
 
 void ReleaseActions::fillPromoteMenu(QMenu* menu, const QString& digest) {
     menu->clear();
-    if (digest.isEmpty() || m_timeline->repository().isEmpty()) {
+    const QString asked = m_loader->repository();
+    if (digest.isEmpty() || m_timeline->repository().isEmpty() ||
+        (!asked.isEmpty() && asked != m_timeline->repository())) {
         menu->addAction(u"Select a build first"_s)->setEnabled(false);
         return;
     }
+    // Bound now: the entries act on this repository even if the window switches.
+    const Target target = *currentTarget();
     for (const QString& environment : environmentChoices()) {
         QAction* action = menu->addAction(environment);
         action->setObjectName(u"promote-"_s + environment);
@@ -257,23 +305,29 @@ void ReleaseActions::fillPromoteMenu(QMenu* menu, const QString& digest) {
             action->setText(environment + u" (runs it now)"_s);
             action->setEnabled(false);
         }
-        connect(action, &QAction::triggered, this,
-                [this, digest, environment] { promote(digest, environment); });
+        connect(action, &QAction::triggered, this, [this, target, digest, environment] {
+            openDialog(target, ActionKind::Promote, digest, environment, false);
+        });
     }
 }
 
 void ReleaseActions::fillBuildMenu(QMenu* menu, const QString& digest) {
     fillPromoteMenu(menu->addMenu(u"Promote to"_s), digest);
-    if (digest.isEmpty())
+    const QString asked = m_loader->repository();
+    if (digest.isEmpty() || m_timeline->repository().isEmpty() ||
+        (!asked.isEmpty() && asked != m_timeline->repository()))
         return;
-    const auto addMarks = [this, menu, &digest](const QString& title, const QString& prefix,
-                                                VerdictKind verdict) {
+    const Target target = *currentTarget();
+    const auto addMarks = [this, menu, &digest, &target](
+                              const QString& title, const QString& prefix, VerdictKind verdict) {
         QMenu* marks = menu->addMenu(title);
         for (const QString& environment : environmentChoices()) {
             QAction* action = marks->addAction(environment);
             action->setObjectName(prefix + environment);
             connect(action, &QAction::triggered, this,
-                    [this, digest, environment, verdict] { mark(digest, environment, verdict); });
+                    [this, target, digest, environment, verdict] {
+                        markIn(target, digest, environment, verdict, {});
+                    });
         }
     };
     menu->addSeparator();

@@ -1,9 +1,15 @@
 #pragma once
 
-// The window's release verbs: "Promote to…" a build, "Roll back <env>", mark a build
-// good or bad for an environment, and the audit log. It reads what the window shows
-// (the timeline and its lanes) so a promotion expects the tag where the user saw it,
+// The window's release verbs: "Promote to…" a build, "Roll back <env>" (and "roll back
+// and mark this build bad"), mark a build good or bad for an environment, and the audit
+// log. It reads what the window shows (the timeline and its lanes) into a release plan
+// (models/release/ReleasePlanner) so a promotion expects the tag where the user saw it,
 // opens the confirmation dialogs, and asks the window to refresh when a tag moved.
+//
+// Every action is bound to the repository it was planned for: a menu filled for one
+// repository acts on it even if the window has switched since, and nothing acts while
+// the window shows a repository other than the one it was asked to load (a load that
+// failed or is still running).
 
 #include "core/Result.h"
 #include "history/HistoryTypes.h"
@@ -51,9 +57,12 @@ public:
     // The engine that retags for the registry of `domain`; empty: no engine transport.
     QString engineHostFor(const QString& domain) const;
 
-    // The repository's environment tags (its lanes) first, then the classifier's
-    // default names it does not have yet.
+    // The repository's environment tags (its lanes) first, then the names set by
+    // setPolicyEnvironments it does not have yet. A repository with neither is offered
+    // the classifier's names, so its first environment can be created.
     QStringList environmentChoices() const;
+    // Environments a policy declares, offered even before the repository has them.
+    void setPolicyEnvironments(const QStringList& names) { m_policyEnvironments = names; }
     // Where the window last saw `tag` ("" = the tag is not in the repository).
     QString displayedDigestOf(const QString& tag) const;
 
@@ -61,6 +70,9 @@ public:
     // it, or returns nullptr after reporting why it cannot (through problem()).
     PromoteDialog* promote(const QString& digest, const QString& environment);
     PromoteDialog* rollback(const QString& environment);
+    // The same rollback with "mark the build being left bad" ticked: one action for
+    // on-call (the verdict is stored first and stays if the rollback fails).
+    PromoteDialog* rollbackAndMarkBad(const QString& environment);
     Status mark(const QString& digest, const QString& environment, VerdictKind verdict,
                 const QString& reason = {});
     AuditLogDialog* showAuditLog();
@@ -80,12 +92,22 @@ signals:
     void pickBuildRequested(const QString& environment);
 
 private:
+    // The repository an action was planned for.
     struct Target {
+        QString repository; // host/path, as the timeline names it
         QString domain;
         QString path;
     };
+    // What the window shows now, or nothing (after saying why) when it shows no
+    // repository or not the one it was asked to load.
     std::optional<Target> currentTarget();
-    PromoteDialog* openDialog(ActionKind kind, const QString& digest, const QString& environment);
+    // Whether the window still shows `target` (its builds and lanes describe it).
+    bool shows(const Target& target) const;
+    PromoteDialog* openDialog(const Target& target, ActionKind kind, const QString& source,
+                              const QString& environment, bool markBad);
+    PromoteDialog* rollbackIn(const Target& target, const QString& environment, bool markBad);
+    Status markIn(const Target& target, const QString& digest, const QString& environment,
+                  VerdictKind verdict, const QString& reason);
     RetagFunction engineRetag(const QString& dockerHost, const RegistryOptions& options);
 
     TimelineModel* m_timeline;
@@ -94,6 +116,7 @@ private:
     OptionsSource m_options;
     std::function<QString()> m_gitClone;
     QString m_defaultEngineHost;
+    QStringList m_policyEnvironments;
     // One client per engine address, shared with the retag functions handed out, so a
     // dialog still running at shutdown keeps its engine alive.
     std::map<QString, std::shared_ptr<EngineClient>> m_engines;

@@ -35,6 +35,7 @@ struct Invocation {
     QString rollbackTo;            // --to <tag or digest>
     QString environment;           // --env, for mark
     bool assumeYes = false;        // --yes: no confirmation prompt
+    bool markBad = false;          // --mark-bad (rollback): mark the build left bad first
     QDateTime seenAt; // --seen-at (record): when the observation happened, UTC; else now
 };
 

@@ -3,19 +3,19 @@
 #include "HistoryCommands.h"
 
 #include "engine/EngineClient.h"
-#include "git/RevisionDiff.h"
-#include "registry/BuildCollector.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
 #include "release/EngineTransport.h"
 #include "release/Promoter.h"
-#include "release/RollbackPlanner.h"
+#include "release/ReleasePlanner.h"
+#include "release/VerdictRecorder.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -32,14 +32,11 @@ struct ReleaseSession {
     RegistryClient* client = nullptr;
     std::unique_ptr<EngineClient> engine;
     Promoter* promoter = nullptr;
+    ReleasePlanner planner;
 };
 
 int exitCodeFor(const Error& error) {
     return error.code == kRefusedCode ? ExitRefused : ExitFailure;
-}
-
-QString shortDigest(const QString& digest) {
-    return digest.isEmpty() ? u"(none)"_s : digest.left(19) + u'…';
 }
 
 std::shared_ptr<ReleaseSession> openSession(const Invocation& invocation, const QString& text,
@@ -82,56 +79,6 @@ bool validTransport(const Invocation& invocation) {
     return false;
 }
 
-const Build* buildWithDigest(const BuildCollection& collection, const QString& digest) {
-    for (const Build& build : collection.builds) {
-        if (build.digest == digest)
-            return &build;
-    }
-    return nullptr;
-}
-
-QString describe(const BuildCollection& collection, const QString& digest) {
-    const Build* build = buildWithDigest(collection, digest);
-    if (!build)
-        return shortDigest(digest);
-    QStringList names;
-    for (const ClassifiedTag& tag : build->tags) {
-        if (!isMutableKind(tag.kind))
-            names.append(tag.name);
-    }
-    return u"%1  %2  created %3"_s.arg(shortDigest(digest), names.join(u' '),
-                                       build->created.toString(u"yyyy-MM-dd HH:mm"_s));
-}
-
-// What the person is about to do, with the commits it ships when a clone is given.
-QString planText(const Invocation& invocation, const ReleaseRequest& request,
-                 const BuildCollection& collection, const QString& from, const QString& to) {
-    QString text = u"%1 %2:%3\n  from  %4\n  to    %5\n  via   %6\n"_s.arg(
-        actionKindName(request.kind), request.registry + u'/' + request.repository, request.tag,
-        from.isEmpty() ? u"(the tag does not exist yet)"_s : describe(collection, from),
-        describe(collection, to), transportName(request.transport));
-    const Build* fromBuild = buildWithDigest(collection, from);
-    const Build* toBuild = buildWithDigest(collection, to);
-    if (!invocation.gitClone.isEmpty() && fromBuild && toBuild && !fromBuild->revision.isEmpty() &&
-        !toBuild->revision.isEmpty()) {
-        const Result<RevisionDiff> diff =
-            RevisionDiff::compute(invocation.gitClone, fromBuild->revision, toBuild->revision, 20);
-        if (!diff) {
-            text += u"  commits: unknown (%1)\n"_s.arg(diff.error().message);
-        } else {
-            text += u"  ships %1 commit(s), loses %2\n"_s.arg(diff->range.gained.totalCount)
-                        .arg(diff->range.lost.totalCount);
-            for (const CommitInfo& commit : diff->range.gained.commits)
-                text += u"    + %1 %2\n"_s.arg(commit.shortId, commit.summary);
-            for (const CommitInfo& commit : diff->range.lost.commits)
-                text += u"    - %1 %2\n"_s.arg(commit.shortId, commit.summary);
-        }
-    }
-    if (!request.reason.isEmpty())
-        text += u"  reason: %1\n"_s.arg(request.reason);
-    return text;
-}
-
 bool confirmOnTerminal(const QString& plan) {
     QTextStream err(stderr);
     err << plan << "Proceed? [y/N] " << Qt::flush;
@@ -139,10 +86,12 @@ bool confirmOnTerminal(const QString& plan) {
     return answer == u"y"_s || answer == u"yes"_s;
 }
 
-void report(const Invocation& invocation, const ReleaseRequest& request,
-            const ReleaseOutcome& outcome) {
+void report(const Invocation& invocation, const ReleaseRequest& request, const ReleasePlan& plan,
+            qint64 verdictId, const ReleaseOutcome& outcome) {
     if (invocation.json) {
         printJson(QJsonObject{{u"actionId"_s, outcome.actionId},
+                              {u"markedBadActionId"_s, verdictId},
+                              {u"plan"_s, plan.toJson()},
                               {u"kind"_s, actionKindName(request.kind)},
                               {u"tag"_s, request.tag},
                               {u"from"_s, outcome.fromDigest},
@@ -165,56 +114,114 @@ void report(const Invocation& invocation, const ReleaseRequest& request,
         printWarning(outcome.note);
 }
 
-void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
-             ReleaseRequest request, Finish finish) {
-    session->promoter->run(request, qApp,
-                           [session, invocation, request, finish](Result<ReleaseOutcome> outcome) {
-                               if (!outcome) {
-                                   printError(outcome.error().message);
-                                   return finish(exitCodeFor(outcome.error()));
-                               }
-                               report(invocation, request, outcome.value());
-                               finish(ExitOk);
-                           });
+// Marks the build being left bad before a rollback moves away from it: the verdict
+// stands whatever happens to the rollback. Answers false when it could not be stored.
+bool markLeftBuildBad(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
+                      const ReleasePlan& plan, qint64* actionId) {
+    Verdict verdict;
+    verdict.registry = plan.registry;
+    verdict.repository = plan.repository;
+    verdict.digest = plan.from.digest;
+    verdict.environment = plan.tag;
+    verdict.verdict = VerdictKind::Bad;
+    verdict.reason = invocation.reason;
+    const Result<qint64> id = recordVerdict(session->history->store, verdict);
+    if (!id) {
+        printError(id.errorMessage() + u" Nothing was rolled back."_s);
+        return false;
+    }
+    *actionId = id.value();
+    if (!invocation.json)
+        printLine(u"%1 marked bad for %2 (audit #%3)."_s.arg(plan.from.digest, plan.tag,
+                                                             QString::number(id.value())));
+    return true;
 }
 
-// Without --yes: read the repository, show from -> to and wait for the person. With
-// --yes and a clone (--git) the same plan is shown, commits included, without waiting:
-// whoever rolls production back at night still sees which commits it loses. Either way
-// the promotion then insists the tag is still where the plan showed it.
-void confirmThenExecute(const std::shared_ptr<ReleaseSession>& session,
-                        const Invocation& invocation, ReleaseRequest request, Finish finish) {
-    if (invocation.assumeYes && invocation.gitClone.isEmpty())
-        return execute(session, invocation, request, finish);
-    auto* collector =
-        new BuildCollector(session->client, session->history->cache.get(), {}, session->client);
-    collector->collect(
-        request.repository, qApp,
-        [session, invocation, request, finish](Result<BuildCollection> collection) mutable {
-            if (!collection) {
-                printError(collection.error().message);
+void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
+             ReleaseRequest request, const ReleasePlan& plan, qint64 verdictId, Finish finish) {
+    session->promoter->run(
+        request, qApp,
+        [session, invocation, request, plan, verdictId, finish](Result<ReleaseOutcome> outcome) {
+            if (!outcome) {
+                QString message = outcome.error().message;
+                if (verdictId != 0)
+                    message +=
+                        u" The build it was leaving stays marked bad (audit #%1)."_s.arg(verdictId);
+                printError(message);
+                return finish(exitCodeFor(outcome.error()));
+            }
+            report(invocation, request, plan, verdictId, outcome.value());
+            finish(ExitOk);
+        });
+}
+
+// Reads the repository and the history into one plan (the commits too with --git), then
+// shows it: without --yes it waits for the person; with --yes it still prints it, so
+// whoever rolls production back at night sees what it skips and loses. A refused plan,
+// or a bad build moved onto without --reason, stops here with exit 3. The promotion
+// then insists the tag is still where the plan showed it.
+void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
+                     ReleaseRequest request, Finish finish) {
+    session->planner.planFromRegistry(
+        session->client, session->history->cache.get(), session->history->store, request,
+        invocation.gitClone, qApp,
+        [session, invocation, request, finish](Result<ReleasePlan> planned) mutable {
+            if (!planned) {
+                printError(planned.error().message);
                 return finish(ExitFailure);
             }
-            const QString current = collection->tagDigests.value(request.tag);
-            QString target = request.source;
-            if (!isValidDigest(target))
-                target = collection->tagDigests.value(request.source);
-            if (target.isEmpty()) {
-                printError(
-                    u"%1 has no tag or digest \"%2\"."_s.arg(request.repository, request.source));
+            const ReleasePlan& plan = planned.value();
+            const QString text = plan.text(transportName(request.transport), request.reason);
+            // A script asking for JSON gets the plan it was refused on.
+            if (invocation.json &&
+                (plan.refused() || (plan.needsAcknowledgement() && request.reason.isEmpty())))
+                printJson(QJsonObject{{u"plan"_s, plan.toJson()}});
+            if (plan.refused()) {
+                if (!invocation.json)
+                    QTextStream(stderr) << text << Qt::flush;
+                const bool noTarget = std::any_of(
+                    plan.refusals.cbegin(), plan.refusals.cend(),
+                    [](const PlanNote& note) { return note.code == kNoRollbackTargetNote; });
+                printError(plan.refusalText() +
+                           (noTarget ? u" Choose the build explicitly: --to <tag or digest>."_s
+                                     : QString()) +
+                           u" Nothing was changed."_s);
+                if (noTarget && !invocation.json)
+                    QTextStream(stderr) << "  candidates: berthctl builds "
+                                        << request.registry + u'/' + request.repository << Qt::endl;
                 return finish(ExitRefused);
             }
-            const QString plan = planText(invocation, request, collection.value(), current, target);
+            if (plan.needsAcknowledgement() && request.reason.isEmpty()) {
+                if (!invocation.json)
+                    QTextStream(stderr) << text << Qt::flush;
+                printError(plan.acknowledgementsNeeded().join(u' ') +
+                           u" Nothing was changed; to move it anyway, say why with "
+                           u"--reason \"…\"."_s);
+                return finish(ExitRefused);
+            }
+            const bool markBad = invocation.markBad && request.kind == ActionKind::Rollback;
+            if (markBad && plan.from.digest.isEmpty()) {
+                printError(u"%1 points at nothing, so there is no build to mark bad; nothing "
+                           u"was changed."_s.arg(plan.tag));
+                return finish(ExitRefused);
+            }
+            const QString intro = markBad ? u"marks %1 bad for %2 first\n"_s.arg(
+                                                shortPlanDigest(plan.from.digest), plan.tag)
+                                          : QString();
             if (invocation.assumeYes) {
-                QTextStream(stderr) << plan << Qt::flush;
-            } else if (!confirmOnTerminal(plan)) {
+                if (!invocation.json || !invocation.gitClone.isEmpty())
+                    QTextStream(stderr) << intro << text << Qt::flush;
+            } else if (!confirmOnTerminal(intro + text)) {
                 printError(u"not confirmed; nothing was changed."_s);
                 return finish(ExitRefused);
             }
             if (!request.expectedCurrent)
-                request.expectedCurrent = current;
-            request.source = target;
-            execute(session, invocation, request, finish);
+                request.expectedCurrent = plan.from.digest;
+            request.source = plan.to.digest;
+            qint64 verdictId = 0;
+            if (markBad && !markLeftBuildBad(session, invocation, plan, &verdictId))
+                return finish(ExitFailure);
+            execute(session, invocation, request, plan, verdictId, finish);
         });
 }
 
@@ -264,7 +271,7 @@ void runPromote(const Invocation& invocation, Finish finish) {
         return;
     start->request.source = invocation.arguments[1];
     start->request.tag = invocation.arguments[2];
-    confirmThenExecute(start->session, invocation, start->request, finish);
+    planThenExecute(start->session, invocation, start->request, finish);
 }
 
 void runRollback(const Invocation& invocation, Finish finish) {
@@ -273,44 +280,23 @@ void runRollback(const Invocation& invocation, Finish finish) {
         u"rollback needs <repository> <tag>, and optionally --to <tag or digest>."_s, finish);
     if (!start)
         return;
-    const std::shared_ptr<ReleaseSession> session = start->session;
-    ReleaseRequest request = start->request;
-    request.tag = invocation.arguments[1];
-    if (!invocation.rollbackTo.isEmpty()) {
-        request.source = invocation.rollbackTo;
-        return confirmThenExecute(session, invocation, request, finish);
+    start->request.tag = invocation.arguments[1];
+    // Without --to the planner walks the tag's history back to the last good build.
+    start->request.source = invocation.rollbackTo;
+    planThenExecute(start->session, invocation, start->request, finish);
+}
+
+// The environments the history has seen in the repository, for checking --env.
+QStringList knownEnvironmentTags(HistoryStore& store, const ImageReference& repository) {
+    QStringList tags;
+    const auto positions = store.positionsOfRepository(repository.domain(), repository.path());
+    if (positions) {
+        for (const TagPosition& position : positions.value()) {
+            if (!tags.contains(position.tag))
+                tags.append(position.tag);
+        }
     }
-    session->promoter->currentDigest(
-        request.repository, request.tag, qApp,
-        [session, invocation, request, finish](Result<QString> current) mutable {
-            if (!current) {
-                printError(current.error().message);
-                return finish(ExitFailure);
-            }
-            HistoryStore& store = session->history->store;
-            const auto history =
-                store.tagHistory(request.registry, request.repository, request.tag);
-            const auto verdicts = store.verdicts(request.registry, request.repository);
-            if (!history || !verdicts) {
-                printError(!history ? history.errorMessage() : verdicts.errorMessage());
-                return finish(ExitFailure);
-            }
-            const Result<RollbackTarget> target = chooseRollbackTarget(
-                history.value(), current.value(), badDigestsFor(verdicts.value(), request.tag));
-            if (!target) {
-                printError(target.error().message);
-                for (const TagPosition& position : history.value())
-                    QTextStream(stderr) << "  known position: " << position.digest << "  "
-                                        << position.firstSeen.toString(Qt::ISODate) << Qt::endl;
-                QTextStream(stderr) << "  candidates: berthctl builds "
-                                    << request.registry + u'/' + request.repository << Qt::endl;
-                return finish(ExitRefused);
-            }
-            request.source = target->digest;
-            if (!request.expectedCurrent)
-                request.expectedCurrent = current.value();
-            confirmThenExecute(session, invocation, request, finish);
-        });
+    return environmentChoices(tags);
 }
 
 void runMark(const Invocation& invocation, Finish finish) {
@@ -324,6 +310,14 @@ void runMark(const Invocation& invocation, Finish finish) {
     const auto session = openSession(invocation, args[0], &exitCode);
     if (!session)
         return finish(exitCode);
+    // A verdict on a misspelt environment would protect nothing: refuse it before
+    // anything is asked or written.
+    const Status environment = checkEnvironmentName(
+        invocation.environment, knownEnvironmentTags(session->history->store, session->repository));
+    if (!environment) {
+        printError(u"mark --env: "_s + environment.errorMessage());
+        return finish(ExitUsage);
+    }
     const bool good = args[2] == u"good"_s;
     session->promoter->currentDigest(
         session->repository.path(), args[1], qApp,
@@ -338,7 +332,6 @@ void runMark(const Invocation& invocation, Finish finish) {
                            : digest.errorMessage());
                 return finish(digest ? ExitRefused : ExitFailure);
             }
-            HistoryStore& store = session->history->store;
             Verdict verdict;
             verdict.registry = session->repository.domain();
             verdict.repository = session->repository.path();
@@ -346,34 +339,20 @@ void runMark(const Invocation& invocation, Finish finish) {
             verdict.environment = invocation.environment;
             verdict.verdict = good ? VerdictKind::Good : VerdictKind::Bad;
             verdict.reason = invocation.reason;
-            // The verdict and its audit row: who judged what, and why.
-            Action action;
-            action.registry = verdict.registry;
-            action.repository = verdict.repository;
-            action.tag = verdict.environment;
-            action.toDigest = resolved;
-            action.kind = good ? ActionKind::MarkGood : ActionKind::MarkBad;
-            action.transport = u"none"_s;
-            action.reason = invocation.reason;
-            const Status stored = store.setVerdict(verdict);
-            if (!stored) {
-                printError(stored.errorMessage());
+            const Result<qint64> id = recordVerdict(session->history->store, verdict);
+            if (!id) {
+                printError(id.errorMessage());
                 return finish(ExitFailure);
             }
-            const Result<qint64> id = store.beginAction(action);
-            const Status audited =
-                id ? store.finishAction(id.value(), ActionState::Succeeded) : Status(id.error());
-            if (!audited)
-                printWarning(u"the verdict is stored, but its audit row is not: %1"_s.arg(
-                    audited.errorMessage()));
             if (invocation.json)
                 printJson(QJsonObject{{u"digest"_s, resolved},
                                       {u"environment"_s, invocation.environment},
                                       {u"verdict"_s, good ? u"good"_s : u"bad"_s},
-                                      {u"actionId"_s, id ? id.value() : 0}});
+                                      {u"actionId"_s, id.value()}});
             else
-                printLine(u"%1 marked %2 for %3."_s.arg(resolved, good ? u"good"_s : u"bad"_s,
-                                                        invocation.environment));
+                printLine(u"%1 marked %2 for %3 (audit #%4)."_s.arg(
+                    resolved, good ? u"good"_s : u"bad"_s, invocation.environment,
+                    QString::number(id.value())));
             finish(ExitOk);
         });
 }

@@ -36,8 +36,9 @@ const QString kCommandSummary =
     u"                          builds (tags or digests)\n"
     u"  promote <repository> <source> <tag>  point a moving tag (environment, latest,\n"
     u"                          floating version) at the build <source> names\n"
-    u"  rollback <repository> <tag> [--to <ref>]  put the tag back where it was before,\n"
-    u"                          skipping builds marked bad for it\n"
+    u"  rollback <repository> <tag> [--to <ref>] [--mark-bad]  put the tag back on the last\n"
+    u"                          good build before this one, skipping builds marked bad for\n"
+    u"                          it and builds rolled back from\n"
     u"  mark <repository> <ref> good|bad --env <tag>  judge a build for an environment\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
@@ -145,8 +146,11 @@ int main(int argc, char** argv) {
     const QCommandLineOption yes(
         u"yes"_s, u"promote/rollback: do not ask for confirmation on the terminal (with --git, "
                   u"the plan is still shown)."_s);
+    const QCommandLineOption markBad(
+        u"mark-bad"_s, u"rollback: mark the build being left bad for the tag (with --reason), "
+                       u"then roll back."_s);
     parser.addOptions({json, insecure, caFile, concurrency, database, gitClone, seenAt, via, expect,
-                       reason, rollbackTo, environment, yes});
+                       reason, rollbackTo, environment, yes, markBad});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -192,6 +196,7 @@ int main(int argc, char** argv) {
     invocation.rollbackTo = parser.value(rollbackTo);
     invocation.environment = parser.value(environment);
     invocation.assumeYes = parser.isSet(yes);
+    invocation.markBad = parser.isSet(markBad);
     bool numeric = false;
     invocation.registry.concurrency = parser.value(concurrency).toInt(&numeric);
     if (!numeric || invocation.registry.concurrency < 1 ||

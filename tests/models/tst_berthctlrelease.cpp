@@ -194,6 +194,18 @@ private slots:
             ctl({u"rollback"_s, repository(), u"production"_s, u"--yes"_s, u"--json"_s});
         QCOMPARE(rollback.exitCode, 0);
         QCOMPARE(rollback.json().value(u"to"_s).toString(), m_digests[0]); // v1.1.0 skipped
+        // The plan in the answer says what was skipped, and why.
+        const QJsonArray skipped =
+            rollback.json().value(u"plan"_s).toObject().value(u"skipped"_s).toArray();
+        bool skippedBad = false;
+        for (const QJsonValue& entry : skipped) {
+            const QJsonObject build = entry.toObject();
+            if (build.value(u"digest"_s).toString() == m_digests[1]) {
+                skippedBad = build.value(u"reason"_s).toString() == u"marked-bad"_s &&
+                             build.value(u"why"_s).toString().contains(u"500s on checkout"_s);
+            }
+        }
+        QVERIFY2(skippedBad, rollback.out.constData());
         QCOMPARE(digestOf(u"production"_s), m_digests[0]);
 
         const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
@@ -201,6 +213,133 @@ private slots:
         QCOMPARE(actions[0].toObject().value(u"kind"_s).toString(), u"rollback"_s);
         QCOMPARE(actions[1].toObject().value(u"kind"_s).toString(), u"mark-bad"_s);
         QCOMPARE(actions[1].toObject().value(u"reason"_s).toString(), u"500s on checkout"_s);
+    }
+
+    void markChecksTheEnvironment_data() {
+        QTest::addColumn<QString>("environment");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("misspelt") << u"prodution"_s << 2 << u"Known environments: production"_s;
+        QTest::newRow("a version") << u"v1.2.2"_s << 2 << u"not an environment"_s;
+        QTest::newRow("one the repository has") << u"staging"_s << 0 << u"marked bad"_s;
+        QTest::newRow("one it does not have yet") << u"qa"_s << 0 << u"marked bad"_s;
+    }
+
+    void markChecksTheEnvironment() {
+        QFETCH(QString, environment);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const CtlRun run = ctl({u"mark"_s, repository(), u"v1.2.0"_s, u"bad"_s, u"--env"_s,
+                                environment, u"--reason"_s, u"flaky"_s});
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(QString(run.err + QString::fromUtf8(run.out)).contains(message),
+                 qPrintable(run.err));
+        const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
+        QCOMPARE(QJsonDocument::fromJson(audit.out).array().size(), exitCode == 0 ? 1 : 0);
+    }
+
+    void rollbackOfAnImmutableTagSaysItIsImmutable() {
+        const CtlRun run = ctl({u"rollback"_s, repository(), u"v1.2.0"_s, u"--yes"_s});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(u"v1.2.0 is an immutable tag"_s), qPrintable(run.err));
+        QVERIFY2(!run.err.contains(u"No rollback target"_s), qPrintable(run.err));
+    }
+
+    void movingOntoABadBuildNeedsAReason_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<bool>("reason");
+        const QStringList promote{u"promote"_s, u"v1.1.0"_s, u"production"_s};
+        const QStringList rollbackTo{u"rollback"_s, u"production"_s, u"--to"_s, u"v1.1.0"_s};
+        QTest::newRow("promote without a reason") << promote << false;
+        QTest::newRow("promote with a reason") << promote << true;
+        QTest::newRow("rollback --to without a reason") << rollbackTo << false;
+        QTest::newRow("rollback --to with a reason") << rollbackTo << true;
+    }
+
+    void movingOntoABadBuildNeedsAReason() {
+        QFETCH(QStringList, arguments);
+        QFETCH(bool, reason);
+        // production went v1.0.0 -> v1.2.0; v1.1.0 is marked bad for it.
+        QCOMPARE(
+            ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s, u"--yes"_s}).exitCode,
+            0);
+        QCOMPARE(ctl({u"mark"_s, repository(), u"v1.1.0"_s, u"bad"_s, u"--env"_s, u"production"_s,
+                      u"--reason"_s, u"500s on checkout"_s})
+                     .exitCode,
+                 0);
+        arguments.insert(1, repository());
+        arguments << u"--yes"_s;
+        if (reason)
+            arguments << u"--reason"_s << u"the fix was in config"_s;
+        const CtlRun run = ctl(arguments);
+        // The plan warns either way, naming the verdict.
+        QVERIFY2(run.err.contains(u"500s on checkout"_s), qPrintable(run.err));
+        if (!reason) {
+            QCOMPARE(run.exitCode, 3);
+            QVERIFY2(run.err.contains(u"--reason"_s), qPrintable(run.err));
+            QCOMPARE(digestOf(u"production"_s), m_digests[2]);
+            return;
+        }
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[1]);
+    }
+
+    void aSecondRollbackDoesNotGoBackToTheBuildItLeft() {
+        QCOMPARE(
+            ctl({u"promote"_s, repository(), u"v1.1.0"_s, u"production"_s, u"--yes"_s}).exitCode,
+            0);
+        const CtlRun first = ctl({u"rollback"_s, repository(), u"production"_s, u"--yes"_s});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[0]);
+        const CtlRun second = ctl({u"rollback"_s, repository(), u"production"_s, u"--yes"_s});
+        QCOMPARE(second.exitCode, 3);
+        QVERIFY2(second.err.contains(u"rolled back from"_s), qPrintable(second.err));
+        QVERIFY2(second.err.contains(m_digests[1].left(19)), qPrintable(second.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[0]);
+    }
+
+    void rollbackMarkBadIsOneAction_data() {
+        QTest::addColumn<bool>("rollbackFails");
+        QTest::newRow("rollback succeeds") << false;
+        QTest::newRow("rollback refused, verdict kept") << true;
+    }
+
+    void rollbackMarkBadIsOneAction() {
+        QFETCH(bool, rollbackFails);
+        for (const QString& version : {u"v1.1.0"_s, u"v1.2.0"_s})
+            QCOMPARE(
+                ctl({u"promote"_s, repository(), version, u"production"_s, u"--yes"_s}).exitCode,
+                0);
+        QStringList arguments{u"rollback"_s, repository(),       u"production"_s, u"--mark-bad"_s,
+                              u"--reason"_s, u"checkout 500s"_s, u"--yes"_s};
+        if (rollbackFails) // the tag is not where the person says it is
+            arguments << u"--expect"_s << m_digests[0];
+        const CtlRun run = ctl(arguments);
+        QCOMPARE(run.exitCode, rollbackFails ? 3 : 0);
+        QCOMPARE(digestOf(u"production"_s), m_digests[rollbackFails ? 2 : 1]);
+        if (rollbackFails)
+            QVERIFY2(run.err.contains(u"stays marked bad"_s), qPrintable(run.err));
+
+        const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
+        const QJsonArray actions = QJsonDocument::fromJson(audit.out).array();
+        // Newest first: the rollback after the verdict it follows; a rollback refused
+        // before the registry was touched leaves the verdict alone.
+        const int verdictRow = rollbackFails ? 0 : 1;
+        QCOMPARE(actions.size(), rollbackFails ? 3 : 4); // two promotions before
+        if (!rollbackFails) {
+            QCOMPARE(actions[0].toObject().value(u"kind"_s).toString(), u"rollback"_s);
+            QCOMPARE(actions[0].toObject().value(u"state"_s).toString(), u"succeeded"_s);
+        }
+        const QJsonObject verdict = actions[verdictRow].toObject();
+        QCOMPARE(verdict.value(u"kind"_s).toString(), u"mark-bad"_s);
+        QCOMPARE(verdict.value(u"toDigest"_s).toString(), m_digests[2]);
+        QCOMPARE(verdict.value(u"reason"_s).toString(), u"checkout 500s"_s);
+
+        // v1.2.0 is now bad for production: putting it back needs a reason.
+        const CtlRun again =
+            ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s, u"--yes"_s});
+        QCOMPARE(again.exitCode, 3);
+        QVERIFY2(again.err.contains(u"checkout 500s"_s), qPrintable(again.err));
     }
 
     void aVanishedEngineFailsTheAuditedAction() {

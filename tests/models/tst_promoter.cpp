@@ -233,7 +233,8 @@ private slots:
         QVERIFY(history.ok());
         QCOMPARE(history->size(), 3);
 
-        auto target = chooseRollbackTarget(history.value(), m_digests[2], {});
+        auto target = chooseRollbackTarget(u"production"_s, m_digests[2],
+                                           RollbackFacts{history.value(), {}, {}});
         QVERIFY(target.ok());
         QCOMPARE(target->digest, m_digests[1]);
 
@@ -247,8 +248,8 @@ private slots:
         QVERIFY(m_store->setVerdict(bad).ok());
         const auto verdicts = m_store->verdicts(registry(), kRepository);
         QVERIFY(verdicts.ok());
-        target = chooseRollbackTarget(history.value(), m_digests[2],
-                                      badDigestsFor(verdicts.value(), u"production"_s));
+        target = chooseRollbackTarget(u"production"_s, m_digests[2],
+                                      RollbackFacts{history.value(), verdicts.value(), {}});
         QVERIFY(target.ok());
         QCOMPARE(target->digest, m_digests[0]);
         QCOMPARE(target->skippedBad, 1);
@@ -274,7 +275,8 @@ private slots:
         QCOMPARE(history->size(), 2);
         QCOMPARE(history->at(0).digest, m_digests[1]); // newest first
         QCOMPARE(history->at(1).digest, m_digests[0]);
-        const auto target = chooseRollbackTarget(history.value(), m_digests[1], {});
+        const auto target = chooseRollbackTarget(u"production"_s, m_digests[1],
+                                                 RollbackFacts{history.value(), {}, {}});
         QVERIFY2(target.ok(), qPrintable(target.errorMessage()));
         QCOMPARE(target->digest, m_digests[0]);
     }
@@ -383,7 +385,7 @@ private slots:
     }
 
     void rollbackWithoutHistoryIsRefused() {
-        const auto target = chooseRollbackTarget({}, m_digests[0], {});
+        const auto target = chooseRollbackTarget(u"production"_s, m_digests[0], {});
         QVERIFY(!target.ok());
         QCOMPARE(target.error().code, kRefusedCode);
     }

@@ -24,13 +24,16 @@
 #include "timeline/TimelineModel.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QProcess>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -219,6 +222,8 @@ private slots:
         QCOMPARE(digests.size(), 3);
         const auto window = openWindow(path);
         QVERIFY(window);
+        // qa is no tag of the repository; a policy naming it puts it in the menus.
+        window->releaseActions()->setPolicyEnvironments({u"qa"_s});
         QVERIFY(window->releaseActions()->environmentChoices().contains(environment));
         ui::PromoteDialog* dialog = window->releaseActions()->promote(digests.at(to), environment);
         QVERIFY(dialog);
@@ -429,9 +434,161 @@ private slots:
         QVERIFY(!dialog->result()->ok());
         QCOMPARE(dialog->result()->error().code, kRefusedCode);
         QVERIFY(dialog->findChild<QLabel*>(u"resultLabel"_s)->text().startsWith(u"Refused"_s));
+        // The bar shows how far the run got and says it was refused; it is not full.
+        auto* progress = dialog->findChild<QProgressBar*>(u"releaseProgress"_s);
+        QVERIFY(progress->value() > 0);
+        QVERIFY2(progress->value() < progress->maximum(),
+                 qPrintable(u"%1 of %2"_s.arg(progress->value()).arg(progress->maximum())));
+        QCOMPARE(progress->text(), u"Refused"_s);
         QCOMPARE(headOf(path, u"production"_s), digests[2]);
         // The window reads again, so the lane shows where production really is.
         QTRY_COMPARE_WITH_TIMEOUT(laneDigest(*window, u"production"_s), digests[2], 30000);
+        dialog->close();
+    }
+
+    void theMenusListTheRepositorysEnvironments() {
+        QString path;
+        const QStringList digests = seed(&path);
+        QCOMPARE(digests.size(), 3);
+        const auto window = openWindow(path);
+        QVERIFY(window);
+        ui::ReleaseActions* actions = window->releaseActions();
+        // Not a fixed list in which prod sits next to production: the lanes' order.
+        QStringList lanes;
+        for (const EnvironmentLane& lane : window->timelineModel()->lanes())
+            lanes.append(lane.tag);
+        QCOMPARE(QSet<QString>(lanes.cbegin(), lanes.cend()),
+                 (QSet<QString>{u"production"_s, u"staging"_s}));
+        QCOMPARE(actions->environmentChoices(), lanes);
+        // A policy's names join after them, once each.
+        actions->setPolicyEnvironments({u"staging"_s, u"canary"_s});
+        QCOMPARE(actions->environmentChoices(), lanes + QStringList{u"canary"_s});
+        QMenu menu;
+        actions->fillBuildMenu(&menu, digests[2]);
+        QVERIFY(menu.findChild<QAction*>(u"markBad-canary"_s));
+        QVERIFY(!menu.findChild<QAction*>(u"markBad-prod"_s));
+        QVERIFY(!menu.findChild<QAction*>(u"promote-dev"_s));
+        // A misspelt environment is refused, and nothing is stored.
+        QVERIFY(!actions->mark(digests[2], u"prodution"_s, VerdictKind::Bad).ok());
+        QCOMPARE(window->loader()->history()->verdicts(m_server->hostPort(), path)->size(), 0);
+    }
+
+    void aBadBuildWaitsForAnAcknowledgement() {
+        QString path;
+        const QStringList digests = seed(&path);
+        QCOMPARE(digests.size(), 3);
+        const auto window = openWindow(path);
+        QVERIFY(window);
+        QVERIFY(window->releaseActions()
+                    ->mark(digests[1], u"production"_s, VerdictKind::Bad, u"500s on checkout"_s)
+                    .ok());
+        ui::PromoteDialog* dialog = window->releaseActions()->promote(digests[1], u"production"_s);
+        QVERIFY(dialog);
+        QVERIFY(dialog->plan().needsAcknowledgement());
+        auto* notes = dialog->findChild<QLabel*>(u"planNotes"_s);
+        QVERIFY2(notes->text().contains(u"500s on checkout"_s), qPrintable(notes->text()));
+        auto* acknowledge = dialog->findChild<QCheckBox*>(u"acknowledgeCheck"_s);
+        QVERIFY(acknowledge && acknowledge->isVisible());
+        auto* button = dialog->findChild<QPushButton*>(u"confirmButton"_s);
+        // Armed, but waiting for the checkbox.
+        QTest::qWait(ui::PromoteDialog::kArmDelayMs + 200);
+        QVERIFY(!button->isEnabled());
+        acknowledge->click();
+        QVERIFY(confirm(dialog, u"the fix was in config"_s));
+        QVERIFY2(dialog->result()->ok(), qPrintable(dialog->result()->errorMessage()));
+        QCOMPARE(headOf(path, u"production"_s), digests[1]);
+        dialog->close();
+    }
+
+    void rollBackAndMarkBadIsOneAction() {
+        QString path;
+        const QStringList digests = seed(&path);
+        QCOMPARE(digests.size(), 3);
+        const auto window = openWindow(path);
+        QVERIFY(window);
+        for (int to : {1, 2}) {
+            ui::PromoteDialog* dialog =
+                window->releaseActions()->promote(digests[to], u"production"_s);
+            QVERIFY(dialog);
+            QVERIFY(confirm(dialog));
+            QVERIFY2(dialog->result()->ok(), qPrintable(dialog->result()->errorMessage()));
+            dialog->close();
+            QTRY_COMPARE_WITH_TIMEOUT(laneDigest(*window, u"production"_s), digests[to], 30000);
+        }
+        ui::PromoteDialog* dialog = window->releaseActions()->rollbackAndMarkBad(u"production"_s);
+        QVERIFY(dialog);
+        auto* markBad = dialog->findChild<QCheckBox*>(u"markBadCheck"_s);
+        QVERIFY(markBad && markBad->isVisible() && markBad->isChecked());
+        QCOMPARE(dialog->to().digest, digests[1]);
+        QVERIFY(confirm(dialog, u"checkout 500s"_s));
+        QVERIFY2(dialog->result()->ok(), qPrintable(dialog->result()->errorMessage()));
+        QCOMPARE(headOf(path, u"production"_s), digests[1]);
+        const auto actions = window->loader()->history()->actions();
+        QVERIFY(actions.ok());
+        QCOMPARE(actions->at(0).kind, ActionKind::Rollback);
+        QCOMPARE(actions->at(1).kind, ActionKind::MarkBad);
+        QCOMPARE(actions->at(1).toDigest, digests[2]);
+        QCOMPARE(actions->at(1).reason, u"checkout 500s"_s);
+        const auto verdicts = window->loader()->history()->verdicts(m_server->hostPort(), path);
+        QVERIFY(verdicts.ok());
+        QCOMPARE(verdicts->size(), 1);
+        QCOMPARE(verdicts->first().digest, digests[2]);
+        dialog->close();
+    }
+
+    void promoteInAViewWhoseLoadFailedIsRefused() {
+        QString path;
+        const QStringList digests = seed(&path);
+        QCOMPARE(digests.size(), 3);
+        const auto window = openWindow(path);
+        QVERIFY(window);
+        QSignalSpy failed(window->loader(), &RepositoryLoader::failed);
+        window->openRepository(m_server->hostPort() + u"/acme/never-pushed"_s);
+        QVERIFY(failed.wait(60000) || !failed.isEmpty());
+        // The timeline may still show the previous repository: nothing acts on it.
+        QVERIFY(!window->releaseActions()->promote(digests[1], u"production"_s));
+        QVERIFY(!window->releaseActions()->rollback(u"production"_s));
+        QVERIFY(
+            !window->releaseActions()->mark(digests[1], u"production"_s, VerdictKind::Bad).ok());
+        auto* banner = window->findChild<ui::ErrorBanner*>(u"errorBanner"_s);
+        QVERIFY2(banner->text().contains(u"nothing was changed"_s), qPrintable(banner->text()));
+        QVERIFY(!window->findChild<ui::PromoteDialog*>());
+        QCOMPARE(headOf(path, u"production"_s), digests[0]);
+        QCOMPARE(window->loader()->history()->verdicts(m_server->hostPort(), path)->size(), 0);
+    }
+
+    void anActionActsOnTheRepositoryItWasOfferedFor() {
+        QString first;
+        const QStringList digests = seed(&first);
+        QString second;
+        const QStringList others = seed(&second);
+        QCOMPARE(others.size(), 3);
+        const auto window = openWindow(first);
+        QVERIFY(window);
+        // A build menu and a promote dialog for the first repository...
+        QMenu menu;
+        window->releaseActions()->fillBuildMenu(&menu, digests[2]);
+        QPointer<ui::PromoteDialog> dialog =
+            window->releaseActions()->promote(digests[1], u"production"_s);
+        QVERIFY(dialog);
+        // ...then the window switches to the second one.
+        QSignalSpy finished(window->loader(), &RepositoryLoader::finished);
+        window->openRepository(m_server->hostPort() + u'/' + second);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(window->timelineModel()->repository(), m_server->hostPort() + u'/' + second);
+
+        auto* markBad = menu.findChild<QAction*>(u"markBad-production"_s);
+        QVERIFY(markBad);
+        markBad->trigger();
+        HistoryStore* store = window->loader()->history();
+        QCOMPARE(store->verdicts(m_server->hostPort(), first)->size(), 1);
+        QCOMPARE(store->verdicts(m_server->hostPort(), first)->first().digest, digests[2]);
+        QCOMPARE(store->verdicts(m_server->hostPort(), second)->size(), 0);
+
+        QVERIFY(confirm(dialog));
+        QVERIFY2(dialog->result()->ok(), qPrintable(dialog->result()->errorMessage()));
+        QCOMPARE(headOf(first, u"production"_s), digests[1]);
+        QCOMPARE(headOf(second, u"production"_s), others[0]);
         dialog->close();
     }
 
@@ -461,8 +618,13 @@ private slots:
         request.tag = u"production"_s;
         const QString digestA = u"sha256:"_s + QString(64, u'a');
         const QString digestB = u"sha256:"_s + QString(64, u'b');
-        ui::PromoteDialog dialog(request, {digestA, {u"v1"_s}, {}, ids.at(from)},
-                                 {digestB, {u"v2"_s}, {}, ids.at(to)});
+        ReleasePlan plan;
+        plan.registry = request.registry;
+        plan.repository = request.repository;
+        plan.tag = request.tag;
+        plan.from = {digestA, {u"v1"_s}, {}, ids.at(from), {}};
+        plan.to = {digestB, {u"v2"_s}, {}, ids.at(to), {}};
+        ui::PromoteDialog dialog(request, plan);
         dialog.setGitClone(clone);
         const auto summaries = [&dialog](const QString& name) {
             QStringList shown;
