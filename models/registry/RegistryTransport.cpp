@@ -340,6 +340,19 @@ void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutc
     response.url = exchange->url;
     reportWarnings(response);
 
+    // Only the registry's own origin may say how to log in to it: a redirect target (a CDN,
+    // or a host an attacker chose) that answers 401 must not pick the token service the
+    // registry's credentials then go to.
+    if (response.status == 401 && !isRegistryUrl(exchange->url))
+        return complete(
+            exchange,
+            Result<HttpResponse>::failure(
+                u"%1 redirected %2 to %3, which asks for credentials (HTTP 401). Berth logs in "
+                u"to %1 only, never to a host it redirects to."_s.arg(
+                    m_domain, exchange->request.path,
+                    exchange->url.toString(QUrl::RemoveUserInfo | QUrl::RemovePath |
+                                           QUrl::RemoveQuery | QUrl::RemoveFragment)),
+                401));
     if (response.status == 401 && !exchange->authRetried) {
         // One fresh authorization per request at most: never loop on 401.
         m_auth->learnChallenge(response.headerValues("WWW-Authenticate"), exchange->url);
