@@ -288,6 +288,68 @@ private slots:
         QCOMPARE(collection.tagDigests.value(u"v1"_s), digest);
     }
 
+    // Sizes a manifest declares are summed into the build's size: values whose sum does
+    // not fit in 64 bits, or that are negative, make the manifest a clear problem (the
+    // sum was undefined behaviour, aborting under UBSan).
+    void impossibleSizesAreAProblemNotOverflow_data() {
+        QTest::addColumn<QByteArray>("configSize");
+        QTest::addColumn<QList<QByteArray>>("layerSizes");
+        const QByteArray max = "9223372036854775807";
+        QTest::newRow("two layers of INT64_MAX") << QByteArray("2") << QList<QByteArray>{max, max};
+        QTest::newRow("config INT64_MAX, one layer") << max << QList<QByteArray>{"1"};
+        QTest::newRow("negative layer") << QByteArray("2") << QList<QByteArray>{"10", "-5"};
+        QTest::newRow("negative config") << QByteArray("-2") << QList<QByteArray>{"10"};
+        QTest::newRow("INT64_MIN layers")
+            << QByteArray("2") << QList<QByteArray>{"-9223372036854775807", "-9223372036854775807"};
+    }
+    void impossibleSizesAreAProblemNotOverflow() {
+        QFETCH(QByteArray, configSize);
+        QFETCH(QList<QByteArray>, layerSizes);
+        QByteArray layers;
+        for (const QByteArray& size : layerSizes) {
+            if (!layers.isEmpty())
+                layers += ',';
+            layers += R"({"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","size":)" +
+                      size + ",\"digest\":\"sha256:" + QByteArray(64, '0') + "\"}";
+        }
+        const QByteArray manifest =
+            R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+            R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":)" +
+            configSize +
+            R"(,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},)"
+            "\"layers\":[" +
+            layers + "]}";
+        const QString digest = digestOf(manifest);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswer("GET", TagsPath,
+                         HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1"]})"));
+        const HeaderList headers{{"Content-Type", OciManifestType},
+                                 {"Docker-Content-Digest", digest.toLatin1()}};
+        server.setAnswer("HEAD", manifestPath(u"v1"_s),
+                         HostileAnswer::json(200, manifest, headers));
+        server.setAnswer("GET", manifestPath(digest), HostileAnswer::json(200, manifest, headers));
+        // The config is real ("{}"): only the declared sizes are wrong.
+        server.setAnswer("GET", u"/v2/acme/app/blobs/"_s + digestOf("{}"),
+                         HostileAnswer::json(200, "{}"));
+
+        Pending<BuildCollection> collected;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        BuildCollector collector(&client);
+        collector.collect(Repository, this, collected.callback());
+        WAIT_FOR(collected);
+        VERIFY_OK(collected);
+        const BuildCollection& collection = collected.result().value();
+        QCOMPARE(collection.builds.size(), 1);
+        const Build& build = collection.builds.first();
+        QCOMPARE(build.digest, digest);
+        VERIFY_MENTIONS(build.problem, u"size"_s);
+        VERIFY_MENTIONS(build.problem, u"manifest"_s);
+        QVERIFY2(build.size >= 0, qPrintable(QString::number(build.size)));
+        QCOMPARE(collection.warnings.size(), 1);
+    }
+
     void warningHeaderIsReported_data() {
         QTest::addColumn<QList<QByteArray>>("warnings");
         QTest::addColumn<QStringList>("expected");
