@@ -350,6 +350,49 @@ private slots:
         QCOMPARE(collection.warnings.size(), 1);
     }
 
+    // Each page is within its own cap; the listing as a whole is not, and must stop with a
+    // clear error instead of growing for 10,000 pages.
+    void endlessListingStopsWithAClearError_data() {
+        QTest::addColumn<int>("pages");
+        QTest::addColumn<int>("tagsPerPage");
+        QTest::addColumn<int>("paddingBytes");
+        QTest::addColumn<QString>("mentioned");
+        QTest::newRow("1,000 tags a page, never ending") << 101 << 1000 << 0 << u"100000 entries"_s;
+        QTest::newRow("30 MiB pages, never ending") << 3 << 1 << 30 * 1024 * 1024 << u"64 MiB"_s;
+    }
+    void endlessListingStopsWithAClearError() {
+        QFETCH(int, pages);
+        QFETCH(int, tagsPerPage);
+        QFETCH(int, paddingBytes);
+        QFETCH(QString, mentioned);
+        QList<HostileAnswer> answers;
+        for (int page = 0; page < pages; ++page) {
+            QByteArray tags;
+            for (int i = 0; i < tagsPerPage; ++i)
+                tags += (i ? ",\"p" : "\"p") + QByteArray::number(page) + 't' +
+                        QByteArray::number(i) + '"';
+            // Whitespace is valid JSON and costs the client the same bytes as names.
+            const QByteArray body = "{\"name\":\"acme/app\",\"tags\":[" + tags + "]" +
+                                    QByteArray(paddingBytes, ' ') + "}";
+            const QByteArray link =
+                "</v2/acme/app/tags/list?last=p" + QByteArray::number(page) + ">; rel=\"next\"";
+            answers.append(HostileAnswer::json(200, body, {{"Link", link}}));
+        }
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswers("GET", TagsPath, answers);
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_FAILED(tags);
+        VERIFY_MENTIONS(tags.message(), u"Tags of %1/acme/app"_s.arg(server.hostPort()));
+        VERIFY_MENTIONS(tags.message(), mentioned);
+        VERIFY_MENTIONS(tags.message(), u"endless"_s);
+        QCOMPARE(server.hitCount("GET", TagsPath), pages);
+    }
+
     void warningHeaderIsReported_data() {
         QTest::addColumn<QList<QByteArray>>("warnings");
         QTest::addColumn<QStringList>("expected");
