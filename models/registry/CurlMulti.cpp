@@ -20,6 +20,7 @@ namespace berth {
 namespace {
 
 constexpr size_t kMaxSpareHandles = 64;
+constexpr qint64 kMaxReserveBytes = 64 * 1024;
 const QByteArray kUserAgent = QByteArrayLiteral("User-Agent: berth/" BERTH_VERSION);
 
 QByteArrayView trimmed(QByteArrayView text) {
@@ -193,8 +194,9 @@ size_t CurlMulti::State::onHeader(char* data, size_t size, size_t count, void* u
             transfer->tooLarge = true;
             return 0;
         }
+        // The header is the server's word only: reserve a little, let real bytes grow it.
         if (isNumber && length > 0)
-            transfer->response.body.reserve(length);
+            transfer->response.body.reserve(std::min(length, kMaxReserveBytes));
     }
     headers.append({std::move(name), std::move(value)});
     return bytes;

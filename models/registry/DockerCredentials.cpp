@@ -57,12 +57,16 @@ bool isDockerHub(const QString& host) {
 
 // The key in auths or credHelpers that stands for host: the exact key first (what docker
 // itself looks up), then any key naming the same host, so hand-written configs work too.
-QString matchingKey(const QJsonObject& object, const QString& host) {
+// In a containers-auth.json a key may also name a namespace ("quay.io/team/app"): such a
+// credential is meant for that namespace only, so it never stands for the whole registry.
+QString matchingKey(const QJsonObject& object, const QString& host, bool containersFile) {
     const bool hub = isDockerHub(host);
     const QString exact = hub ? DockerHubKey : host;
     if (object.contains(exact))
         return exact;
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (containersFile && !it.key().contains(u"://"_s) && it.key().contains(u'/'))
+            continue;
         const QString keyHost = hostOfKey(it.key());
         if (hub ? isDockerHub(keyHost) : keyHost == host)
             return it.key();
@@ -176,7 +180,8 @@ bool RegistryCredentials::isEmpty() const {
 }
 
 DockerCredentials::DockerCredentials(QString configDir)
-    : m_configDir(std::move(configDir)) {
+    : m_configDir(std::move(configDir))
+    , m_containersAuthFiles(containersAuthFiles()) {
     if (m_configDir.isEmpty())
         m_configDir = qEnvironmentVariable("DOCKER_CONFIG");
     if (m_configDir.isEmpty())
@@ -187,12 +192,49 @@ QString DockerCredentials::configDir() const {
     return m_configDir;
 }
 
+QStringList DockerCredentials::containersAuthFiles() {
+    QStringList files;
+    // The file podman login writes, or the one the user named instead of it.
+    const QString named = qEnvironmentVariable("REGISTRY_AUTH_FILE");
+    const QString runtimeDir = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!named.isEmpty())
+        files.append(named);
+    else if (!runtimeDir.isEmpty())
+        files.append(runtimeDir + u"/containers/auth.json"_s);
+    QString configHome = qEnvironmentVariable("XDG_CONFIG_HOME");
+    if (configHome.isEmpty())
+        configHome = QDir::homePath() + u"/.config"_s;
+    files.append(configHome + u"/containers/auth.json"_s);
+    return files;
+}
+
+void DockerCredentials::setContainersAuthFiles(QStringList files) {
+    m_containersAuthFiles = std::move(files);
+}
+
+QStringList DockerCredentials::searchedFiles() const {
+    return m_containersAuthFiles +
+           QStringList{QDir(m_configDir).absoluteFilePath(u"config.json"_s)};
+}
+
 Lookup DockerCredentials::lookup(const QString& registryDomain) const {
     const QString host = hostOfKey(registryDomain);
     if (host.isEmpty())
         return Error::make(u"No registry was given to look up credentials for."_s);
+    // skopeo's order: the first file that has credentials for the host wins; one that
+    // cannot be read is an error, never silently skipped.
+    const QStringList files = searchedFiles();
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const bool containersFile = i < m_containersAuthFiles.size();
+        Lookup result = lookupInFile(files.at(i), host, registryDomain, containersFile);
+        if (!result || result.value())
+            return result;
+    }
+    return nothingConfigured();
+}
 
-    const QString configPath = QDir(m_configDir).absoluteFilePath(u"config.json"_s);
+Lookup DockerCredentials::lookupInFile(const QString& configPath, const QString& host,
+                                       const QString& registryDomain, bool containersFile) {
     QFile file(configPath);
     // No config is the normal state of a machine that never ran "docker login".
     if (!file.exists())
@@ -218,7 +260,7 @@ Lookup DockerCredentials::lookup(const QString& registryDomain) const {
 
     QString helper;
     const QJsonObject credHelpers = config.value(u"credHelpers"_s).toObject();
-    const QString helperKey = matchingKey(credHelpers, host);
+    const QString helperKey = matchingKey(credHelpers, host, containersFile);
     if (!helperKey.isNull())
         helper = credHelpers.value(helperKey).toString();
     if (helper.isEmpty())
@@ -230,7 +272,7 @@ Lookup DockerCredentials::lookup(const QString& registryDomain) const {
                          configPath);
 
     const QJsonObject auths = config.value(u"auths"_s).toObject();
-    const QString authKey = matchingKey(auths, host);
+    const QString authKey = matchingKey(auths, host, containersFile);
     if (authKey.isNull())
         return nothingConfigured();
     return fromAuthEntry(auths.value(authKey), authKey, configPath);

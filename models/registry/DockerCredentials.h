@@ -6,6 +6,7 @@
 #include "core/Result.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -21,8 +22,10 @@ struct RegistryCredentials {
     bool isEmpty() const;
 };
 
-// Reads credentials the way docker and every registry tool do: $DOCKER_CONFIG/config.json
-// or ~/.docker/config.json; auths{} (base64 "user:pass" in "auth", or "username"/"password",
+// Reads credentials the way skopeo does: first the containers-auth.json files podman,
+// buildah and skopeo write (see containersAuthFiles()), then $DOCKER_CONFIG/config.json
+// or ~/.docker/config.json; the first file holding credentials for the host wins. In each:
+// auths{} (base64 "user:pass" in "auth", or "username"/"password",
 // "identitytoken"), credHelpers{host: x} overriding credsStore: x; helper = program
 // docker-credential-x on PATH, run with argument "get", server URL on stdin, JSON
 // {"ServerURL","Username","Secret"} on stdout; "not found" is a non-zero exit.
@@ -30,6 +33,15 @@ class DockerCredentials {
 public:
     explicit DockerCredentials(QString configDir = {}); // empty: $DOCKER_CONFIG, else ~/.docker
     QString configDir() const;
+
+    // Where podman login keeps credentials, in the order containers-auth.json(5) reads
+    // them: $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json; then
+    // ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json. Read from the environment.
+    static QStringList containersAuthFiles();
+    // Replaces the containers-auth.json files read before the docker config.
+    void setContainersAuthFiles(QStringList files);
+    // Every file lookup() reads, in order: containers-auth.json files, then config.json.
+    QStringList searchedFiles() const;
 
     // registryDomain as in an image reference: "localhost:5000", "ghcr.io", "docker.io".
     // Docker Hub (docker.io / index.docker.io / registry-1.docker.io) uses the key
@@ -40,7 +52,13 @@ public:
     Result<std::optional<RegistryCredentials>> lookup(const QString& registryDomain) const;
 
 private:
+    static Result<std::optional<RegistryCredentials>> lookupInFile(const QString& path,
+                                                                   const QString& host,
+                                                                   const QString& registryDomain,
+                                                                   bool containersFile);
+
     QString m_configDir;
+    QStringList m_containersAuthFiles;
 };
 
 } // namespace berth

@@ -1,5 +1,7 @@
 #include "registry/ManifestParser.h"
 
+#include "core/CheckedMath.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -61,9 +63,27 @@ Result<ManifestInfo> parseImageManifest(const QJsonObject& root, ManifestInfo in
     info.configSize = config.value(u"size"_s).toInteger();
     if (info.configDigest.isEmpty())
         return Result<ManifestInfo>::failure(u"The image manifest has no config digest."_s);
-    for (const QJsonValue& layer : root.value(u"layers"_s).toArray()) {
-        const QJsonObject descriptor = layer.toObject();
-        info.layersSize += descriptor.value(u"size"_s).toInteger();
+    if (info.configSize < 0)
+        return Result<ManifestInfo>::failure(
+            u"The image manifest declares a negative config size (%1 bytes)."_s.arg(
+                info.configSize));
+    // A hostile registry may declare any size: the sums are checked, never left to wrap.
+    std::optional<qint64> total = info.configSize;
+    const QJsonArray layers = root.value(u"layers"_s).toArray();
+    for (qsizetype i = 0; i < layers.size(); ++i) {
+        const QJsonObject descriptor = layers.at(i).toObject();
+        const qint64 size = descriptor.value(u"size"_s).toInteger();
+        if (size < 0)
+            return Result<ManifestInfo>::failure(
+                u"The image manifest declares a negative size for layer %1 (%2 bytes)."_s.arg(i + 1)
+                    .arg(size));
+        const std::optional<qint64> layersSize = checkedAdd(info.layersSize, size);
+        total = total ? checkedAdd(*total, size) : std::nullopt;
+        if (!layersSize || !total)
+            return Result<ManifestInfo>::failure(
+                u"The image manifest's declared sizes add up to more than 8 EiB, which no "
+                u"image can be; its size is unknown."_s);
+        info.layersSize = *layersSize;
         info.layerDigests.append(descriptor.value(u"digest"_s).toString());
     }
     return info;

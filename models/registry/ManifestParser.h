@@ -11,6 +11,8 @@ namespace berth {
 struct ManifestInfo {
     QString mediaType;
     QString configDigest; // empty for an index
+    // Never negative, and configSize + layersSize always fits in 64 bits: parse() refuses
+    // a manifest declaring sizes that do not, so callers may add the two freely.
     qint64 configSize = 0;
     qint64 layersSize = 0;     // compressed layer bytes, as the manifest declares them
     QList<Platform> platforms; // an index's children (attestations excluded)

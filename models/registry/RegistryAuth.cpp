@@ -188,12 +188,12 @@ void RegistryAuth::tokenAnswered(const QString& scope,
         const QString who =
             credentials ? u"the credentials for %1"_s.arg(m_domain) : u"anonymous access"_s;
         return finishTokenRequests(
-            scope,
-            Result<QByteArray>::failure(
-                u"The token service of %1 refused %2 (HTTP %3). %4"_s.arg(
-                    m_domain, who, QString::number(status),
-                    credentials ? u"Check the login with docker login."_s : noCredentialsHint()),
-                status, u"UNAUTHORIZED"_s));
+            scope, Result<QByteArray>::failure(
+                       u"The token service of %1 refused %2 (HTTP %3). %4"_s.arg(
+                           m_domain, who, QString::number(status),
+                           credentials ? u"Check the login (podman login or docker login)."_s
+                                       : noCredentialsHint()),
+                       status, u"UNAUTHORIZED"_s));
     }
     if (status < 200 || status >= 300)
         return finishTokenRequests(
@@ -220,8 +220,8 @@ QByteArray RegistryAuth::basicHeader(const RegistryCredentials& credentials) con
 }
 
 QString RegistryAuth::noCredentialsHint() const {
-    return u"No credentials for %1 were found in the docker config; log in with "
-           u"\"docker login %1\" or add them to config.json."_s.arg(m_domain);
+    return u"No credentials for %1 were found in podman's auth.json or the docker config; log "
+           u"in with \"podman login %1\" or \"docker login %1\"."_s.arg(m_domain);
 }
 
 } // namespace berth

@@ -21,6 +21,10 @@ namespace {
 
 constexpr qint64 kMaxListPageBytes = 32 * 1024 * 1024;
 constexpr int kMaxListPages = 10000; // a registry that links pages in a circle stops here
+// What one listing may hold across all its pages: far beyond any real repository's tags
+// or registry's catalog, and small enough that an endless listing cannot eat the memory.
+constexpr qsizetype kMaxListEntries = 100000;
+constexpr qint64 kMaxListBytes = 64 * 1024 * 1024;
 
 QString pullScope(const QString& repository) {
     return u"repository:%1:pull"_s.arg(repository);
@@ -75,9 +79,24 @@ struct RegistryClient::Listing {
     QString subject;
     int pageSize = 0;
     QStringList items;
+    qint64 bytes = 0; // of every page's body so far
     QSet<QUrl> visited;
     GuardedCallback<QStringList> done;
 };
+
+namespace {
+
+// A listing cut short is no listing: a partial tag list would hide builds.
+Error listingTooLong(const QString& subject, qsizetype pages, qsizetype entries) {
+    return Error::make(
+        u"%1: the registry's listing goes on past %2 pages, %3 entries or %4 MiB; Berth "
+        u"stops there rather than hold an endless list (read %5 pages, %6 entries)."_s.arg(
+            subject, QString::number(kMaxListPages), QString::number(kMaxListEntries),
+            QString::number(kMaxListBytes / (1024 * 1024)), QString::number(pages),
+            QString::number(entries)));
+}
+
+} // namespace
 
 RegistryClient::RegistryClient(const QString& domain, RegistryOptions options, QObject* parent)
     : QObject(parent) {
@@ -154,6 +173,11 @@ void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl&
         if (!response->isSuccess())
             return listing->done(registryErrorFrom(*response, listing->subject));
 
+        listing->bytes += response->body.size();
+        if (listing->bytes > kMaxListBytes)
+            return listing->done(listingTooLong(listing->subject, listing->visited.size() + 1,
+                                                listing->items.size()));
+
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(response->body, &parseError);
         if (parseError.error != QJsonParseError::NoError)
@@ -172,15 +196,20 @@ void RegistryClient::fetchListPage(std::shared_ptr<Listing> listing, const QUrl&
                         listing->subject)));
             listing->items.append(item.toString());
         }
+        if (listing->items.size() > kMaxListEntries)
+            return listing->done(listingTooLong(listing->subject, listing->visited.size() + 1,
+                                                listing->items.size()));
 
         listing->visited.insert(response->url);
         const Result<std::optional<QUrl>> next =
             nextPageUrl(response->headerValues("Link"), response->url);
         if (!next)
             return listing->done(Error::make(listing->subject + u": "_s + next.error().message));
-        if (!next.value() || listing->visited.contains(*next.value()) ||
-            listing->visited.size() >= kMaxListPages)
+        if (!next.value() || listing->visited.contains(*next.value()))
             return listing->done(listing->items);
+        if (listing->visited.size() >= kMaxListPages)
+            return listing->done(
+                listingTooLong(listing->subject, listing->visited.size(), listing->items.size()));
         fetchListPage(listing, *next.value(), {});
     });
 }

@@ -5,11 +5,16 @@
 #include "registry/CurlMulti.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryAuth.h"
+#include "registry/RegistryError.h"
 
 #include <QDateTime>
 #include <QLocale>
 #include <QRandomGenerator>
 #include <QTimer>
+
+#include <algorithm>
+#include <limits>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -36,6 +41,34 @@ QString untrustedMessage(const QString& host, const QString& detail) {
 QString headerTooLargeMessage(const QString& host) {
     return u"%1 answered with a response header too large (over %2); no registry sends one "
            u"that large, so it was not read."_s.arg(host, formatBytes(kMaxHeaderBytes));
+}
+
+// The wait a Retry-After value asks for, in whole seconds; nullopt when it says nothing
+// usable. delay-seconds is digits only (RFC 9110 10.2.3); a negative number or a date
+// already past means no wait, and more digits than 64 bits hold mean "longer than any
+// limit" rather than garbage.
+std::optional<qint64> retryAfterSeconds(const QByteArray& value) {
+    const QByteArray text = value.trimmed();
+    if (text.isEmpty())
+        return std::nullopt;
+    const bool negative = text.startsWith('-');
+    const QByteArray digits = negative || text.startsWith('+') ? text.mid(1) : text;
+    if (!digits.isEmpty() &&
+        std::all_of(digits.cbegin(), digits.cend(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (negative)
+            return 0;
+        bool fits = false;
+        const qint64 seconds = digits.toLongLong(&fits);
+        return fits ? seconds : std::numeric_limits<qint64>::max();
+    }
+    // The other form is an HTTP date: "Wed, 21 Oct 2015 07:28:00 GMT".
+    QDateTime when =
+        QLocale::c().toDateTime(QString::fromLatin1(text), u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+    if (!when.isValid())
+        return std::nullopt;
+    when.setTimeSpec(Qt::UTC);
+    // Rounded up: retrying before the stated time earns another 429.
+    return std::max<qint64>(0, (QDateTime::currentDateTimeUtc().msecsTo(when) + 999) / 1000);
 }
 
 } // namespace
@@ -317,6 +350,19 @@ void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutc
     response.url = exchange->url;
     reportWarnings(response);
 
+    // Only the registry's own origin may say how to log in to it: a redirect target (a CDN,
+    // or a host an attacker chose) that answers 401 must not pick the token service the
+    // registry's credentials then go to.
+    if (response.status == 401 && !isRegistryUrl(exchange->url))
+        return complete(
+            exchange,
+            Result<HttpResponse>::failure(
+                u"%1 redirected %2 to %3, which asks for credentials (HTTP 401). Berth logs in "
+                u"to %1 only, never to a host it redirects to."_s.arg(
+                    m_domain, exchange->request.path,
+                    exchange->url.toString(QUrl::RemoveUserInfo | QUrl::RemovePath |
+                                           QUrl::RemoveQuery | QUrl::RemoveFragment)),
+                401));
     if (response.status == 401 && !exchange->authRetried) {
         // One fresh authorization per request at most: never loop on 401.
         m_auth->learnChallenge(response.headerValues("WWW-Authenticate"), exchange->url);
@@ -333,6 +379,13 @@ void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutc
         const int delay = retryDelayMs(response, exchange->attempt, &tooLong);
         if (!tooLong)
             return retryLater(exchange, delay);
+        // Sleeping for an hour (or a day) would only look like a hang: say so now.
+        const Error said = registryErrorFrom(response, exchange->url.path());
+        return complete(
+            exchange,
+            Error::make(said.message + u" That is longer than the %1 s Berth waits at most; "
+                                       u"try again later."_s.arg(m_options.maxRetryAfterSeconds),
+                        said.httpStatus, said.code));
     }
     const bool isRedirect = response.status == 301 || response.status == 302 ||
                             response.status == 303 || response.status == 307 ||
@@ -361,24 +414,12 @@ void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutc
 
 int RegistryTransport::retryDelayMs(const HttpResponse& response, int attempt,
                                     bool* tooLong) const {
-    const QByteArray retryAfter = response.header("Retry-After").trimmed();
-    if (!retryAfter.isEmpty()) {
-        bool isNumber = false;
-        qint64 seconds = retryAfter.toLongLong(&isNumber);
-        if (!isNumber) {
-            // The other form is an HTTP date: "Wed, 21 Oct 2015 07:28:00 GMT".
-            QDateTime when = QLocale::c().toDateTime(QString::fromLatin1(retryAfter),
-                                                     u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
-            when.setTimeSpec(Qt::UTC);
-            seconds = when.isValid()
-                          // Rounded up: retrying before the stated time earns another 429.
-                          ? std::max<qint64>(
-                                0, (QDateTime::currentDateTimeUtc().msecsTo(when) + 999) / 1000)
-                          : 1;
-        }
+    if (const std::optional<qint64> seconds = retryAfterSeconds(response.header("Retry-After"))) {
+        const qint64 limit = std::max(0, m_options.maxRetryAfterSeconds);
         if (tooLong)
-            *tooLong = seconds > m_options.maxRetryAfterSeconds;
-        return int(std::min<qint64>(seconds, m_options.maxRetryAfterSeconds) * 1000);
+            *tooLong = *seconds > limit;
+        return int(
+            std::min<qint64>(std::min(*seconds, limit) * 1000, std::numeric_limits<int>::max()));
     }
     // Exponential backoff with jitter, so many clients do not retry in lockstep.
     const int base = 250 << std::min(attempt, 5);
@@ -392,7 +433,8 @@ void RegistryTransport::retryLater(const ExchangePtr& exchange, int delayMs) {
         exchange->holdsSlot = false;
         --m_inFlight;
     }
-    QTimer::singleShot(delayMs, this, [this, exchange] {
+    // Never negative: Qt refuses such a timer, and the exchange would wait for ever.
+    QTimer::singleShot(std::max(0, delayMs), this, [this, exchange] {
         if (exchange->state == Exchange::State::Waiting)
             enqueue(exchange, true);
     });

@@ -6,10 +6,12 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 using namespace berth;
@@ -60,6 +62,11 @@ private slots:
     void helperTimeout();
     void dockerConfigVariable();
     void defaultConfigDir();
+    void containersAuthFiles_data();
+    void containersAuthFiles();
+    void containersAuthBeforeDockerConfig_data();
+    void containersAuthBeforeDockerConfig();
+    void containersAuthHelper();
 
 private:
     // Writes an executable docker-credential-<name> into m_helperDir that runs body.
@@ -71,7 +78,14 @@ private:
     QByteArray m_savedPath;
     QByteArray m_savedDockerConfig;
     bool m_hadDockerConfig = false;
+    // podman's variables, saved and cleared so the developer's own login never counts.
+    QHash<QByteArray, std::optional<QByteArray>> m_savedContainersVariables;
 };
+
+namespace {
+const QList<QByteArray> ContainersVariables{"REGISTRY_AUTH_FILE", "XDG_RUNTIME_DIR",
+                                            "XDG_CONFIG_HOME"};
+} // namespace
 
 void TestDockerCredentials::init() {
     m_savedPath = qgetenv("PATH");
@@ -79,9 +93,17 @@ void TestDockerCredentials::init() {
     m_savedDockerConfig = qgetenv("DOCKER_CONFIG");
     // The developer's own DOCKER_CONFIG must never leak into a case.
     qunsetenv("DOCKER_CONFIG");
+    for (const QByteArray& name : ContainersVariables) {
+        m_savedContainersVariables[name] = qEnvironmentVariableIsSet(name.constData())
+                                               ? std::optional(qgetenv(name.constData()))
+                                               : std::nullopt;
+        qunsetenv(name.constData());
+    }
 
     m_helperDir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_helperDir->isValid());
+    // An empty config home: no containers/auth.json of the developer's is read.
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_helperDir->path()));
     qputenv("PATH", QFile::encodeName(m_helperDir->path()) + ':' + m_savedPath);
 }
 
@@ -91,6 +113,13 @@ void TestDockerCredentials::cleanup() {
         qputenv("DOCKER_CONFIG", m_savedDockerConfig);
     else
         qunsetenv("DOCKER_CONFIG");
+    for (auto it = m_savedContainersVariables.cbegin(); it != m_savedContainersVariables.cend();
+         ++it) {
+        if (it.value())
+            qputenv(it.key().constData(), *it.value());
+        else
+            qunsetenv(it.key().constData());
+    }
     m_helperDir.reset();
 }
 
@@ -403,6 +432,122 @@ void TestDockerCredentials::dockerConfigVariable() {
 void TestDockerCredentials::defaultConfigDir() {
     QCOMPARE(DockerCredentials().configDir(), QDir::homePath() + u"/.docker"_s);
     QCOMPARE(DockerCredentials(u"/some/dir"_s).configDir(), u"/some/dir"_s);
+}
+
+void TestDockerCredentials::containersAuthFiles_data() {
+    QTest::addColumn<QString>("registryAuthFile");
+    QTest::addColumn<QString>("runtimeDir");
+    QTest::addColumn<QString>("configHome");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("podman's default") << QString() << u"/run/user/1000"_s << u"/home/u/.config"_s
+                                      << QStringList{u"/run/user/1000/containers/auth.json"_s,
+                                                     u"/home/u/.config/containers/auth.json"_s};
+    QTest::newRow("REGISTRY_AUTH_FILE instead of the runtime dir")
+        << u"/work/auth.json"_s << u"/run/user/1000"_s << u"/home/u/.config"_s
+        << QStringList{u"/work/auth.json"_s, u"/home/u/.config/containers/auth.json"_s};
+    QTest::newRow("no runtime dir, no config home")
+        << QString() << QString() << QString()
+        << QStringList{QDir::homePath() + u"/.config/containers/auth.json"_s};
+}
+
+void TestDockerCredentials::containersAuthFiles() {
+    QFETCH(QString, registryAuthFile);
+    QFETCH(QString, runtimeDir);
+    QFETCH(QString, configHome);
+    QFETCH(QStringList, expected);
+    const auto set = [](const char* name, const QString& value) {
+        if (value.isEmpty())
+            qunsetenv(name);
+        else
+            qputenv(name, QFile::encodeName(value));
+    };
+    set("REGISTRY_AUTH_FILE", registryAuthFile);
+    set("XDG_RUNTIME_DIR", runtimeDir);
+    set("XDG_CONFIG_HOME", configHome);
+    QCOMPARE(DockerCredentials::containersAuthFiles(), expected);
+    DockerCredentials credentials(u"/docker"_s);
+    QCOMPARE(credentials.searchedFiles(), expected + QStringList{u"/docker/config.json"_s});
+}
+
+void TestDockerCredentials::containersAuthBeforeDockerConfig_data() {
+    // Files: podman's primary, ~/.config/containers/auth.json, docker's config.json;
+    // empty means absent.
+    QTest::addColumn<QByteArray>("primary");
+    QTest::addColumn<QByteArray>("configHome");
+    QTest::addColumn<QByteArray>("docker");
+    QTest::addColumn<QString>("expectedUser"); // empty: nothing found; "error": an error
+    const auto auths = [](const QByteArray& key, const QByteArray& user) -> QByteArray {
+        return R"({"auths":{")" + key + R"(":{"auth":")" + base64(user + ":pw") + R"("}}})";
+    };
+    QTest::newRow("podman's file wins over docker's")
+        << auths("ghcr.io", "podman") << QByteArray() << auths("ghcr.io", "docker") << u"podman"_s;
+    QTest::newRow("primary before ~/.config")
+        << auths("ghcr.io", "primary") << auths("ghcr.io", "config") << QByteArray()
+        << u"primary"_s;
+    QTest::newRow("another host in podman's file: docker's is read")
+        << auths("quay.io", "podman") << QByteArray() << auths("ghcr.io", "docker") << u"docker"_s;
+    QTest::newRow("~/.config when the primary has none")
+        << QByteArray(R"({"auths":{}})") << auths("ghcr.io", "config") << QByteArray()
+        << u"config"_s;
+    QTest::newRow("a namespace key is not the whole registry")
+        << auths("ghcr.io/team/app", "team") << QByteArray() << QByteArray() << QString();
+    QTest::newRow("only docker's")
+        << QByteArray() << QByteArray() << auths("ghcr.io", "docker") << u"docker"_s;
+    QTest::newRow("podman's file is broken")
+        << QByteArray("{not json") << QByteArray() << auths("ghcr.io", "docker") << u"error"_s;
+}
+
+void TestDockerCredentials::containersAuthBeforeDockerConfig() {
+    QFETCH(QByteArray, primary);
+    QFETCH(QByteArray, configHome);
+    QFETCH(QByteArray, docker);
+    QFETCH(QString, expectedUser);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString primaryPath = dir.filePath(u"primary.json"_s);
+    const QString configHomePath = dir.filePath(u"config-home.json"_s);
+    if (!primary.isEmpty())
+        QVERIFY(writeFile(primaryPath, primary));
+    if (!configHome.isEmpty())
+        QVERIFY(writeFile(configHomePath, configHome));
+    if (!docker.isEmpty())
+        QVERIFY(writeFile(dir.filePath(u"config.json"_s), docker));
+
+    DockerCredentials credentials(dir.path());
+    credentials.setContainersAuthFiles({primaryPath, configHomePath});
+    const auto result = credentials.lookup(u"ghcr.io"_s);
+    if (expectedUser == u"error"_s) {
+        QVERIFY(!result.ok());
+        QVERIFY2(result.errorMessage().contains(u"primary.json"_s),
+                 qPrintable(result.errorMessage()));
+        return;
+    }
+    QVERIFY2(result.ok(), qPrintable(result.errorMessage()));
+    if (expectedUser.isEmpty()) {
+        QVERIFY(!result->has_value());
+        return;
+    }
+    QVERIFY(result->has_value());
+    QCOMPARE((*result)->username, expectedUser);
+    QCOMPARE((*result)->secret, u"pw"_s);
+}
+
+void TestDockerCredentials::containersAuthHelper() {
+    // podman login --authfile with credHelpers: the helper is asked, as docker would.
+    installHelper(u"podtest"_s,
+                  R"(printf '{"ServerURL":"ghcr.io","Username":"helped","Secret":"s"}')");
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString authFile = dir.filePath(u"auth.json"_s);
+    QVERIFY(writeFile(authFile, R"({"auths":{},"credHelpers":{"ghcr.io":"podtest"}})"));
+    DockerCredentials credentials(dir.filePath(u"no-docker"_s));
+    credentials.setContainersAuthFiles({authFile});
+    const auto result = credentials.lookup(u"ghcr.io"_s);
+    QVERIFY2(result.ok(), qPrintable(result.errorMessage()));
+    QVERIFY(result->has_value());
+    QCOMPARE((*result)->username, u"helped"_s);
+    QCOMPARE(recordedArguments(), u"get"_s);
+    QCOMPARE(recordedStdin(), u"ghcr.io"_s);
 }
 
 BERTH_TEST_MAIN(TestDockerCredentials)

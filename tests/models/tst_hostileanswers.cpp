@@ -316,6 +316,111 @@ private slots:
         QCOMPARE(collection.tagDigests.value(u"v1"_s), digest);
     }
 
+    // Sizes a manifest declares are summed into the build's size: values whose sum does
+    // not fit in 64 bits, or that are negative, make the manifest a clear problem (the
+    // sum was undefined behaviour, aborting under UBSan).
+    void impossibleSizesAreAProblemNotOverflow_data() {
+        QTest::addColumn<QByteArray>("configSize");
+        QTest::addColumn<QList<QByteArray>>("layerSizes");
+        const QByteArray max = "9223372036854775807";
+        QTest::newRow("two layers of INT64_MAX") << QByteArray("2") << QList<QByteArray>{max, max};
+        QTest::newRow("config INT64_MAX, one layer") << max << QList<QByteArray>{"1"};
+        QTest::newRow("negative layer") << QByteArray("2") << QList<QByteArray>{"10", "-5"};
+        QTest::newRow("negative config") << QByteArray("-2") << QList<QByteArray>{"10"};
+        QTest::newRow("INT64_MIN layers")
+            << QByteArray("2") << QList<QByteArray>{"-9223372036854775807", "-9223372036854775807"};
+    }
+    void impossibleSizesAreAProblemNotOverflow() {
+        QFETCH(QByteArray, configSize);
+        QFETCH(QList<QByteArray>, layerSizes);
+        QByteArray layers;
+        for (const QByteArray& size : layerSizes) {
+            if (!layers.isEmpty())
+                layers += ',';
+            layers += R"({"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","size":)" +
+                      size + ",\"digest\":\"sha256:" + QByteArray(64, '0') + "\"}";
+        }
+        const QByteArray manifest =
+            R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+            R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":)" +
+            configSize +
+            R"(,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},)"
+            "\"layers\":[" +
+            layers + "]}";
+        const QString digest = digestOf(manifest);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswer("GET", TagsPath,
+                         HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1"]})"));
+        const HeaderList headers{{"Content-Type", OciManifestType},
+                                 {"Docker-Content-Digest", digest.toLatin1()}};
+        server.setAnswer("HEAD", manifestPath(u"v1"_s),
+                         HostileAnswer::json(200, manifest, headers));
+        server.setAnswer("GET", manifestPath(digest), HostileAnswer::json(200, manifest, headers));
+        // The config is real ("{}"): only the declared sizes are wrong.
+        server.setAnswer("GET", u"/v2/acme/app/blobs/"_s + digestOf("{}"),
+                         HostileAnswer::json(200, "{}"));
+
+        Pending<BuildCollection> collected;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        BuildCollector collector(&client);
+        collector.collect(Repository, this, collected.callback());
+        WAIT_FOR(collected);
+        VERIFY_OK(collected);
+        const BuildCollection& collection = collected.result().value();
+        QCOMPARE(collection.builds.size(), 1);
+        const Build& build = collection.builds.first();
+        QCOMPARE(build.digest, digest);
+        VERIFY_MENTIONS(build.problem, u"size"_s);
+        VERIFY_MENTIONS(build.problem, u"manifest"_s);
+        QVERIFY2(build.size >= 0, qPrintable(QString::number(build.size)));
+        QCOMPARE(collection.warnings.size(), 1);
+    }
+
+    // Each page is within its own cap; the listing as a whole is not, and must stop with a
+    // clear error instead of growing for 10,000 pages.
+    void endlessListingStopsWithAClearError_data() {
+        QTest::addColumn<int>("pages");
+        QTest::addColumn<int>("tagsPerPage");
+        QTest::addColumn<int>("paddingBytes");
+        QTest::addColumn<QString>("mentioned");
+        QTest::newRow("1,000 tags a page, never ending") << 101 << 1000 << 0 << u"100000 entries"_s;
+        QTest::newRow("30 MiB pages, never ending") << 3 << 1 << 30 * 1024 * 1024 << u"64 MiB"_s;
+    }
+    void endlessListingStopsWithAClearError() {
+        QFETCH(int, pages);
+        QFETCH(int, tagsPerPage);
+        QFETCH(int, paddingBytes);
+        QFETCH(QString, mentioned);
+        QList<HostileAnswer> answers;
+        for (int page = 0; page < pages; ++page) {
+            QByteArray tags;
+            for (int i = 0; i < tagsPerPage; ++i)
+                tags += (i ? ",\"p" : "\"p") + QByteArray::number(page) + 't' +
+                        QByteArray::number(i) + '"';
+            // Whitespace is valid JSON and costs the client the same bytes as names.
+            const QByteArray body = "{\"name\":\"acme/app\",\"tags\":[" + tags + "]" +
+                                    QByteArray(paddingBytes, ' ') + "}";
+            const QByteArray link =
+                "</v2/acme/app/tags/list?last=p" + QByteArray::number(page) + ">; rel=\"next\"";
+            answers.append(HostileAnswer::json(200, body, {{"Link", link}}));
+        }
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswers("GET", TagsPath, answers);
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_FAILED(tags);
+        VERIFY_MENTIONS(tags.message(), u"Tags of %1/acme/app"_s.arg(server.hostPort()));
+        VERIFY_MENTIONS(tags.message(), mentioned);
+        VERIFY_MENTIONS(tags.message(), u"endless"_s);
+        QCOMPARE(server.hitCount("GET", TagsPath), pages);
+    }
+
     void warningHeaderIsReported_data() {
         QTest::addColumn<QList<QByteArray>>("warnings");
         QTest::addColumn<QStringList>("expected");

@@ -107,6 +107,72 @@ private slots:
                      request.header("Authorization").constData());
     }
 
+    // A blob redirect to another host that answers 401 with a challenge of its own: that
+    // challenge must not become the registry's, or the registry's credentials would go as
+    // Basic auth to the token service the other host names.
+    void redirectTargetsChallengeIsNotLearned_data() {
+        QTest::addColumn<QByteArray>("scheme"); // the other host's challenge
+        QTest::newRow("Bearer with its own realm") << QByteArray("Bearer");
+        QTest::newRow("Basic") << QByteArray("Basic");
+    }
+    void redirectTargetsChallengeIsNotLearned() {
+        QFETCH(QByteArray, scheme);
+        const QByteArray blob = R"({"architecture":"amd64","os":"linux","config":{}})";
+        const QString digest = digestOf(blob);
+        const QString blobPath = u"/v2/acme/app/blobs/"_s + digest;
+
+        HostileRegistry registry; // anonymous pulls: no challenge of its own
+        HostileRegistry other;
+        QVERIFY(registry.listen());
+        QVERIFY(other.listen());
+        HostileAnswer redirect;
+        redirect.status = 307;
+        redirect.headers.append({"Location", other.baseUrl().toEncoded() + "/cdn/blob"});
+        registry.setAnswer("GET", blobPath, redirect);
+        registry.setAnswer("GET", TagsPath,
+                           HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1"]})"));
+        HostileAnswer refused = HostileAnswer::registryError(401, "UNAUTHORIZED", "log in here");
+        refused.headers.emplaceBack("WWW-Authenticate", scheme + " realm=\"" +
+                                                            other.baseUrl().toEncoded() +
+                                                            "/token\",service=\"other\"");
+        other.setAnswer("GET", u"/cdn/blob"_s, refused);
+        other.setAnswer("GET", u"/token"_s,
+                        HostileAnswer::json(200, R"({"token":"stolen","expires_in":300})"));
+
+        QTemporaryDir config;
+        QFile configJson(config.filePath(u"config.json"_s));
+        QVERIFY(configJson.open(QIODevice::WriteOnly));
+        configJson.write(R"({"auths":{")" + registry.hostPort().toLatin1() + R"(":{"auth":")" +
+                         QByteArray("user:pass").toBase64() + R"("}}})");
+        configJson.close();
+
+        Pending<QByteArray> fetched;
+        RegistryClient client(registry.hostPort(), hostileOptions(config));
+        client.getBlob(Repository, digest, 1024 * 1024, this, fetched.callback());
+        WAIT_FOR(fetched);
+        // The other host got the one redirected request, without credentials, and no
+        // token request at all.
+        for (const RecordedRequest& request : other.requests())
+            QVERIFY2(!request.hasHeader("Authorization"),
+                     request.header("Authorization").constData());
+        QCOMPARE(other.hitCount("GET", u"/token"_s), 0);
+        QCOMPARE(other.hitCount("GET", u"/cdn/blob"_s), 1);
+        VERIFY_FAILED(fetched);
+        QCOMPARE(fetched.result().error().httpStatus, 401);
+        VERIFY_MENTIONS(fetched.message(), other.hostPort());
+        VERIFY_MENTIONS(fetched.message(), u"HTTP 401"_s);
+        VERIFY_MENTIONS(fetched.message(), u"redirected"_s);
+
+        // The registry itself still answers anonymously: nothing was learned from the other.
+        Pending<QStringList> tags;
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_OK(tags);
+        for (const RecordedRequest& request : registry.requests())
+            QVERIFY2(!request.hasHeader("Authorization"),
+                     request.header("Authorization").constData());
+    }
+
     void refusedPageSizeStartsOverWithDefault_data() {
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("code");

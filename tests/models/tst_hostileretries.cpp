@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 #include <QLocale>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -87,6 +88,109 @@ private slots:
         VERIFY_MENTIONS(tags.message(), u"3600"_s);
         QCOMPARE(server.hitCount("GET", TagsPath), 1);
         QVERIFY2(tags.elapsedMs() < 3000, qPrintable(u"took %1 ms"_s.arg(tags.elapsedMs())));
+    }
+
+    // Retry-After values that ask for no wait, or say nothing usable, retry soon: a
+    // negative delay once made a timer that never fired, hanging the listing for good.
+    void unusableRetryAfterRetriesPromptly_data() {
+        QTest::addColumn<QByteArray>("retryAfter");
+        QTest::newRow("-1") << QByteArray("-1");
+        QTest::newRow("-86400") << QByteArray("-86400");
+        QTest::newRow("0") << QByteArray("0");
+        QTest::newRow("date in the past") << QByteArray("Wed, 21 Oct 2015 07:28:00 GMT");
+        QTest::newRow("garbage") << QByteArray("soon, maybe");
+        QTest::newRow("empty after trimming") << QByteArray("   ");
+    }
+    void unusableRetryAfterRetriesPromptly() {
+        QFETCH(QByteArray, retryAfter);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        QList<HostileAnswer> answers{
+            HostileAnswer::registryError(429, "TOOMANYREQUESTS", "slow down"),
+            HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1"]})")};
+        answers.first().headers.emplaceBack("Retry-After", retryAfter);
+        server.setAnswers("GET", TagsPath, answers);
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_OK(tags);
+        QCOMPARE(tags.result().value(), QStringList{u"v1"_s});
+        QCOMPARE(server.hitCount("GET", TagsPath), 2);
+    }
+
+    // A wait longer than the configured maximum is reported at once, with the wait and
+    // the maximum named, never slept through.
+    void absurdRetryAfterGivesUpClearly_data() {
+        QTest::addColumn<QByteArray>("retryAfter");
+        QTest::addColumn<QString>("mentioned");
+        QTest::newRow("one day") << QByteArray("86400") << u"86400"_s;
+        QTest::newRow("beyond 64 bits") << QByteArray("99999999999999999999999") << u"5 s"_s;
+        QTest::newRow("date a day ahead")
+            << QLocale::c()
+                   .toString(QDateTime::currentDateTimeUtc().addDays(1),
+                             u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s)
+                   .toLatin1()
+            << u"5 s"_s;
+    }
+    void absurdRetryAfterGivesUpClearly() {
+        QFETCH(QByteArray, retryAfter);
+        QFETCH(QString, mentioned);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        HostileAnswer limited = HostileAnswer::registryError(429, "TOOMANYREQUESTS", "slow down");
+        limited.headers.emplaceBack("Retry-After", retryAfter);
+        server.setAnswer("GET", TagsPath, limited);
+        Pending<QStringList> tags;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        client.listTags(Repository, this, tags.callback());
+        WAIT_FOR(tags);
+        VERIFY_FAILED(tags);
+        QCOMPARE(tags.result().error().httpStatus, 429);
+        VERIFY_MENTIONS(tags.message(), mentioned);
+        VERIFY_MENTIONS(tags.message(), u"longer than"_s);
+        QCOMPARE(server.hitCount("GET", TagsPath), 1);
+    }
+
+    // The reported hang, end to end: berthctl itself against a 429 with Retry-After: -1.
+    void berthctlTagsFinishesAfterNegativeRetryAfter() {
+        QTemporaryDir home;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        QList<HostileAnswer> answers{
+            HostileAnswer::registryError(429, "TOOMANYREQUESTS", "slow down"),
+            HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1","v2"]})")};
+        answers.first().headers.emplaceBack("Retry-After", "-1");
+        server.setAnswers("GET", TagsPath, answers);
+
+        QProcess berthctl;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"HOME"_s, home.path());
+        environment.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u".config"_s));
+        environment.insert(u"XDG_RUNTIME_DIR"_s, home.filePath(u"run"_s));
+        environment.insert(u"DOCKER_CONFIG"_s, home.filePath(u"docker"_s));
+        environment.remove(u"REGISTRY_AUTH_FILE"_s);
+        berthctl.setProcessEnvironment(environment);
+        berthctl.start(QStringLiteral(BERTHCTL_PATH),
+                       {u"tags"_s, server.hostPort() + u'/' + Repository});
+        // The server lives on this thread: the event loop turns while berthctl runs.
+        const bool finished = QTest::qWaitFor(
+            [&berthctl] { return berthctl.state() == QProcess::NotRunning; }, kWaitMs);
+        if (!finished) {
+            berthctl.kill();
+            berthctl.waitForFinished();
+        }
+        QVERIFY2(finished, "berthctl tags did not finish");
+        const QString errors = QString::fromUtf8(berthctl.readAllStandardError());
+        QVERIFY2(!errors.contains(u"negative"_s), qPrintable(errors));
+        QCOMPARE(berthctl.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(berthctl.exitCode() == 0, qPrintable(errors));
+        const QString out = QString::fromUtf8(berthctl.readAllStandardOutput());
+        VERIFY_MENTIONS(out, u"v1"_s);
+        VERIFY_MENTIONS(out, u"v2"_s);
+        QCOMPARE(server.hitCount("GET", TagsPath), 2);
     }
 
     void serverErrorThenSuccess() {
