@@ -35,7 +35,8 @@ struct Invocation {
     QString rollbackTo;            // --to <tag or digest>
     QString environment;           // --env, for mark
     bool assumeYes = false;        // --yes: no confirmation prompt
-    QDateTime seenAt; // --seen-at (record): when the observation happened, UTC; else now
+    QDateTime seenAt;          // --seen-at (record): when the observation happened, UTC; else now
+    bool allowPartial = false; // --allow-partial (record, builds): some unread tags exit 0
 };
 
 using Finish = std::function<void(int exitCode)>;
