@@ -17,6 +17,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <array>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -66,9 +67,14 @@ QString currentLoginName() {
             return name;
     }
     // Root in a container and many CI runners set neither: the account still has a name.
+    // getpwuid_r: loader threads ask too, and getpwuid shares one static buffer.
     const uid_t uid = geteuid();
-    if (const passwd* account = getpwuid(uid); account && account->pw_name && *account->pw_name)
-        return QString::fromLocal8Bit(account->pw_name);
+    passwd account{};
+    passwd* found = nullptr;
+    std::array<char, 4096> buffer{};
+    if (getpwuid_r(uid, &account, buffer.data(), buffer.size(), &found) == 0 && found &&
+        found->pw_name && *found->pw_name)
+        return QString::fromLocal8Bit(found->pw_name);
     return u"uid %1"_s.arg(uid);
 }
 
