@@ -36,7 +36,8 @@ struct Invocation {
     QString environment;           // --env, for mark
     bool assumeYes = false;        // --yes: no confirmation prompt
     bool markBad = false;          // --mark-bad (rollback): mark the build left bad first
-    QDateTime seenAt; // --seen-at (record): when the observation happened, UTC; else now
+    QDateTime seenAt;          // --seen-at (record): when the observation happened, UTC; else now
+    bool allowPartial = false; // --allow-partial (record, builds): some unread tags exit 0
 };
 
 using Finish = std::function<void(int exitCode)>;

@@ -6,6 +6,7 @@
 #include "release/PendingReconciler.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -66,9 +67,16 @@ QString shortDigest(const QString& digest) {
     return digest.isEmpty() ? u"-"_s : digest.section(u':', 1).left(12);
 }
 
+// The other tags the history has seen on a digest, for a text column ("-": none).
+QString tagList(QStringList tags, const QString& besides) {
+    tags.removeAll(besides);
+    return tags.isEmpty() ? u"-"_s : tags.join(u", "_s);
+}
+
 } // namespace
 
-std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode) {
+std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode,
+                                            HistoryAccess access) {
     auto session = std::make_shared<HistorySession>();
     const Status opened = session->store.open(invocation.database);
     if (!opened) {
@@ -76,20 +84,55 @@ std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* e
         const QString& code = opened.error().code;
         // Refusals protect the user's file; a broken connection is an operational failure.
         *exitCode = code == HistoryStore::kNotBerthDatabase ||
-                            code == HistoryStore::kSchemaTooNew || code == HistoryStore::kReadOnly
+                            code == HistoryStore::kSchemaTooNew ||
+                            code == HistoryStore::kReadOnly || code == HistoryStore::kDamaged
                         ? ExitRefused
                         : ExitFailure;
         return nullptr;
+    }
+    if (const std::optional<Error>& refusal = session->store.writeRefusal()) {
+        if (access == HistoryAccess::Write) {
+            printError(refusal->message);
+            *exitCode = ExitRefused;
+            return nullptr;
+        }
+        // A read-only file is the user's choice; damage is news.
+        if (refusal->code == HistoryStore::kDamaged)
+            printWarning(refusal->message);
     }
     session->cache = std::make_unique<SqlManifestCache>(session->store);
     return session;
 }
 
+int readOutcome(const Invocation& invocation, const QString& repository,
+                const BuildCollection& collection) {
+    if (collection.failedTags.isEmpty())
+        return ExitOk;
+    const int failed = int(collection.failedTags.size());
+    const int read = collection.tagsSeen() - failed;
+    const auto first = collection.failedTags.cbegin();
+    QString firstError = first.value();
+    while (firstError.endsWith(u'.'))
+        firstError.chop(1); // it sits inside this sentence
+    const QString summary =
+        u"Read %1 of %2 tags of %3; %4 could not be read (first, %5: %6)"_s.arg(read)
+            .arg(read + failed)
+            .arg(repository)
+            .arg(failed)
+            .arg(first.key(), first.value());
+    if (invocation.allowPartial && read > 0) {
+        printWarning(summary + u"; accepted with --allow-partial."_s);
+        return ExitOk;
+    }
+    printError(summary + (read > 0 ? u"; --allow-partial accepts a partial read."_s : u"."_s));
+    return ExitFailure;
+}
+
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
-                      RegistryClient* client, Finish finish,
+                      RegistryClient* client, HistoryAccess access, Finish finish,
                       std::function<void(const RecordedCollection&)> done) {
     int exitCode = ExitFailure;
-    std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode);
+    std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode, access);
     if (!session)
         return finish(exitCode);
     auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
@@ -106,6 +149,13 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
             for (const QString& problem : session->cache->problems())
                 printWarning(problem);
             RecordedCollection recorded{collection.value(), {}, 0, {}};
+            if (const std::optional<Error>& refusal = session->store.writeRefusal()) {
+                printWarning(refusal->code == HistoryStore::kReadOnly
+                                 ? refusal->message +
+                                       u" The tag positions read now were not recorded."_s
+                                 : u"The tag positions read now were not recorded."_s);
+                return done(recorded);
+            }
             const Result<RecordSummary> summary = session->store.recordObservations(
                 registry, collection->repository, collection->tagDigests, seenAt,
                 currentObserver(u"berthctl"_s));
@@ -138,8 +188,10 @@ void runRecord(const Invocation& invocation, Finish finish) {
     QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
     const QString name = repository->repository();
     collectAndRecord(
-        invocation, *repository, client, finish,
+        invocation, *repository, client, HistoryAccess::Write, finish,
         [invocation, finish, name](const RecordedCollection& recorded) {
+            const BuildCollection& collection = recorded.collection;
+            const int failed = int(collection.failedTags.size());
             for (const QString& warning : recorded.collection.warnings)
                 printWarning(warning);
             if (invocation.json) {
@@ -149,6 +201,9 @@ void runRecord(const Invocation& invocation, Finish finish) {
                     {u"newPositions"_s, recorded.summary.newPositions},
                     {u"unchanged"_s, recorded.summary.unchanged},
                     {u"reconciledActions"_s, recorded.reconciled},
+                    {u"tagsRead"_s, collection.tagsSeen() - failed},
+                    {u"tagsFailed"_s, failed},
+                    {u"firstError"_s, failed ? collection.failedTags.cbegin().value() : QString()},
                     {u"warnings"_s, QJsonArray::fromStringList(recorded.collection.warnings)}});
             } else {
                 printLine(u"Recorded %1 tags of %2: %3 new positions, %4 unchanged."_s
@@ -159,7 +214,7 @@ void runRecord(const Invocation& invocation, Finish finish) {
                 for (const QString& settled : recorded.settled)
                     printLine(settled);
             }
-            finish(ExitOk);
+            finish(readOutcome(invocation, name, collection));
         });
 }
 
@@ -188,14 +243,22 @@ void runHistory(const Invocation& invocation, Finish finish) {
         printError(positions.error().message);
         return finish(ExitFailure);
     }
+    const Result<QMap<QString, QStringList>> known =
+        session->store.tagsByDigest(repository->domain(), repository->path());
+    if (!known) {
+        printError(known.error().message);
+        return finish(ExitFailure);
+    }
     if (invocation.json) {
         QJsonArray array;
         for (const TagPosition& position : positions.value())
-            array.append(QJsonObject{{u"tag"_s, position.tag},
-                                     {u"digest"_s, position.digest},
-                                     {u"firstSeen"_s, jsonTime(position.firstSeen)},
-                                     {u"lastSeen"_s, jsonTime(position.lastSeen)},
-                                     {u"observedBy"_s, position.observedBy}});
+            array.append(
+                QJsonObject{{u"tag"_s, position.tag},
+                            {u"digest"_s, position.digest},
+                            {u"tags"_s, QJsonArray::fromStringList(known->value(position.digest))},
+                            {u"firstSeen"_s, jsonTime(position.firstSeen)},
+                            {u"lastSeen"_s, jsonTime(position.lastSeen)},
+                            {u"observedBy"_s, position.observedBy}});
         printJson(array);
         return finish(ExitOk);
     }
@@ -207,9 +270,12 @@ void runHistory(const Invocation& invocation, Finish finish) {
     }
     QList<QStringList> rows;
     for (const TagPosition& position : positions.value())
-        rows.append({position.digest, shortTime(position.firstSeen), shortTime(position.lastSeen),
+        rows.append({position.digest, tagList(known->value(position.digest), tag),
+                     shortTime(position.firstSeen), shortTime(position.lastSeen),
                      position.observedBy});
-    printTable({u"DIGEST"_s, u"FIRST SEEN (UTC)"_s, u"LAST SEEN (UTC)"_s, u"OBSERVED BY"_s}, rows);
+    printTable({u"DIGEST"_s, u"ALSO TAGGED"_s, u"FIRST SEEN (UTC)"_s, u"LAST SEEN (UTC)"_s,
+                u"OBSERVED BY"_s},
+               rows);
     finish(ExitOk);
 }
 
@@ -236,19 +302,47 @@ void runAudit(const Invocation& invocation, Finish finish) {
         printError(actions.error().message);
         return finish(ExitFailure);
     }
+    // What each digest was known as, read once per repository the log mentions.
+    QHash<QString, QMap<QString, QStringList>> knownByRepository;
+    for (const Action& action : actions.value()) {
+        const QString key = action.registry + u'/' + action.repository;
+        if (knownByRepository.contains(key))
+            continue;
+        const Result<QMap<QString, QStringList>> known =
+            session->store.tagsByDigest(action.registry, action.repository);
+        if (!known) {
+            printError(known.error().message);
+            return finish(ExitFailure);
+        }
+        knownByRepository.insert(key, known.value());
+    }
+    auto tagsOf = [&knownByRepository](const Action& action, const QString& digest) {
+        return knownByRepository.value(action.registry + u'/' + action.repository).value(digest);
+    };
     if (invocation.json) {
         QJsonArray array;
-        for (const Action& action : actions.value())
-            array.append(actionToJson(action));
+        for (const Action& action : actions.value()) {
+            QJsonObject object = actionToJson(action);
+            object.insert(u"fromTags"_s,
+                          QJsonArray::fromStringList(tagsOf(action, action.fromDigest)));
+            object.insert(u"toTags"_s, QJsonArray::fromStringList(tagsOf(action, action.toDigest)));
+            array.append(object);
+        }
         printJson(array);
         return finish(ExitOk);
     }
+    auto digestCell = [&tagsOf](const Action& action, const QString& digest) {
+        const QString others = tagList(tagsOf(action, digest), action.tag);
+        return others == u"-"_s ? shortDigest(digest)
+                                : u"%1 (%2)"_s.arg(shortDigest(digest), others);
+    };
     QList<QStringList> rows;
     for (const Action& action : actions.value())
         rows.append({shortTime(action.time), action.user + u'@' + action.host,
                      action.registry + u'/' + action.repository + u':' + action.tag,
                      actionKindName(action.kind),
-                     shortDigest(action.fromDigest) + u" -> "_s + shortDigest(action.toDigest),
+                     digestCell(action, action.fromDigest) + u" -> "_s +
+                         digestCell(action, action.toDigest),
                      actionStateName(action.state),
                      action.error.isEmpty() ? action.reason : action.error});
     printTable({u"TIME (UTC)"_s, u"BY"_s, u"TAG"_s, u"KIND"_s, u"FROM -> TO"_s, u"STATE"_s,

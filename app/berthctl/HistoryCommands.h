@@ -22,9 +22,21 @@ struct HistorySession {
     std::unique_ptr<SqlManifestCache> cache;
 };
 
+enum class HistoryAccess {
+    Read,  // a read-only or damaged database still serves (damage is warned about)
+    Write, // the command exists to write: a database that takes no writes is refused
+};
+
 // Opens --db (or BERTH_DATABASE, or the default file); on failure prints why and sets
 // *exitCode (3 for a database refused untouched, 1 otherwise).
-std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode);
+std::shared_ptr<HistorySession> openHistory(const Invocation& invocation, int* exitCode,
+                                            HistoryAccess access = HistoryAccess::Read);
+
+// What the read of a repository came to: when tags could not be read, prints the counts
+// and the first error, and answers 1; --allow-partial makes a partial read (some tags
+// read) 0, never a read of nothing.
+int readOutcome(const Invocation& invocation, const QString& repository,
+                const BuildCollection& collection);
 
 struct RecordedCollection {
     BuildCollection collection;
@@ -35,9 +47,10 @@ struct RecordedCollection {
 
 // Reads the repository through the history's manifest cache, records every tag's
 // position and settles pending actions the registry now answers for. On failure it
-// prints the reason and calls finish; on success it calls done.
+// prints the reason and calls finish; on success it calls done. With Read access a
+// history that takes no writes is only read (and the positions go unrecorded).
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
-                      RegistryClient* client, Finish finish,
+                      RegistryClient* client, HistoryAccess access, Finish finish,
                       std::function<void(const RecordedCollection&)> done);
 
 void runRecord(const Invocation& invocation, Finish finish);

@@ -110,9 +110,10 @@ void runBuilds(const Invocation& invocation, Finish finish) {
         return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
     // Every read goes through the history: cached manifests, recorded tag positions.
+    const QString name = repository->repository();
     collectAndRecord(
-        invocation, *repository, client, finish,
-        [invocation, finish](const RecordedCollection& recorded) {
+        invocation, *repository, client, HistoryAccess::Read, finish,
+        [invocation, finish, name](const RecordedCollection& recorded) {
             const BuildCollection* collection = &recorded.collection;
             for (const QString& warning : collection->warnings)
                 printWarning(warning);
@@ -130,7 +131,7 @@ void runBuilds(const Invocation& invocation, Finish finish) {
                     builds[i] = object;
                 }
                 printJson(builds);
-                return finish(ExitOk);
+                return finish(readOutcome(invocation, name, *collection));
             }
             QList<QStringList> rows;
             for (const Build& build : collection->builds) {
@@ -151,7 +152,7 @@ void runBuilds(const Invocation& invocation, Finish finish) {
             if (!summaries.isEmpty())
                 header.insert(3, u"COMMIT"_s);
             printTable(header, rows);
-            finish(ExitOk);
+            finish(readOutcome(invocation, name, *collection));
         });
 }
 

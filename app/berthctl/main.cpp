@@ -8,6 +8,7 @@
 #include "ReleaseCommands.h"
 
 #include "git/GitLibrary.h"
+#include "history/HistoryStore.h"
 #include "registry/ImageReference.h"
 
 #include <QCommandLineParser>
@@ -149,8 +150,16 @@ int main(int argc, char** argv) {
     const QCommandLineOption markBad(
         u"mark-bad"_s, u"rollback: mark the build being left bad for the tag (with --reason), "
                        u"then roll back."_s);
+    const QCommandLineOption actor(
+        u"actor"_s,
+        u"Record actions and verdicts under <name> (e.g. a CI job's URL). Default: "
+        u"$BERTH_ACTOR, else the login name."_s,
+        u"name"_s);
+    const QCommandLineOption allowPartial(
+        u"allow-partial"_s, u"record/builds: exit 0 when some tags could not be read (never when "
+                            u"none could)."_s);
     parser.addOptions({json, insecure, caFile, concurrency, database, gitClone, seenAt, via, expect,
-                       reason, rollbackTo, environment, yes, markBad});
+                       reason, rollbackTo, environment, yes, markBad, actor, allowPartial});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -197,6 +206,14 @@ int main(int argc, char** argv) {
     invocation.environment = parser.value(environment);
     invocation.assumeYes = parser.isSet(yes);
     invocation.markBad = parser.isSet(markBad);
+    invocation.allowPartial = parser.isSet(allowPartial);
+    if (parser.isSet(actor)) {
+        if (parser.value(actor).trimmed().isEmpty()) {
+            printError(u"--actor takes a name, e.g. --actor \"$CI_JOB_URL\"."_s);
+            return ExitUsage;
+        }
+        berth::setActorOverride(parser.value(actor));
+    }
     bool numeric = false;
     invocation.registry.concurrency = parser.value(concurrency).toInt(&numeric);
     if (!numeric || invocation.registry.concurrency < 1 ||

@@ -8,14 +8,19 @@
 
 #include <QAtomicInteger>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSysInfo>
 #include <QThread>
+#include <QUrl>
 
 #include <algorithm>
+#include <array>
+
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +29,8 @@ namespace berth {
 namespace {
 
 QAtomicInteger<quint64> s_connectionCounter;
+QMutex s_actorMutex;
+QString s_actorOverride; // guarded by s_actorMutex
 
 constexpr int kBusyTimeoutMs = 10000;
 // Any constant: serialises concurrent first-time migrations of one PostgreSQL database.
@@ -59,11 +66,35 @@ QString currentLoginName() {
         if (!name.isEmpty())
             return name;
     }
-    return u"unknown"_s;
+    // Root in a container and many CI runners set neither: the account still has a name.
+    // getpwuid_r: loader threads ask too, and getpwuid shares one static buffer.
+    const uid_t uid = geteuid();
+    passwd account{};
+    passwd* found = nullptr;
+    std::array<char, 4096> buffer{};
+    if (getpwuid_r(uid, &account, buffer.data(), buffer.size(), &found) == 0 && found &&
+        found->pw_name && *found->pw_name)
+        return QString::fromLocal8Bit(found->pw_name);
+    return u"uid %1"_s.arg(uid);
+}
+
+QString currentActor() {
+    {
+        const QMutexLocker lock(&s_actorMutex);
+        if (!s_actorOverride.isEmpty())
+            return s_actorOverride;
+    }
+    const QString fromEnvironment = qEnvironmentVariable("BERTH_ACTOR").trimmed();
+    return fromEnvironment.isEmpty() ? currentLoginName() : fromEnvironment;
+}
+
+void setActorOverride(const QString& actor) {
+    const QMutexLocker lock(&s_actorMutex);
+    s_actorOverride = actor.trimmed();
 }
 
 QString currentObserver(const QString& program) {
-    return u"%1@%2 (%3)"_s.arg(currentLoginName(), QSysInfo::machineHostName(), program);
+    return u"%1@%2 (%3)"_s.arg(currentActor(), QSysInfo::machineHostName(), program);
 }
 
 HistoryStore::HistoryStore() = default;
@@ -87,6 +118,7 @@ void HistoryStore::close() {
     QSqlDatabase::removeDatabase(m_connectionName);
     m_connectionName.clear();
     m_version = 0;
+    m_writeRefusal.reset();
 }
 
 QSqlDatabase HistoryStore::database() const {
@@ -111,43 +143,127 @@ Status HistoryStore::open(const QString& location) {
     return opened;
 }
 
+// Only stat() here, never open(): closing any descriptor of the file drops every POSIX
+// lock this process's SQLite connections hold on it, and another process closing its
+// connection then believes it is the last one and deletes the -wal and -shm from under
+// them ("How To Corrupt An SQLite Database File", section 2.2). SQLite itself says
+// whether the file is a database.
 Status HistoryStore::openSqlite() {
     const QString& path = m_location.filePath;
     const QFileInfo info(path);
-    if (!QDir().mkpath(info.absolutePath()))
+    if (info.exists() && !info.isFile())
+        return Error::make(u"The history database %1 is not a file; choose another file "
+                           u"with --db or BERTH_DATABASE."_s.arg(path),
+                           0, kNotBerthDatabase);
+    if (!info.exists() && !QDir().mkpath(info.absolutePath()))
         return Error::make(
             u"Could not create the folder %1 for the history database: check "
             u"its permissions or choose another file with --db."_s.arg(info.absolutePath()));
-    if (info.exists()) {
-        if (!info.isFile())
-            return Error::make(u"The history database %1 is not a file; choose another file "
-                               u"with --db or BERTH_DATABASE."_s.arg(path),
-                               0, kNotBerthDatabase);
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return Error::make(
-                u"Could not read the history database %1: %2."_s.arg(path, file.errorString()));
-        const QByteArray header = file.read(16);
-        // An empty file is an empty database; anything else must be SQLite's own.
-        if (!header.isEmpty() && header != QByteArray("SQLite format 3\0", 16))
+    // WAL writes its -wal and -shm beside the database, so the folder counts too.
+    const bool readOnly =
+        info.exists() && (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable());
+    if (readOnly)
+        m_writeRefusal = Error::make(
+            u"The history database %1 is read-only, so Berth reads it but writes nothing to it; "
+            u"make it and its folder writable, or choose another file with --db."_s.arg(path),
+            0, kReadOnly);
+    // An existing file is checked on a read-only connection: nothing, not even a checkpoint
+    // on close, can write into it before it is known to be sound.
+    if (Status connected = connectSqlite(info.exists(), false); !connected)
+        return connected;
+    Status checked = checkSqlite();
+    // A read-only WAL database whose -shm is gone (its last writer closed cleanly) cannot
+    // be set up for reading; with no -wal either, every committed page is in the file, so
+    // reading it as immutable shows exactly what is there.
+    if (!checked && readOnly && checked.error().code.isEmpty() &&
+        !QFileInfo::exists(path + u"-wal"_s)) {
+        if (Status connected = connectSqlite(true, true); !connected)
+            return connected;
+        checked = checkSqlite();
+    }
+    if (!checked || !info.exists() || m_writeRefusal)
+        return checked;
+    return connectSqlite(false, false); // sound and writable
+}
+
+Status HistoryStore::connectSqlite(bool readOnly, bool immutable) {
+    const QString& path = m_location.filePath;
+    if (QSqlDatabase::contains(m_connectionName)) {
+        m_statements.clear();
+        {
+            QSqlDatabase old = QSqlDatabase::database(m_connectionName, false);
+            old.close();
+        }
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    // Another Berth process may hold the write lock for a moment: wait instead of failing.
+    QStringList options{u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(kBusyTimeoutMs)};
+    if (readOnly)
+        options.append(u"QSQLITE_OPEN_READONLY"_s);
+    if (immutable) {
+        options.append(u"QSQLITE_OPEN_URI"_s);
+        db.setDatabaseName(QUrl::fromLocalFile(path).toString(QUrl::FullyEncoded) +
+                           u"?immutable=1"_s);
+    } else {
+        db.setDatabaseName(path);
+    }
+    db.setConnectOptions(options.join(u';'));
+    if (!db.open())
+        return Error::make(endSentence(
+            u"Could not open the history database %1: %2"_s.arg(path, textOf(db.lastError()))));
+    return success();
+}
+
+// SQLite opens lazily: the first statement is what reads the header. quick_check reads
+// every page's structure too, so a damaged file is known before anything is written.
+Status HistoryStore::checkSqlite() {
+    const QString& path = m_location.filePath;
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    if (!query.exec(u"PRAGMA quick_check"_s)) {
+        const QSqlError error = query.lastError();
+        const QString text = textOf(error);
+        // SQLITE_NOTADB
+        if (error.nativeErrorCode() == u"26"_s || text.contains(u"not a database"_s))
             return Error::make(u"%1 is not a Berth history database (it is not an SQLite file) "
                                u"and was left untouched; choose another file with --db or "
                                u"BERTH_DATABASE."_s.arg(path),
                                0, kNotBerthDatabase);
-        // WAL needs its -wal and -shm files beside the database, so the folder counts too.
-        if (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable())
-            return Error::make(u"The history database %1 is read-only and was left untouched; "
-                               u"make it and its folder writable, or choose another file with "
-                               u"--db."_s.arg(path),
-                               0, kReadOnly);
+        // SQLITE_CORRUPT: not even the schema can be read.
+        if (error.nativeErrorCode() == u"11"_s || text.contains(u"malformed"_s))
+            return Error::make(u"The history database %1 is damaged beyond reading (%2). %3"_s.arg(
+                                   path, text, recoveryAdvice()),
+                               0, kDamaged);
+        return Error::make(
+            endSentence(u"Could not read the history database %1: %2"_s.arg(path, text)));
     }
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    db.setDatabaseName(path);
-    // Another Berth process may hold the write lock for a moment: wait instead of failing.
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(kBusyTimeoutMs));
-    if (!db.open())
-        return Error::make(endSentence(
-            u"Could not open the history database %1: %2"_s.arg(path, textOf(db.lastError()))));
+    QStringList problems;
+    while (query.next()) {
+        const QString line = query.value(0).toString();
+        if (line != u"ok"_s)
+            problems.append(oneLine(line).remove(u"*** in database main *** "_s));
+    }
+    if (problems.isEmpty())
+        return success();
+    m_writeRefusal = Error::make(
+        u"The history database %1 is damaged (SQLite's check found %2 problem(s), the first: "
+        u"%3), so Berth reads what it still can and writes nothing to it. %4"_s.arg(
+            path, QString::number(problems.size()), problems.first(), recoveryAdvice()),
+        0, kDamaged);
+    return success();
+}
+
+QString HistoryStore::recoveryAdvice() const {
+    const QString& path = m_location.filePath;
+    return u"Keep a copy of it first (cp '%1' '%1.damaged'), then recover what SQLite can read "
+           u"into a new file (sqlite3 '%1' .recover | sqlite3 '%1.recovered') and use that one "
+           u"with --db."_s.arg(path);
+}
+
+Status HistoryStore::writable() const {
+    if (m_writeRefusal)
+        return m_writeRefusal.value();
     return success();
 }
 
@@ -238,6 +354,17 @@ Status HistoryStore::prepareSchema() {
                                .arg(version.value())
                                .arg(schema::kLatestVersion),
                            0, kSchemaTooNew);
+    if (m_writeRefusal) {
+        // Read as it is: no journal switch, no migration (schema 2 only added an index, so
+        // a version-1 file reads the same).
+        if (version.value() == 0)
+            return Error::make(
+                u"The history database %1 holds no Berth history yet and takes "
+                u"no writes: %2"_s.arg(m_location.display(), m_writeRefusal->message),
+                0, m_writeRefusal->code);
+        m_version = version.value();
+        return success();
+    }
     if (!m_location.isPostgres()) {
         // WAL lets readers and one writer work at once, so two Berth processes coexist.
         Result<QSqlQuery> mode =

@@ -32,6 +32,8 @@ public:
     static inline const QString kNotBerthDatabase = QStringLiteral("NOT_BERTH_DATABASE");
     static inline const QString kSchemaTooNew = QStringLiteral("SCHEMA_TOO_NEW");
     static inline const QString kReadOnly = QStringLiteral("READ_ONLY");
+    // SQLite's own check found damage: the file is read where it can be, never written.
+    static inline const QString kDamaged = QStringLiteral("DATABASE_DAMAGED");
     // beginAction found another pending action on the same tag.
     static inline const QString kActionInProgress = QStringLiteral("ACTION_IN_PROGRESS");
 
@@ -42,11 +44,14 @@ public:
 
     // Empty: history.sqlite in the user's data directory; a path: that SQLite file;
     // postgresql://user@host:port/dbname: PostgreSQL. Creates or migrates the schema,
-    // refusing (untouched) a file that is not Berth's, is read-only, or has a newer
-    // schema than this program knows.
+    // refusing (untouched) a file that is not Berth's or has a newer schema than this
+    // program knows. A read-only or damaged SQLite file opens for reading only: every
+    // write then answers writeRefusal().
     Status open(const QString& location);
     void close();
     bool isOpen() const;
+    // Why this database takes no writes (code kReadOnly or kDamaged); nullopt when it does.
+    const std::optional<Error>& writeRefusal() const { return m_writeRefusal; }
     const HistoryLocation& location() const { return m_location; }
     int schemaVersion() const { return m_version; }
 
@@ -61,6 +66,11 @@ public:
     // Every position of every tag of a repository: by tag name, newest first within a tag.
     Result<QList<TagPosition>> positionsOfRepository(const QString& registry,
                                                      const QString& repository) const;
+
+    // Every tag the history has seen on each digest of a repository (now or before), by
+    // digest, names sorted: what a bare digest in the audit was known as.
+    Result<QMap<QString, QStringList>> tagsByDigest(const QString& registry,
+                                                    const QString& repository) const;
 
     // Writes the action as pending (before the registry is touched); returns its id.
     Result<qint64> beginAction(Action action);
@@ -85,6 +95,10 @@ public:
 private:
     QSqlDatabase database() const;
     Status openSqlite();
+    Status connectSqlite(bool readOnly, bool immutable);
+    Status checkSqlite();
+    Status writable() const;
+    QString recoveryAdvice() const;
     Status openPostgres();
     Status prepareSchema();
     Result<int> readVersion() const;
@@ -105,11 +119,19 @@ private:
     HistoryLocation m_location;
     QThread* m_thread = nullptr;
     int m_version = 0;
+    std::optional<Error> m_writeRefusal;
 };
 
-// The login name actions and verdicts are recorded under.
+// The operating system's login name of this process: $USER, $LOGNAME, else the account
+// of the effective user id (root in a container sets neither variable).
 QString currentLoginName();
-// login@host (program), the observed_by of this process.
+// Who actions and verdicts are recorded under: the name given to setActorOverride
+// (berthctl --actor), else $BERTH_ACTOR (a CI job names itself, e.g. by its URL), else
+// the login name.
+QString currentActor();
+// For the whole process; empty restores the default.
+void setActorOverride(const QString& actor);
+// actor@host (program), the observed_by of this process.
 QString currentObserver(const QString& program);
 
 } // namespace berth

@@ -133,6 +133,8 @@ Result<RecordSummary> HistoryStore::recordObservations(const QString& registry,
                                                        const QDateTime& seenAt,
                                                        const QString& observedBy) {
     const QString purpose = u"record tag positions of %1/%2"_s.arg(registry, repository);
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
     const qint64 seen = toMsOrNow(seenAt);
     RecordSummary summary;
     const Status done = inTransaction(purpose, [&]() -> Status {
@@ -229,9 +231,26 @@ Result<QList<TagPosition>> HistoryStore::positionsOfRepository(const QString& re
     return positions;
 }
 
+Result<QMap<QString, QStringList>> HistoryStore::tagsByDigest(const QString& registry,
+                                                              const QString& repository) const {
+    Result<QSqlQuery> query =
+        run(u"read the tags of %1/%2"_s.arg(registry, repository),
+            u"SELECT DISTINCT digest, tag FROM tag_observations WHERE registry = ? AND "
+            u"repository = ? ORDER BY digest, tag"_s,
+            {registry, repository});
+    if (!query)
+        return query.error();
+    QMap<QString, QStringList> tags;
+    while (query.value().next())
+        tags[query.value().value(0).toString()].append(query.value().value(1).toString());
+    return tags;
+}
+
 Result<qint64> HistoryStore::beginAction(Action action) {
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
     if (action.user.isEmpty())
-        action.user = currentLoginName();
+        action.user = currentActor();
     if (action.host.isEmpty())
         action.host = QSysInfo::machineHostName();
     Result<QSqlQuery> query =
@@ -267,6 +286,8 @@ Result<qint64> HistoryStore::beginAction(Action action) {
 Status HistoryStore::finishAction(qint64 id, ActionState state, const QString& error) {
     if (state == ActionState::Pending)
         return Error::make(u"An action can only be finished as succeeded or failed."_s);
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
     Result<QSqlQuery> query = run(
         u"finish action %1 in the audit log"_s.arg(id),
         u"UPDATE actions SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = ?"_s,
@@ -317,8 +338,10 @@ Result<QList<Action>> HistoryStore::pendingActions() const {
 }
 
 Status HistoryStore::setVerdict(Verdict verdict) {
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
     if (verdict.user.isEmpty())
-        verdict.user = currentLoginName();
+        verdict.user = currentActor();
     Result<QSqlQuery> query = run(
         u"record a verdict"_s,
         u"INSERT INTO verdicts (registry, repository, digest, environment, verdict, decided_at, "
@@ -377,6 +400,8 @@ Status HistoryStore::forgetManifest(const QString& digest) {
 
 Status HistoryStore::storeManifest(const ManifestRecord& record) {
     const QString purpose = u"store manifest %1"_s.arg(record.blob.digest);
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
     // The config may be stored already (another manifest shares it): take what it says.
     QVariant created = nullInteger();
     QVariant labels = QVariant(QMetaType::fromType<QString>());
@@ -423,6 +448,8 @@ Result<std::optional<QByteArray>> HistoryStore::config(const QString& digest) co
 Status HistoryStore::storeConfig(const QString& digest, const QByteArray& bytes,
                                  const QDateTime& created, const QMap<QString, QString>& labels) {
     const QString purpose = u"store config %1"_s.arg(digest);
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
     const QString labelsJson = labelsToJson(labels);
     return inTransaction(purpose, [&]() -> Status {
         Result<QSqlQuery> insert =

@@ -25,6 +25,8 @@ std::optional<ManifestBlob> SqlManifestCache::manifest(const QString& digest) co
 }
 
 void SqlManifestCache::storeManifest(const ManifestBlob& blob) {
+    if (m_store.writeRefusal())
+        return; // a read-only or damaged history: the caller says so once, not per digest
     ManifestRecord record{blob, {}, 0, {}};
     // Unparseable bytes are still the registry's exact bytes: keep them, without details.
     if (const Result<ManifestInfo> info = ManifestParser::parse(blob.bytes, blob.mediaType)) {
@@ -46,6 +48,8 @@ std::optional<QByteArray> SqlManifestCache::config(const QString& digest) const 
 }
 
 void SqlManifestCache::storeConfig(const QString& digest, const QByteArray& bytes) {
+    if (m_store.writeRefusal())
+        return;
     const Result<ImageConfig> parsed = ImageConfig::parse(bytes);
     const Status stored = parsed
                               ? m_store.storeConfig(digest, bytes, parsed->created, parsed->labels)

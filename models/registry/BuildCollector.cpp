@@ -168,20 +168,23 @@ void BuildCollector::headAllTags(const std::shared_ptr<Job>& job) {
     job->pending = int(tags.size());
     // All HEADs are issued at once; the transport keeps the number in flight bounded.
     for (const QString& tag : tags) {
-        m_client->headManifest(job->collection.repository, tag, this,
-                               [this, job, tag](Result<ManifestHead> head) {
-                                   if (head) {
-                                       job->collection.tagDigests[tag] = head->digest;
-                                       job->tagsByDigest[head->digest].append(tag);
-                                   } else {
-                                       // Deleted between list and HEAD, or unreadable:
-                                       // the rest of the timeline is still worth showing.
-                                       job->collection.tagDigests.remove(tag);
-                                       job->collection.warnings.append(head.error().message);
-                                   }
-                                   if (--job->pending == 0)
-                                       readBuilds(job);
-                               });
+        m_client->headManifest(
+            job->collection.repository, tag, this, [this, job, tag](Result<ManifestHead> head) {
+                if (head) {
+                    job->collection.tagDigests[tag] = head->digest;
+                    job->tagsByDigest[head->digest].append(tag);
+                } else {
+                    // Deleted between list and HEAD, or unreadable:
+                    // the rest of the timeline is still worth showing.
+                    job->collection.tagDigests.remove(tag);
+                    job->collection.warnings.append(head.error().message);
+                    // A tag deleted meanwhile is gone, not unread.
+                    if (head.error().httpStatus != 404)
+                        job->collection.failedTags.insert(tag, head.error().message);
+                }
+                if (--job->pending == 0)
+                    readBuilds(job);
+            });
     }
 }
 
@@ -201,6 +204,7 @@ void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& d
     fetchManifest(job, digest, [this, job, build](Result<ManifestBlob> blob) mutable {
         if (!blob) {
             build.problem = blob.error().message;
+            markUnread(job, build.digest, build.problem);
             return finishBuild(job, build);
         }
         const Result<ManifestInfo> info = ManifestParser::parse(blob->bytes, blob->mediaType);
@@ -214,10 +218,12 @@ void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& d
             build.size = info->configSize + info->layersSize;
             return fetchConfig(job, info->configDigest,
                                [this, job, build](Result<QByteArray> config) mutable {
-                                   if (config)
+                                   if (config) {
                                        applyConfig(build, config.value());
-                                   else
+                                   } else {
                                        build.problem = config.error().message;
+                                       markUnread(job, build.digest, build.problem);
+                                   }
                                    finishBuild(job, build);
                                });
         }
@@ -233,16 +239,20 @@ void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& d
                       : Result<ManifestInfo>(child.error());
             if (!childInfo) {
                 build.problem = childInfo.error().message;
+                if (!child)
+                    markUnread(job, build.digest, build.problem);
                 return finishBuild(job, build);
             }
             build.configDigest = childInfo->configDigest;
             build.size = childInfo->configSize + childInfo->layersSize;
             fetchConfig(job, childInfo->configDigest,
                         [this, job, build](Result<QByteArray> config) mutable {
-                            if (config)
+                            if (config) {
                                 applyConfig(build, config.value());
-                            else
+                            } else {
                                 build.problem = config.error().message;
+                                markUnread(job, build.digest, build.problem);
+                            }
                             finishBuild(job, build);
                         });
         });
@@ -285,6 +295,19 @@ void BuildCollector::finishBuild(const std::shared_ptr<Job>& job, Build build) {
     job->collection.builds.append(std::move(build));
     if (--job->pending == 0)
         finish(job);
+}
+
+void BuildCollector::markUnread(const std::shared_ptr<Job>& job, const QString& digest,
+                                const QString& error) {
+    for (const QString& tag : job->tagsByDigest.value(digest))
+        job->collection.failedTags.insert(tag, error);
+}
+
+int BuildCollection::tagsSeen() const {
+    int seen = int(tagDigests.size());
+    for (auto it = failedTags.cbegin(); it != failedTags.cend(); ++it)
+        seen += tagDigests.contains(it.key()) ? 0 : 1;
+    return seen;
 }
 
 void BuildCollector::finish(const std::shared_ptr<Job>& job) {

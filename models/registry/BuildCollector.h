@@ -22,6 +22,12 @@ struct BuildCollection {
     QList<Build> builds;               // newest first
     QMap<QString, QString> tagDigests; // every tag read, to the digest it pointed at
     QStringList warnings;              // tags or builds that could not be read, one line each
+    // Tags the registry did not answer for (their HEAD, or their build's manifest or config
+    // failed to arrive), to the first error about each. A build that arrived but does not
+    // parse is a bad build, shown with its problem, not a failed read.
+    QMap<QString, QString> failedTags;
+
+    int tagsSeen() const; // every tag listed: read or failed
 };
 
 class BuildCollector : public QObject {
@@ -51,6 +57,8 @@ private:
     void fetchConfig(const std::shared_ptr<Job>& job, const QString& digest,
                      Callback<QByteArray> done);
     void finishBuild(const std::shared_ptr<Job>& job, Build build);
+    static void markUnread(const std::shared_ptr<Job>& job, const QString& digest,
+                           const QString& error);
     void finish(const std::shared_ptr<Job>& job);
 
     RegistryClient* m_client;

@@ -2,6 +2,8 @@
 // real berthctl binary, and the history on SQLite and on PostgreSQL
 // (BERTH_TEST_POSTGRES_URL, started by scripts/test).
 
+#include "HostileFixtures.h"
+#include "HostileRegistry.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "TestDatabases.h"
@@ -10,10 +12,12 @@
 #include "history/HistorySchema.h"
 #include "history/HistoryStore.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -21,6 +25,8 @@
 #include <QUrl>
 
 #include <memory>
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace berth;
@@ -184,11 +190,16 @@ private slots:
                         .isValid());
         }
         QVERIFY(positions[0][u"firstSeen"_s].toString() >= positions[1][u"lastSeen"_s].toString());
+        // Each digest with every tag the history has seen on it.
+        QCOMPARE(positions[0][u"tags"_s].toArray(),
+                 QJsonArray({u"a3f2c8d"_s, u"dev"_s, u"production"_s, u"v1.0.0"_s}));
+        QCOMPARE(positions[1][u"tags"_s].toArray(),
+                 QJsonArray({u"production"_s, u"v1"_s, u"v1.2.0"_s}));
 
         Run table = ctl(QStringList{u"history"_s, repository(), u"production"_s} + db, environment);
         QCOMPARE(table.exitCode, 0);
-        QVERIFY(table.out.contains(m_digests[0].toLatin1()));
-        QVERIFY(table.out.contains(m_digests[2].toLatin1()));
+        QVERIFY(table.out.contains(QByteArray(m_digests[0].toLatin1() + "  a3f2c8d, dev, v1.0.0")));
+        QVERIFY(table.out.contains(QByteArray(m_digests[2].toLatin1() + "  v1, v1.2.0")));
     }
 
     void secondBuildsRunGetsNoManifestOrConfig_data() { addBackends(); }
@@ -290,6 +301,127 @@ private slots:
         QVERIFY(byId[lost][u"error"_s].toString().contains(m_digests[1]));
         QCOMPARE(byId[young][u"state"_s].toString(), u"pending"_s);
         QCOMPARE(ctl({u"audit"_s, u"--db"_s, location}).exitCode, 0);
+    }
+
+    // Every manifest answer is a 500 (no retry wait: Retry-After 0), or only some are.
+    void unreadTagsFailTheRun_data() {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("failing"); // "head-all", "head-one", "get-all"
+        QTest::addColumn<bool>("allowPartial");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("summary");
+        for (const QString& command : {u"record"_s, u"builds"_s}) {
+            const QByteArray c = command.toLatin1();
+            QTest::addRow("%s: every HEAD 500", c.constData())
+                << command << u"head-all"_s << false << 1 << u"Read 0 of 2 tags"_s;
+            QTest::addRow("%s: every HEAD 500, --allow-partial", c.constData())
+                << command << u"head-all"_s << true << 1 << u"Read 0 of 2 tags"_s;
+            QTest::addRow("%s: every manifest GET 500, --allow-partial", c.constData())
+                << command << u"get-all"_s << true << 1 << u"Read 0 of 2 tags"_s;
+            QTest::addRow("%s: one HEAD 500", c.constData())
+                << command << u"head-one"_s << false << 1 << u"Read 1 of 2 tags"_s;
+            QTest::addRow("%s: one HEAD 500, --allow-partial", c.constData())
+                << command << u"head-one"_s << true << 0 << u"Read 1 of 2 tags"_s;
+        }
+    }
+    void unreadTagsFailTheRun() {
+        QFETCH(QString, command);
+        QFETCH(QString, failing);
+        QFETCH(bool, allowPartial);
+        QFETCH(int, exitCode);
+        QFETCH(QString, summary);
+        HostileRegistry registry;
+        QVERIFY(registry.listen());
+        const QByteArray manifest = ImageManifest;
+        const QByteArray digest =
+            "sha256:" + QCryptographicHash::hash(manifest, QCryptographicHash::Sha256).toHex();
+        const HeaderList headers{{"Content-Type", OciManifestType},
+                                 {"Docker-Content-Digest", digest}};
+        const HostileAnswer broken = HostileAnswer::json(
+            500, R"({"errors":[{"code":"UNKNOWN","message":"storage backend down"}]})",
+            {{"Retry-After", "0"}});
+        registry.setAnswer("GET", TagsPath,
+                           HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1","v2"]})"));
+        for (const QString& tag : {u"v1"_s, u"v2"_s}) {
+            const bool headFails =
+                failing == u"head-all"_s || (failing == u"head-one"_s && tag == u"v2"_s);
+            registry.setAnswer("HEAD", manifestPath(tag),
+                               headFails ? broken : HostileAnswer::json(200, manifest, headers));
+        }
+        registry.setAnswer("GET", manifestPath(QString::fromLatin1(digest)),
+                           failing == u"get-all"_s ? broken
+                                                   : HostileAnswer::json(200, manifest, headers));
+        registry.setAnswer(
+            "GET",
+            u"/v2/acme/app/blobs/sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"_s,
+            HostileAnswer::json(200, "{}"));
+        QStringList arguments{command, registry.hostPort() + u"/acme/app"_s, u"--db"_s,
+                              m_dir->filePath(u"history.sqlite"_s)};
+        if (allowPartial)
+            arguments << u"--allow-partial"_s;
+        // The registry answers from this process's event loop: wait without blocking it.
+        QProcess* process = startCtl(arguments);
+        QSignalSpy finished(process, &QProcess::finished);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(process->exitStatus(), QProcess::NormalExit);
+        const Run run{process->exitCode(), process->readAllStandardOutput(),
+                      QString::fromUtf8(process->readAllStandardError())};
+        QVERIFY2(run.exitCode == exitCode,
+                 qPrintable(u"exit %1: %2"_s.arg(run.exitCode).arg(run.err)));
+        QVERIFY2(run.err.contains(summary + u" of "_s + registry.hostPort() + u"/acme/app; "_s),
+                 qPrintable(run.err));
+        QVERIFY2(run.err.contains(failing == u"head-one"_s ? u"(first, v2: "_s : u"(first, v1: "_s),
+                 qPrintable(run.err));
+        QVERIFY2(run.err.contains(u"HTTP 500"_s), qPrintable(run.err));
+    }
+
+    void actionsNameTheirActor_data() {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("berthActor");
+        QTest::addColumn<QString>("expected"); // empty: the OS account of this process
+        QTest::newRow("no USER or LOGNAME") << QStringList() << QString() << QString();
+        QTest::newRow("BERTH_ACTOR")
+            << QStringList() << u"https://ci.example/jobs/41"_s << u"https://ci.example/jobs/41"_s;
+        QTest::newRow("--actor beats BERTH_ACTOR")
+            << QStringList{u"--actor"_s, u"release-bot"_s} << u"https://ci.example/jobs/41"_s
+            << u"release-bot"_s;
+    }
+    void actionsNameTheirActor() {
+        QFETCH(QStringList, options);
+        QFETCH(QString, berthActor);
+        QFETCH(QString, expected);
+        if (expected.isEmpty())
+            expected = QString::fromLocal8Bit(getpwuid(geteuid())->pw_name);
+        const QString location = freshLocation(u"sqlite"_s);
+        if (!startSeededRegistry())
+            QSKIP(qPrintable(m_skip));
+        QVERIFY(ctl({u"record"_s, repository(), u"--db"_s, location}).exitCode == 0);
+        auto* mark = new QProcess(this);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"DOCKER_CONFIG"_s, m_dir->path());
+        for (const QString& name : {u"USER"_s, u"LOGNAME"_s, u"USERNAME"_s, u"BERTH_ACTOR"_s})
+            environment.remove(name);
+        if (!berthActor.isEmpty())
+            environment.insert(u"BERTH_ACTOR"_s, berthActor);
+        mark->setProcessEnvironment(environment);
+        mark->start(QStringLiteral(BERTHCTL_PATH),
+                    QStringList{u"mark"_s, repository(), u"v1.1.0"_s, u"bad"_s, u"--env"_s,
+                                u"production"_s, u"--reason"_s, u"500s"_s, u"--db"_s, location} +
+                        options);
+        const Run marked = finish(mark);
+        QVERIFY2(marked.exitCode == 0, qPrintable(marked.err));
+
+        const Run audit = ctl({u"audit"_s, repository(), u"--json"_s, u"--db"_s, location});
+        QVERIFY2(audit.exitCode == 0, qPrintable(audit.err));
+        const QJsonArray actions = QJsonDocument::fromJson(audit.out).array();
+        QCOMPARE(actions.size(), 1);
+        QCOMPARE(actions[0][u"user"_s].toString(), expected);
+        // The digest with the tags it is known by.
+        QCOMPARE(actions[0][u"toTags"_s].toArray(),
+                 QJsonArray({u"latest"_s, u"staging"_s, u"v1.1.0"_s}));
+        const Run table = ctl({u"audit"_s, repository(), u"--db"_s, location});
+        QVERIFY2(table.out.contains("(latest, staging, v1.1.0)"), table.out.constData());
+        QVERIFY2(table.out.contains(QByteArray(expected.toUtf8() + '@')), table.out.constData());
     }
 
     void refusedDatabaseExitsWithRefusedCode() {

@@ -21,6 +21,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <pwd.h>
 #include <unistd.h>
 #include <vector>
 
@@ -369,6 +370,7 @@ private slots:
         QTest::addColumn<QString>("sql");
         QTest::newRow("text file")
             << QByteArray("name,amount\nalice,3\n").repeated(50) << QString();
+        QTest::newRow("short text file") << QByteArray("hello\n") << QString();
         QTest::newRow("another program's sqlite")
             << QByteArray() << u"CREATE TABLE customers (id INTEGER, name TEXT)"_s;
     }
@@ -394,7 +396,84 @@ private slots:
         QVERIFY(!QFileInfo::exists(path + u"-wal"_s));
     }
 
-    void readOnlyFileIsRefusedUntouched() {
+    // Root writes anything regardless of permissions: there, berthctl runs as nobody.
+    // Returns the exit code, or -1 with *skip set when nobody cannot run berthctl here.
+    static int ctlAsUnprivileged(const QStringList& arguments, QString* errors, QString* skip) {
+        QProcess process;
+        QStringList command = QStringList{QStringLiteral(BERTHCTL_PATH)} + arguments;
+        if (geteuid() == 0) {
+            if (!QFileInfo(u"/usr/bin/setpriv"_s).isExecutable()) {
+                *skip = u"running as root and setpriv (util-linux) is missing"_s;
+                return -1;
+            }
+            command =
+                QStringList{u"--reuid=65534"_s, u"--regid=65534"_s, u"--clear-groups"_s} + command;
+            process.start(u"/usr/bin/setpriv"_s, command);
+        } else {
+            process.start(command.takeFirst(), command);
+        }
+        if (!process.waitForFinished(30000))
+            return -2;
+        *errors =
+            QString::fromUtf8(process.readAllStandardError() + process.readAllStandardOutput());
+        // setpriv exits 126/127 when nobody cannot reach berthctl (a build under /root).
+        if (geteuid() == 0 && (process.exitCode() == 126 || process.exitCode() == 127)) {
+            *skip = u"the unprivileged user cannot run berthctl: "_s + *errors;
+            return -1;
+        }
+        return process.exitCode();
+    }
+
+    void readOnlyDatabaseServesReadsAndRefusesWrites_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("expected"); // in stdout + stderr
+        const QString repository = kRegistry + u'/' + kRepository;
+        QTest::newRow("history") << QStringList{u"history"_s, repository, u"v1"_s} << 0 << kDigestA;
+        QTest::newRow("audit") << QStringList{u"audit"_s, repository} << 0 << u"production"_s;
+        QTest::newRow("record") << QStringList{u"record"_s, repository} << 3 << u"read-only"_s;
+    }
+    void readOnlyDatabaseServesReadsAndRefusesWrites() {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, expected);
+        const QString path = m_dir->filePath(u"history.sqlite"_s);
+        {
+            HistoryStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.recordObservations(kRegistry, kRepository, {{u"v1"_s, kDigestA}}, at(1),
+                                             u"test"_s));
+            Action action;
+            action.registry = kRegistry;
+            action.repository = kRepository;
+            action.tag = u"production"_s;
+            action.toDigest = kDigestA;
+            action.transport = u"registry"_s;
+            QVERIFY(store.finishAction(store.beginAction(action).value(), ActionState::Succeeded));
+        } // the last connection closes: no -wal or -shm is left beside the file
+        QVERIFY(!QFileInfo::exists(path + u"-shm"_s));
+        const FileSnapshot before = snapshot(path);
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup |
+                                                 QFile::ExeGroup | QFile::ReadOther |
+                                                 QFile::ExeOther);
+        QString output;
+        QString skip;
+        const int exit =
+            ctlAsUnprivileged(arguments + QStringList{u"--db"_s, path}, &output, &skip);
+        QFile::setPermissions(m_dir->path(),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        if (exit == -1)
+            QSKIP(qPrintable(skip));
+        QVERIFY2(exit == exitCode, qPrintable(u"exit %1: %2"_s.arg(exit).arg(output)));
+        QVERIFY2(output.contains(expected), qPrintable(output));
+        if (exitCode != 0)
+            QVERIFY2(output.contains(path), qPrintable(output));
+        QVERIFY(snapshot(path) == before);
+        QVERIFY(!QFileInfo::exists(path + u"-wal"_s));
+    }
+
+    void damagedDatabaseIsReadButNeverWritten() {
         const QString path = m_dir->filePath(u"history.sqlite"_s);
         {
             HistoryStore store;
@@ -402,34 +481,132 @@ private slots:
             QVERIFY(store.recordObservations(kRegistry, kRepository, {{u"v1"_s, kDigestA}}, at(1),
                                              u"test"_s));
         }
-        const FileSnapshot before = snapshot(path);
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
-        QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup |
-                                                 QFile::ExeGroup | QFile::ReadOther |
-                                                 QFile::ExeOther);
-        // Root writes anything regardless of permissions: there, berthctl runs as nobody.
-        QProcess process;
-        QStringList command{QStringLiteral(BERTHCTL_PATH),  u"history"_s, u"--db"_s, path,
-                            kRegistry + u'/' + kRepository, u"v1"_s};
-        if (geteuid() == 0) {
-            if (!QFileInfo(u"/usr/bin/setpriv"_s).isExecutable())
-                QSKIP("running as root and setpriv (util-linux) is missing to drop privileges");
-            command =
-                QStringList{u"--reuid=65534"_s, u"--regid=65534"_s, u"--clear-groups"_s} + command;
-            process.start(u"/usr/bin/setpriv"_s, command);
-        } else {
-            process.start(command.takeFirst(), command);
+        // Damage one page nothing reads for a tag's history: the pending-actions index.
+        int rootPage = 0;
+        int pageSize = 0;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"inspect"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(u"SELECT rootpage FROM sqlite_master WHERE name = "
+                               u"'actions_by_state'"_s) &&
+                    query.next());
+            rootPage = query.value(0).toInt();
+            QVERIFY(query.exec(u"PRAGMA page_size"_s) && query.next());
+            pageSize = query.value(0).toInt();
+            query.finish();
+            db.close();
         }
-        QVERIFY(process.waitForFinished(30000));
-        const QString errors = QString::fromUtf8(process.readAllStandardError());
-        QFile::setPermissions(m_dir->path(),
-                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-        // setpriv exits 126/127 when nobody cannot reach berthctl (a build under /root).
-        if (geteuid() == 0 && (process.exitCode() == 126 || process.exitCode() == 127))
-            QSKIP(qPrintable(u"the unprivileged user cannot run berthctl: "_s + errors));
-        QCOMPARE(process.exitCode(), 3);
-        QVERIFY2(errors.contains(u"read-only"_s) && errors.contains(path), qPrintable(errors));
-        QVERIFY(snapshot(path) == before);
+        QSqlDatabase::removeDatabase(u"inspect"_s);
+        QVERIFY(rootPage > 1 && pageSize > 0);
+        {
+            QFile file(path); // no connection is open in this process now
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.seek(qint64(rootPage - 1) * pageSize));
+            file.write(QByteArray(pageSize, '\xff'));
+        }
+        const FileSnapshot before = snapshot(path);
+
+        HistoryStore store;
+        const Status opened = store.open(path);
+        QVERIFY2(opened, qPrintable(opened.errorMessage()));
+        QVERIFY(store.writeRefusal());
+        QCOMPARE(store.writeRefusal()->code, HistoryStore::kDamaged);
+        const QString message = store.writeRefusal()->message;
+        QVERIFY2(message.contains(path) && message.contains(u".recover"_s) &&
+                     message.contains(u"cp '"_s),
+                 qPrintable(message));
+        const Result<QList<TagPosition>> read = store.tagHistory(kRegistry, kRepository, u"v1"_s);
+        QVERIFY2(read, qPrintable(read.errorMessage()));
+        QCOMPARE(read->size(), 1);
+        const Result<RecordSummary> recorded = store.recordObservations(
+            kRegistry, kRepository, {{u"v1"_s, kDigestB}}, at(2), u"test"_s);
+        QVERIFY(!recorded);
+        QCOMPARE(recorded.error().code, HistoryStore::kDamaged);
+        Action action;
+        action.registry = kRegistry;
+        action.repository = kRepository;
+        action.tag = u"production"_s;
+        action.toDigest = kDigestA;
+        QCOMPARE(store.beginAction(action).error().code, HistoryStore::kDamaged);
+        QCOMPARE(store
+                     .setVerdict({kRegistry,
+                                  kRepository,
+                                  kDigestA,
+                                  u"production"_s,
+                                  VerdictKind::Bad,
+                                  at(3),
+                                  {},
+                                  u"broken"_s})
+                     .error()
+                     .code,
+                 HistoryStore::kDamaged);
+        store.close();
+        QVERIFY2(snapshot(path) == before, "the damaged database was written to");
+
+        // berthctl: reads with a warning, writes refused as a precondition.
+        QProcess history;
+        history.start(QStringLiteral(BERTHCTL_PATH),
+                      {u"history"_s, u"--db"_s, path, kRegistry + u'/' + kRepository, u"v1"_s});
+        QVERIFY(history.waitForFinished(30000));
+        QCOMPARE(history.exitCode(), 0);
+        QVERIFY(history.readAllStandardOutput().contains(kDigestA.toLatin1()));
+        QVERIFY(history.readAllStandardError().contains("damaged"));
+        QProcess record;
+        record.start(QStringLiteral(BERTHCTL_PATH),
+                     {u"record"_s, u"--db"_s, path, kRegistry + u'/' + kRepository});
+        QVERIFY(record.waitForFinished(30000));
+        QCOMPARE(record.exitCode(), 3);
+        QVERIFY(record.readAllStandardError().contains(".recover"));
+        QVERIFY2(snapshot(path) == before, "berthctl wrote to the damaged database");
+    }
+
+    void actorIsNamedEvenWithoutLoginVariables_data() {
+        QTest::addColumn<QByteArray>("berthActor");
+        QTest::addColumn<QString>("override");
+        QTest::addColumn<QString>("expected"); // empty: the account of the effective uid
+        QTest::newRow("account") << QByteArray() << QString() << QString();
+        QTest::newRow("BERTH_ACTOR")
+            << QByteArray("https://ci.example/job/7") << QString() << u"https://ci.example/job/7"_s;
+        QTest::newRow("override beats BERTH_ACTOR")
+            << QByteArray("from-environment") << u"release-bot"_s << u"release-bot"_s;
+    }
+    void actorIsNamedEvenWithoutLoginVariables() {
+        QFETCH(QByteArray, berthActor);
+        QFETCH(QString, override);
+        QFETCH(QString, expected);
+        const passwd* account = getpwuid(geteuid());
+        QVERIFY(account);
+        if (expected.isEmpty())
+            expected = QString::fromLocal8Bit(account->pw_name);
+        QHash<QByteArray, QByteArray> saved;
+        for (const char* name : {"USER", "LOGNAME", "USERNAME", "BERTH_ACTOR"}) {
+            saved.insert(name, qgetenv(name));
+            qunsetenv(name);
+        }
+        if (!berthActor.isEmpty())
+            qputenv("BERTH_ACTOR", berthActor);
+        setActorOverride(override);
+        const QString login = currentLoginName();
+        const QString actor = currentActor();
+        HistoryStore store;
+        QVERIFY(store.open(m_dir->filePath(u"history.sqlite"_s)));
+        Action action;
+        action.registry = kRegistry;
+        action.repository = kRepository;
+        action.tag = u"production"_s;
+        action.toDigest = kDigestA;
+        const Result<qint64> id = store.beginAction(action);
+        setActorOverride({});
+        for (auto it = saved.cbegin(); it != saved.cend(); ++it) {
+            if (!it.value().isEmpty())
+                qputenv(it.key().constData(), it.value());
+        }
+        QCOMPARE(login, QString::fromLocal8Bit(account->pw_name));
+        QCOMPARE(actor, expected);
+        QVERIFY(id);
+        QCOMPARE(store.actions()->first().user, expected);
     }
 
     void passwordInUrlIsRefusedWithoutEchoingIt() {
