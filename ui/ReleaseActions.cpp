@@ -219,6 +219,7 @@ Status ReleaseActions::mark(const QString& digest, const QString& environment, V
     }
     emit information(
         u"Marked %1 %2 for %3."_s.arg(buildName(m_timeline, digest), word, environment));
+    emit verdictRecorded();
     return done;
 }
 

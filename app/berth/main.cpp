@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
         const QFileInfo clone(parser.value(gitClone));
         if (!clone.isDir())
             return fail(ExitUsage, u"--git takes a directory: %1 is none."_s.arg(clone.filePath()));
-        window.setGitClone(clone.absoluteFilePath());
+        window.setGitClone(repository, clone.absoluteFilePath());
     }
 
     // Registries may name an engine of their own in their options; this is the fallback.
