@@ -374,6 +374,12 @@ QWidget* MainWindow::createCentre() {
 void MainWindow::openRepository(const QString& repository, const RegistryOptions& options) {
     const Result<ImageReference> reference = ImageReference::parse(repository);
     if (reference) {
+        {
+            // Listed first, so a registry new with it is kept only once it loads too.
+            const QSignalBlocker blocker(m_sidebar);
+            m_sidebar->addRepository(reference->repository(), nullptr,
+                                     RegistrySidebar::Keep::OnceLoaded);
+        }
         // The command line says how to reach the registry; the engine address and the
         // concurrency saved for it stay.
         RegistryOptions merged = m_sidebar->model()->optionsFor(reference->domain());

@@ -383,6 +383,16 @@ private slots:
         window->saveSettings(); // as on close
         QVERIFY2(!savedRepositories().contains(dead), qPrintable(savedRepositories().join(u' ')));
         QVERIFY(!savedDomains().contains(dead.section(u'/', 0, 0)));
+        // With options on the command line (berth --insecure <repository>) too.
+        const QString deadInsecure = deadRepository();
+        RegistryOptions insecure;
+        insecure.insecure = true;
+        QSignalSpy finished(window->loader(), &RepositoryLoader::finished);
+        window->openRepository(deadInsecure, insecure);
+        QVERIFY(finished.count() > 0 || finished.wait(60000));
+        window->saveSettings();
+        QVERIFY2(!savedDomains().contains(deadInsecure.section(u'/', 0, 0)),
+                 qPrintable(savedDomains().join(u' ')));
 
         QVERIFY(load(*window, repository()));
         QVERIFY2(savedRepositories().contains(repository()),
