@@ -25,6 +25,7 @@
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineModel.h"
 
+#include <QHelpEvent>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
@@ -39,6 +40,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QToolButton>
+#include <QToolTip>
 #include <QTreeView>
 
 #include <algorithm>
@@ -466,6 +468,17 @@ private slots:
         QVERIFY(verdicts.first().time.isValid());
         QVERIFY(view(*window)->selectDigest(production));
         QVERIFY(window->findChild<QLabel*>(u"verdictField"_s)->isVisible());
+        // The row's tooltip (the delegate's) says it too, off the chips.
+        auto* timeline = view(*window);
+        const QRect row = timeline->visualRect(timeline->currentIndex());
+        const QPoint onRow(row.right() - 20, row.top() + 12);
+        QHelpEvent help(QEvent::ToolTip, onRow, timeline->viewport()->mapToGlobal(onRow));
+        QCoreApplication::sendEvent(timeline->viewport(), &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(u"Marked bad for production by "_s) &&
+                     QToolTip::text().contains(u"checkout returns 500"_s),
+                 qPrintable(QToolTip::text()));
+        QToolTip::hideText();
     }
 };
 
