@@ -2,6 +2,7 @@
 
 #include "BuildCommitView.h"
 #include "TagChip.h"
+#include "VerdictText.h"
 
 #include "registry/Build.h"
 #include "timeline/TimelineModel.h"
@@ -16,6 +17,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -24,6 +26,8 @@ using namespace Qt::StringLiterals;
 namespace berth::ui {
 
 namespace {
+
+constexpr int kCopiedShownMs = 1500;
 
 QFont monospace(QFont font) {
     font.setFamily(u"monospace"_s);
@@ -50,6 +54,7 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     : QScrollArea(parent)
     , m_stack(new QStackedWidget(this))
     , m_title(new QLabel(this))
+    , m_verdicts(new QLabel(this))
     , m_digest(new QLineEdit(this))
     , m_reference(new QLineEdit(this))
     , m_compose(new QLineEdit(this))
@@ -77,6 +82,14 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     m_title->setFont(titleFont);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_title);
+    // Verdicts right under the name: "bad for production" must not hide below the fold.
+    m_verdicts->setObjectName(u"verdictField"_s);
+    m_verdicts->setWordWrap(true);
+    m_verdicts->setTextFormat(Qt::PlainText);
+    m_verdicts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_verdicts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_verdicts->hide();
+    layout->addWidget(m_verdicts);
 
     m_digest->setObjectName(u"digestField"_s);
     for (QLineEdit* field : {m_digest, m_reference, m_compose, m_run}) {
@@ -149,8 +162,11 @@ QWidget* DetailsPanel::copyRow(QLineEdit* field, const QString& name, const QStr
     field->setToolTip(tip);
     layout->addWidget(field, 1);
     layout->addWidget(button);
-    connect(button, &QPushButton::clicked, this, [this, field] {
+    connect(button, &QPushButton::clicked, this, [this, field, button] {
         QApplication::clipboard()->setText(field->text());
+        // A copy leaves no other trace: the button says it happened, for a moment.
+        button->setText(u"Copied ✓"_s);
+        QTimer::singleShot(kCopiedShownMs, button, [button] { button->setText(u"Copy"_s); });
         emit copied(field->text());
     });
     return row;
@@ -174,13 +190,19 @@ void DetailsPanel::setGitClone(const QString& clonePath) {
 
 void DetailsPanel::clear() {
     m_stack->setCurrentIndex(0);
+    m_verdicts->clear();
     m_commit->clear();
     for (QLineEdit* field : {m_digest, m_reference, m_compose, m_run})
         field->clear();
 }
 
 void DetailsPanel::showBuild(const QString& repository, const Build& build,
-                             const QStringList& sharesConfigWith) {
+                             const QStringList& sharesConfigWith, const QList<Verdict>& verdicts) {
+    QStringList verdictLines;
+    for (const Verdict& verdict : verdicts)
+        verdictLines.append(verdictMark(verdict.verdict) + u' ' + describeVerdict(verdict));
+    m_verdicts->setText(verdictLines.join(u'\n'));
+    m_verdicts->setVisible(!verdicts.isEmpty());
     QString title;
     for (const ClassifiedTag& tag : build.tags) {
         if (tag.kind == TagKind::ExactSemver) {

@@ -3,6 +3,8 @@
 // The right side of the window: everything a release needs about the selected build,
 // with the exact references to paste into a deployment one click away.
 
+#include "history/HistoryTypes.h"
+
 #include <QScrollArea>
 
 class QFormLayout;
@@ -24,9 +26,10 @@ class DetailsPanel : public QScrollArea {
 public:
     explicit DetailsPanel(QWidget* parent = nullptr);
 
-    // `repository` is host/path; `sharesConfigWith` lists re-encoded twins by digest.
+    // `repository` is host/path; `sharesConfigWith` lists re-encoded twins by digest;
+    // `verdicts` are the good/bad verdicts recorded on the build.
     void showBuild(const QString& repository, const Build& build,
-                   const QStringList& sharesConfigWith);
+                   const QStringList& sharesConfigWith, const QList<Verdict>& verdicts = {});
     void clear();
     // The clone the build's commit is looked up in; empty when none is linked.
     void setGitClone(const QString& clonePath);
@@ -49,6 +52,7 @@ private:
 
     QStackedWidget* m_stack;
     QLabel* m_title;
+    QLabel* m_verdicts;
     QLineEdit* m_digest;
     QLineEdit* m_reference;
     QLineEdit* m_compose;

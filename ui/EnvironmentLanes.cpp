@@ -2,6 +2,7 @@
 
 #include "FittingRow.h"
 #include "TagChip.h"
+#include "VerdictText.h"
 
 #include "timeline/TimelineModel.h"
 
@@ -33,10 +34,14 @@ QString buildName(const QString& digest, const TimelineModel* timeline) {
     return shortDigestOf(digest).left(8);
 }
 
-QString pastText(const LanePosition& position, const TimelineModel* timeline) {
+// `until` is when the lane moved away from the position (EnvironmentLane::movedAwayAt).
+QString pastText(const LanePosition& position, const QDateTime& until,
+                 const TimelineModel* timeline, const QString& lane) {
     QString text = buildName(position.digest, timeline);
-    if (position.lastSeen.isValid())
-        text += u" (until "_s + timeText(position.lastSeen) + u')';
+    if (const Verdict* verdict = timeline ? timeline->verdictOf(position.digest, lane) : nullptr)
+        text += u' ' + verdictMark(verdict->verdict);
+    if (until.isValid())
+        text += u" (until "_s + timeText(until) + u')';
     return text;
 }
 
@@ -68,11 +73,17 @@ EnvironmentLanes::EnvironmentLanes(QWidget* parent)
     hide();
 }
 
-QWidget* EnvironmentLanes::positionButton(const LanePosition& position, bool current,
-                                          const QString& lane, const TimelineModel* timeline) {
+QWidget* EnvironmentLanes::positionButton(const LanePosition& position, const QDateTime& until,
+                                          bool current, const QString& lane,
+                                          const TimelineModel* timeline) {
     auto* button = new QToolButton(this);
     button->setAutoRaise(!current);
-    button->setText(current ? buildName(position.digest, timeline) : pastText(position, timeline));
+    const Verdict* verdict = timeline ? timeline->verdictOf(position.digest, lane) : nullptr;
+    QString text =
+        current ? buildName(position.digest, timeline) : pastText(position, until, timeline, lane);
+    if (current && verdict)
+        text += u' ' + verdictMark(verdict->verdict);
+    button->setText(text);
     QFont font = button->font();
     font.setBold(current);
     button->setFont(font);
@@ -82,9 +93,13 @@ QWidget* EnvironmentLanes::positionButton(const LanePosition& position, bool cur
     QString tip = u"%1 %2 %3"_s.arg(lane, current ? u"runs"_s : u"ran"_s, position.digest);
     if (current && position.firstSeen.isValid())
         tip += u"\nsince "_s + timeText(position.firstSeen);
+    if (!current && until.isValid())
+        tip += u"\nuntil "_s + timeText(until);
     if (position.firstSeen.isValid())
         tip += u"\nfirst seen %1, last seen %2"_s.arg(timeText(position.firstSeen),
                                                       timeText(position.lastSeen));
+    if (verdict)
+        tip += u'\n' + describeVerdict(*verdict);
     if (!known)
         tip += u"\nThis build is no longer in the registry."_s;
     button->setToolTip(tip);
@@ -103,9 +118,10 @@ QWidget* EnvironmentLanes::pastPositions(const EnvironmentLane& lane, int firstP
     QStringList all;
     for (qsizetype age = firstPast; age < lane.positions.size(); ++age) {
         const LanePosition& position = lane.positions.at(age);
+        const QDateTime until = lane.movedAwayAt(age);
         if (age - firstPast < kPastPositionsShown)
-            row->addItem(positionButton(position, false, lane.tag, timeline));
-        all.append(pastText(position, timeline));
+            row->addItem(positionButton(position, until, false, lane.tag, timeline));
+        all.append(pastText(position, until, timeline, lane.tag));
     }
     // Whatever the width hides, the tooltip still names.
     if (!all.isEmpty())
@@ -151,8 +167,8 @@ void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
             gone->setEnabled(false);
             m_grid->addWidget(gone, row, 2);
         } else if (!lane.positions.isEmpty()) {
-            m_grid->addWidget(positionButton(lane.positions.first(), true, lane.tag, timeline), row,
-                              2);
+            m_grid->addWidget(positionButton(lane.positions.first(), {}, true, lane.tag, timeline),
+                              row, 2);
             age = 1;
         }
         m_grid->addWidget(pastPositions(lane, age, timeline), row, 3);

@@ -38,8 +38,9 @@ private:
     // The positions before the current one, from `firstPast` on, as many as fit whole.
     QWidget* pastPositions(const EnvironmentLane& lane, int firstPast,
                            const TimelineModel* timeline);
-    QWidget* positionButton(const LanePosition& position, bool current, const QString& lane,
-                            const TimelineModel* timeline);
+    // `until`: when the lane moved away (past positions only).
+    QWidget* positionButton(const LanePosition& position, const QDateTime& until, bool current,
+                            const QString& lane, const TimelineModel* timeline);
 
     QGridLayout* m_grid;
     QList<EnvironmentLane> m_lanes;

@@ -21,8 +21,13 @@ ErrorBanner::ErrorBanner(QWidget* parent)
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
     m_label->setObjectName(u"errorBannerText"_s);
-    m_label->setWordWrap(true);
+    // A registry's body is data, never markup to render.
+    m_label->setTextFormat(Qt::PlainText);
+    m_label->setWordWrap(false);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_label->setMinimumWidth(0);
+    m_label->installEventFilter(this);
     m_close->setText(u"✕"_s);
     m_close->setAutoRaise(true);
     m_close->setToolTip(u"Close this message"_s);
@@ -38,23 +43,43 @@ ErrorBanner::ErrorBanner(QWidget* parent)
 
 void ErrorBanner::showMessage(const QString& text, Level level) {
     m_level = level;
-    m_label->setText(text);
+    m_messages = {text};
+    showLines();
     applyColours();
     show();
 }
 
 void ErrorBanner::appendMessage(const QString& text, Level level) {
-    if (isHidden() || m_label->text().isEmpty())
+    if (isHidden() || m_messages.isEmpty())
         return showMessage(text, level);
     // An error outranks the warnings shown with it.
     if (level < m_level)
         m_level = level;
-    m_label->setText(m_label->text() + u'\n' + text);
+    m_messages.append(text);
+    showLines();
     applyColours();
 }
 
 QString ErrorBanner::text() const {
-    return m_label->text();
+    return m_messages.join(u'\n');
+}
+
+void ErrorBanner::showLines() {
+    const int width = m_label->contentsRect().width();
+    const QFontMetrics metrics(m_label->font());
+    QStringList lines;
+    for (const QString& message : std::as_const(m_messages)) {
+        const QString line = message.simplified();
+        lines.append(width > 0 ? metrics.elidedText(line, Qt::ElideRight, width) : line);
+    }
+    m_label->setText(lines.join(u'\n'));
+    m_label->setToolTip(text());
+}
+
+bool ErrorBanner::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_label && event->type() == QEvent::Resize)
+        showLines();
+    return QFrame::eventFilter(watched, event);
 }
 
 void ErrorBanner::changeEvent(QEvent* event) {

@@ -48,9 +48,21 @@ GitLink::GitLink(TimelineModel* timeline, DetailsPanel* details, CommitLogPanel*
     connect(timeline, &TimelineModel::modelReset, this, &GitLink::proposeClone);
 }
 
-void GitLink::setCloneOverride(const QString& clonePath) {
+void GitLink::setCloneOverride(const QString& repository, const QString& clonePath) {
     m_override = clonePath;
-    apply(!m_override.isEmpty() ? m_override : CloneSettings::cloneFor(m_repository));
+    m_overrideRepository = clonePath.isEmpty() ? QString() : repository;
+    if (!m_repository.isEmpty())
+        apply(cloneOf(m_repository));
+}
+
+bool GitLink::overridden() const {
+    return !m_override.isEmpty() && m_repository == m_overrideRepository;
+}
+
+QString GitLink::cloneOf(const QString& repository) const {
+    if (!m_override.isEmpty() && repository == m_overrideRepository)
+        return m_override;
+    return CloneSettings::cloneFor(repository);
 }
 
 void GitLink::setRepository(const QString& repository) {
@@ -59,7 +71,7 @@ void GitLink::setRepository(const QString& repository) {
     m_repository = repository;
     m_shownDigest.clear();
     m_action->setEnabled(!repository.isEmpty());
-    apply(!m_override.isEmpty() ? m_override : CloneSettings::cloneFor(repository));
+    apply(cloneOf(repository));
 }
 
 void GitLink::showBuild(const QString& digest) {
@@ -104,7 +116,7 @@ void GitLink::linkClone(const QString& clonePath) {
                          return;
                      }
                      CloneSettings::setCloneFor(repository, clonePath);
-                     if (repository == m_repository && m_override.isEmpty())
+                     if (repository == m_repository && !overridden())
                          apply(clonePath);
                  });
 }

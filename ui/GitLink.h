@@ -2,7 +2,7 @@
 
 // Links the open image repository to a local git clone and keeps every git view on
 // that clone: the timeline's commit summaries, the details panel's commit and the
-// commit log. The clone comes from `berth --git` (for the whole session), else from the
+// commit log. The clone comes from `berth --git` (for its repository, this session), else from the
 // repository's setting, else it is proposed among the clones linked before whose remote
 // is the images' org.opencontainers.image.source. "Link git clone…" changes the setting.
 
@@ -30,8 +30,9 @@ public:
     QAction* linkAction() const { return m_action; }
     CommitAnnotator* annotator() const { return m_annotator; }
 
-    // From the command line: used for every repository until cleared with an empty path.
-    void setCloneOverride(const QString& clonePath);
+    // From the command line (berth --git): the clone of `repository` (host/path) for
+    // this session, not saved; other repositories keep their own. An empty path clears it.
+    void setCloneOverride(const QString& repository, const QString& clonePath);
     // The clone the views use now; empty when none.
     QString clonePath() const { return m_clonePath; }
     // `repository` is host/path; picks its clone.
@@ -50,6 +51,9 @@ signals:
 
 private:
     void apply(const QString& clonePath);
+    // The session's clone for `repository` (from --git), else its linked one.
+    QString cloneOf(const QString& repository) const;
+    bool overridden() const;
     void chooseClone();
     void proposeClone();
 
@@ -60,6 +64,7 @@ private:
     CommitAnnotator* m_annotator;
     QAction* m_action;
     QString m_override;
+    QString m_overrideRepository;
     QString m_repository;
     QString m_clonePath;
     QString m_shownDigest;

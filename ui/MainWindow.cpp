@@ -22,12 +22,14 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -109,6 +111,23 @@ MainWindow::MainWindow(QWidget* parent)
         if (!m_repository.isEmpty() && open && open->domain() == domain)
             refresh();
     });
+    // Removing the open repository (or its registry) takes it off the screen too.
+    connect(m_sidebar, &RegistrySidebar::removed, this,
+            [this](const QString& domain, const QString& repository) {
+                const Result<ImageReference> open = ImageReference::parse(m_repository);
+                const bool shown = !m_repository.isEmpty() && open &&
+                                   (repository.isEmpty() ? open->domain() == domain
+                                                         : open->repository() == repository);
+                if (!shown)
+                    return;
+                m_loader->cancel();
+                m_repository.clear();
+                m_gitLink->setRepository({});
+                m_title->clear();
+                setWindowTitle(u"Berth"_s);
+                clearRepository();
+                m_banner->hide();
+            });
     connect(m_sidebar, &RegistrySidebar::problem, this,
             [this](const QString& message) { m_banner->showMessage(message); });
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
@@ -144,6 +163,14 @@ MainWindow::MainWindow(QWidget* parent)
                               ErrorBanner::Level::Information);
     });
     connect(m_loader, &RepositoryLoader::finished, m_progress, &LoadProgress::stop);
+    connect(m_loader, &RepositoryLoader::verdictsRead, this,
+            [this](const QString& repository, const QList<Verdict>& verdicts) {
+                if (repository != m_timeline->repository())
+                    return;
+                m_timeline->setVerdicts(verdicts);
+                m_lanes->setLanes(m_timeline->lanes(), m_timeline);
+                showBuild(m_view->currentDigest());
+            });
     connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::autoRefresh);
     updateSummary();
 }
@@ -261,6 +288,9 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     connect(m_release, &ReleaseActions::information, this, [this](const QString& text) {
         m_banner->showMessage(text, ErrorBanner::Level::Information);
     });
+    // A new verdict is read back with the repository, so every view shows it.
+    connect(m_release, &ReleaseActions::verdictRecorded, m_loader,
+            &RepositoryLoader::reloadVerdicts);
     connect(m_release, &ReleaseActions::pickBuildRequested, m_view,
             qOverload<>(&QWidget::setFocus));
     connect(m_lanes, &EnvironmentLanes::rollbackRequested, m_release, &ReleaseActions::rollback);
@@ -311,10 +341,10 @@ QWidget* MainWindow::createCentre() {
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_filter->setObjectName(u"timelineFilter"_s);
-    m_filter->setPlaceholderText(u"Filter builds by tag, revision or label (Ctrl+F)"_s);
+    m_filter->setPlaceholderText(u"Filter builds by tag, revision, commit or label (Ctrl+F)"_s);
     m_filter->setClearButtonEnabled(true);
-    m_filter->setToolTip(u"Every word must match a tag, revision, label or digest; case is "
-                         u"ignored"_s);
+    m_filter->setToolTip(u"Every word must match a tag, revision, commit summary, label or "
+                         u"digest; case is ignored"_s);
 
     m_sortButton->setObjectName(u"sortButton"_s);
     m_sortButton->setCheckable(true);
@@ -331,10 +361,12 @@ QWidget* MainWindow::createCentre() {
     header->addWidget(m_sortButton);
     auto* layout = new QVBoxLayout(centre);
     layout->setContentsMargins(4, 6, 4, 0);
-    layout->addWidget(m_banner);
     layout->addLayout(header);
     layout->addWidget(m_lanes);
     layout->addWidget(m_view, 1);
+    // Below the timeline: a banner coming or going only shortens the list, so the lanes
+    // and the rows never move under the pointer.
+    layout->addWidget(m_banner);
     setTabOrder(m_filter, m_sortButton);
     return centre;
 }
@@ -342,6 +374,12 @@ QWidget* MainWindow::createCentre() {
 void MainWindow::openRepository(const QString& repository, const RegistryOptions& options) {
     const Result<ImageReference> reference = ImageReference::parse(repository);
     if (reference) {
+        {
+            // Listed first, so a registry new with it is kept only once it loads too.
+            const QSignalBlocker blocker(m_sidebar);
+            m_sidebar->addRepository(reference->repository(), nullptr,
+                                     RegistrySidebar::Keep::OnceLoaded);
+        }
         // The command line says how to reach the registry; the engine address and the
         // concurrency saved for it stay.
         RegistryOptions merged = m_sidebar->model()->optionsFor(reference->domain());
@@ -361,6 +399,8 @@ void MainWindow::openRepository(const QString& repository) {
     const QString name = reference->repository();
     if (name == m_repository && m_loader->isLoading())
         return;
+    if (name != m_timeline->repository())
+        clearRepository();
     m_repository = name;
     m_title->setText(name);
     m_gitLink->setRepository(name);
@@ -368,7 +408,8 @@ void MainWindow::openRepository(const QString& repository) {
     {
         // Selecting it in the sidebar must not start a second load of the same repository.
         const QSignalBlocker blocker(m_sidebar);
-        m_sidebar->addRepository(name);
+        // Kept in the settings once it loads (onLoaded): a name that never loads is not.
+        m_sidebar->addRepository(name, nullptr, RegistrySidebar::Keep::OnceLoaded);
     }
     m_loader->load(name, m_sidebar->model()->optionsFor(reference->domain()));
 }
@@ -385,8 +426,17 @@ void MainWindow::cancelLoading() {
     m_loader->cancel();
 }
 
+void MainWindow::clearRepository() {
+    m_timeline->clear();
+    m_lanes->setLanes({}, m_timeline);
+    m_details->clear();
+    m_banner->hide();
+    updateSummary();
+}
+
 void MainWindow::showRepository(const LoadedRepository& loaded) {
     const QString selected = m_view->currentDigest();
+    m_timeline->setVerdicts(loaded.verdicts);
     m_timeline->setBuilds(loaded.repository, loaded.collection.builds);
     m_timeline->setLanes(loaded.lanes);
     m_lanes->setLanes(loaded.lanes, m_timeline);
@@ -406,6 +456,7 @@ void MainWindow::showVerifiedMove(const QString& tag, const QString& digest) {
     shown.repository = m_repository;
     shown.collection.builds = m_timeline->builds();
     shown.lanes = m_timeline->lanes();
+    shown.verdicts = m_timeline->verdicts();
     const std::optional<LoadedRepository> moved =
         withVerifiedMove(std::move(shown), tag, digest, QDateTime::currentDateTimeUtc());
     if (moved)
@@ -414,6 +465,8 @@ void MainWindow::showVerifiedMove(const QString& tag, const QString& digest) {
 
 void MainWindow::onLoaded(const LoadedRepository& loaded) {
     showRepository(loaded);
+    if (!loaded.isFromHistory())
+        m_sidebar->rememberRepository(loaded.repository);
     for (const QString& warning : loaded.collection.warnings)
         m_banner->appendMessage(warning);
     QStringList moved;
@@ -437,7 +490,8 @@ void MainWindow::onLoaded(const LoadedRepository& loaded) {
 
 void MainWindow::onFailed(const QString& repository, const Error& error) {
     QString message = u"Could not read %1: %2"_s.arg(repository, error.message);
-    if (error.httpStatus != 0)
+    // Registry errors name their status already; say it once.
+    if (error.httpStatus != 0 && !error.message.contains(u"HTTP %1"_s.arg(error.httpStatus)))
         message += u" (HTTP %1%2)"_s.arg(error.httpStatus)
                        .arg(error.code.isEmpty() ? QString() : u", "_s + error.code);
     m_banner->showMessage(message, ErrorBanner::Level::Error);
@@ -465,8 +519,10 @@ void MainWindow::notifyMoves(const QStringList& lines) {
                         QSystemTrayIcon::Information);
 }
 
-void MainWindow::setGitClone(const QString& clonePath) {
-    m_gitLink->setCloneOverride(clonePath);
+void MainWindow::setGitClone(const QString& repository, const QString& clonePath) {
+    // Named as the window names it ("ubuntu" is docker.io/library/ubuntu).
+    const Result<ImageReference> reference = ImageReference::parse(repository);
+    m_gitLink->setCloneOverride(reference ? reference->repository() : repository, clonePath);
 }
 
 void MainWindow::showBuild(const QString& digest) {
@@ -478,12 +534,16 @@ void MainWindow::showBuild(const QString& digest) {
     }
     const QModelIndex index = m_timeline->index(m_timeline->rowOfDigest(digest));
     m_details->showBuild(m_timeline->repository(), *build,
-                         index.data(TimelineModel::SharesConfigWithRole).toStringList());
+                         index.data(TimelineModel::SharesConfigWithRole).toStringList(),
+                         index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>());
 }
 
 void MainWindow::updateSummary() {
     const int total = m_timeline->rowCount();
     const int shown = m_filterModel->rowCount();
+    m_view->setEmptyText(total > 0 && shown == 0
+                             ? u"No builds match \u201c%1\u201d."_s.arg(m_filter->text().trimmed())
+                             : QString());
     if (m_timeline->repository().isEmpty()) {
         m_summary->setText(u"Add a repository on the left to see its builds."_s);
         return;
@@ -496,9 +556,23 @@ void MainWindow::updateSummary() {
 void MainWindow::restoreSettings() {
     m_sidebar->loadSettings();
     QSettings settings;
-    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray())) {
+        const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+        if (screen)
+            resize(initialSize(screen->availableGeometry()));
+    }
     m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
     setAutoRefreshInterval(settings.value(u"window/autoRefreshMs"_s, 0).toInt());
+}
+
+QSize MainWindow::initialSize(const QRect& available) {
+    // Room for the sidebar, a timeline row with its chips, a lane with a few past
+    // positions, the filter and the details panel side by side.
+    constexpr QSize kUsable(1280, 800);
+    constexpr qreal kShareOfScreen = 0.85;
+    const QSize wanted(qMax(kUsable.width(), int(available.width() * kShareOfScreen)),
+                       qMax(kUsable.height(), int(available.height() * kShareOfScreen)));
+    return wanted.boundedTo(available.size());
 }
 
 void MainWindow::setSettingsPersistent(bool persistent) {

@@ -54,9 +54,9 @@ public:
     void setAutoRefreshInterval(int ms);
     int autoRefreshInterval() const;
     void cancelLoading();
-    // The local git clone of the images' source, for this session (berth --git); empty
-    // falls back to each repository's linked clone.
-    void setGitClone(const QString& clonePath);
+    // The local git clone of `repository`'s source, for this session (berth --git); other
+    // repositories, and this one with an empty path, use their linked clone.
+    void setGitClone(const QString& repository, const QString& clonePath);
     GitLink* gitLink() const { return m_gitLink; }
 
     RepositoryLoader* loader() const { return m_loader; }
@@ -68,7 +68,11 @@ public:
     ErrorBanner* banner() const { return m_banner; }
     QString currentRepository() const { return m_repository; }
 
+    // Saved layout, or on a first start a size from the screen (initialSize).
     void restoreSettings();
+    // The first window's size on a screen with `available` room: most of the screen,
+    // never below what the lanes, the filter and the details need, never above the screen.
+    static QSize initialSize(const QRect& available);
     void saveSettings() const;
     // Off for a window that must leave the user's settings as they are (a screenshot):
     // nothing it opens, resizes or chooses is written back.
@@ -90,6 +94,8 @@ private:
     void autoRefresh();
     void notifyMoves(const QStringList& lines);
     void showBuild(const QString& digest);
+    // Another repository is opened: nothing of the previous one may stay on screen.
+    void clearRepository();
     void showTimelineMenu(const QPoint& position);
     void updateSummary();
 

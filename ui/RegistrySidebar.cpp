@@ -3,10 +3,12 @@
 #include "RegistryOptionsDialog.h"
 
 #include "engine/EngineHost.h"
+#include "registry/ImageReference.h"
 #include "timeline/RepositoryListModel.h"
 
 #include <QAction>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -15,6 +17,8 @@
 #include <QSortFilterProxyModel>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -71,6 +75,8 @@ RegistrySidebar::RegistrySidebar(QWidget* parent)
     optionsAction->setShortcut(QKeySequence(u"Alt+Return"_s));
     optionsAction->setShortcutContext(Qt::WidgetShortcut);
     m_tree->addAction(optionsAction);
+    // Delete removes the selected row (see eventFilter).
+    m_tree->installEventFilter(this);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
 
     auto* addRow = new QHBoxLayout;
@@ -115,6 +121,13 @@ RegistrySidebar::RegistrySidebar(QWidget* parent)
     connect(m_tree, &QWidget::customContextMenuRequested, this, &RegistrySidebar::showTreeMenu);
 }
 
+bool RegistrySidebar::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_tree && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->matches(QKeySequence::Delete) && removeCurrent())
+        return true;
+    return QWidget::eventFilter(watched, event);
+}
+
 QString RegistrySidebar::currentDomain() const {
     return m_tree->currentIndex().data(RepositoryListModel::DomainRole).toString();
 }
@@ -145,21 +158,72 @@ void RegistrySidebar::showTreeMenu(const QPoint& position) {
     if (domain.isEmpty())
         return;
     QMenu menu(this);
+    menu.setObjectName(u"repositoryMenu"_s);
     QAction* options = menu.addAction(u"Options for %1…"_s.arg(domain));
     options->setObjectName(u"registryOptionsMenuAction"_s);
     connect(options, &QAction::triggered, this, [this, domain] { editOptions(domain); });
+    const QString repository = index.data(RepositoryListModel::RepositoryRole).toString();
+    QAction* remove =
+        menu.addAction(repository.isEmpty() ? u"Remove %1 and its repositories"_s.arg(domain)
+                                            : u"Remove %1"_s.arg(repository));
+    remove->setObjectName(u"removeMenuAction"_s);
+    remove->setShortcut(QKeySequence::Delete);
+    connect(remove, &QAction::triggered, this, &RegistrySidebar::removeCurrent);
     menu.exec(m_tree->viewport()->mapToGlobal(position));
 }
 
-bool RegistrySidebar::addRepository(const QString& name, QString* error) {
+bool RegistrySidebar::addRepository(const QString& name, QString* error, Keep keep) {
+    const Result<ImageReference> reference = ImageReference::parse(name.trimmed());
+    const bool newRepository =
+        reference && !m_model->indexOfRepository(reference->repository()).isValid();
+    const QList<RegistryEntry> before = m_model->registries();
+    const bool newRegistry =
+        reference && std::none_of(before.cbegin(), before.cend(), [&](const RegistryEntry& entry) {
+            return entry.domain == reference->domain();
+        });
     const Result<QModelIndex> added = m_model->addRepository(name);
     if (!added) {
         if (error)
             *error = added.errorMessage();
         return false;
     }
+    const QString repository = added->data(RepositoryListModel::RepositoryRole).toString();
+    if (keep == Keep::OnceLoaded && newRepository) {
+        // A mistyped name on the command line must not stay in the list for good.
+        m_unconfirmed.append(repository);
+        if (newRegistry)
+            m_unconfirmedDomains.append(reference->domain());
+    } else if (keep == Keep::Now) {
+        m_unconfirmed.removeAll(repository);
+        if (reference)
+            m_unconfirmedDomains.removeAll(reference->domain());
+        saveSettings();
+    }
+    selectRepository(repository);
+    return true;
+}
+
+void RegistrySidebar::rememberRepository(const QString& repository) {
+    if (!m_unconfirmed.removeAll(repository))
+        return;
+    if (const Result<ImageReference> reference = ImageReference::parse(repository))
+        m_unconfirmedDomains.removeAll(reference->domain());
     saveSettings();
-    selectRepository(added->data(RepositoryListModel::RepositoryRole).toString());
+}
+
+bool RegistrySidebar::removeCurrent() {
+    const QModelIndex index = m_proxy->mapToSource(m_tree->currentIndex());
+    if (!index.isValid())
+        return false;
+    const QString domain = index.data(RepositoryListModel::DomainRole).toString();
+    const QString repository = index.data(RepositoryListModel::RepositoryRole).toString();
+    if (!m_model->removeRow(index))
+        return false;
+    m_unconfirmed.removeAll(repository);
+    if (repository.isEmpty())
+        m_unconfirmedDomains.removeAll(domain);
+    saveSettings();
+    emit removed(domain, repository);
     return true;
 }
 
@@ -208,7 +272,16 @@ void RegistrySidebar::saveSettings() const {
     if (!m_settingsPersistent)
         return;
     QSettings settings;
-    const QList<RegistryEntry> registries = m_model->registries();
+    QList<RegistryEntry> registries;
+    for (RegistryEntry entry : m_model->registries()) {
+        entry.repositories.removeIf([this, &entry](const QString& path) {
+            return m_unconfirmed.contains(entry.domain + u'/' + path);
+        });
+        if (m_unconfirmedDomains.contains(entry.domain) && entry.repositories.isEmpty())
+            continue;
+        registries.append(entry);
+    }
+    settings.remove(u"registries"_s); // a shorter list leaves no stale entries behind
     settings.beginWriteArray(u"registries"_s, int(registries.size()));
     for (int i = 0; i < registries.size(); ++i) {
         settings.setArrayIndex(i);

@@ -263,6 +263,7 @@ Status ReleaseActions::markIn(const Target& target, const QString& digest,
             name, word, environment, target.repository, id.errorMessage()));
     emit information(u"Marked %1 %2 for %3%4."_s.arg(
         name, word, environment, shows(target) ? QString() : u" in "_s + target.repository));
+    emit verdictRecorded();
     return success();
 }
 

@@ -90,6 +90,8 @@ signals:
     void information(const QString& message); // a quiet confirmation
     // No rollback target: the user should pick a build, then "Promote to <env>".
     void pickBuildRequested(const QString& environment);
+    // A build was marked good or bad: views showing verdicts read them again.
+    void verdictRecorded();
 
 private:
     // The repository an action was planned for.

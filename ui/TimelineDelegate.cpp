@@ -2,6 +2,7 @@
 
 #include "Readability.h"
 #include "TagChip.h"
+#include "VerdictText.h"
 
 #include "timeline/EnvironmentLane.h"
 #include "timeline/TimelineModel.h"
@@ -43,6 +44,25 @@ QFont monospace(const QFont& base) {
     font.setFamily(u"monospace"_s);
     font.setStyleHint(QFont::Monospace);
     return font;
+}
+
+QString verdictNote(const QList<Verdict>& verdicts) {
+    // Bad ones come first; the note names the environments of the first kind only.
+    const VerdictKind kind = verdicts.first().verdict;
+    QStringList environments;
+    for (const Verdict& verdict : verdicts) {
+        if (verdict.verdict == kind)
+            environments.append(verdict.environment);
+    }
+    return u"%1 %2 for %3"_s.arg(verdictMark(kind), kind == VerdictKind::Bad ? u"bad"_s : u"good"_s,
+                                 environments.join(u", "_s));
+}
+
+QColor verdictColour(VerdictKind kind, const QColor& background, const QColor& fallback) {
+    const QColor hue = kind == VerdictKind::Bad ? QColor(200, 30, 30) : QColor(30, 140, 60);
+    const QColor colour = readability::readable(hue, background);
+    return readability::contrast(colour, background) < readability::kTextContrast ? fallback
+                                                                                  : colour;
 }
 
 QString platformsText(const QStringList& platforms) {
@@ -161,14 +181,21 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     }
     painter->setFont(option.font);
 
-    // Right end of the first line: links and problems.
+    // Right end of the first line: verdicts, links and problems. A verdict outranks the
+    // rest: "bad for production" is what decides whether this build may ship.
     QString note;
+    QColor noteColour = colours.note;
     if (!index.data(TimelineModel::ProblemRole).toString().isEmpty())
         note = u"⚠ incomplete"_s;
     const QStringList shares = index.data(TimelineModel::SharesConfigWithRole).toStringList();
     if (!shares.isEmpty())
         note = u"⇄ same config as %1"_s.arg(shortDigestOf(shares.first()).left(8)) +
                (shares.size() > 1 ? u" +%1"_s.arg(shares.size() - 1) : QString());
+    const auto verdicts = index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>();
+    if (!verdicts.isEmpty()) {
+        note = verdictNote(verdicts);
+        noteColour = verdictColour(verdicts.first().verdict, colours.background, colours.text);
+    }
     const int noteRoom = note.isEmpty() ? 0 : metrics.horizontalAdvance(note) + 2 * kSpacing;
 
     QStringList facts;
@@ -211,7 +238,7 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
         painter->fillRect(QRect(right - noteWidth - kSpacing, rect.top() + 1, noteWidth + kSpacing,
                                 metrics.height() + kMargin),
                           colours.background);
-        painter->setPen(colours.note);
+        painter->setPen(noteColour);
         painter->drawText(right - noteWidth, baseline, note);
     }
 
@@ -248,9 +275,10 @@ TimelineDelegate::ChipLine TimelineDelegate::chipLine(const QList<ClassifiedTag>
         // Only the recent past: the full history is in the lanes strip and the tooltip.
         if (marker.current || marker.age > kPastMarkersShown)
             continue;
-        const QString until = marker.lastSeen.isValid()
-                                  ? u"until "_s + TagChip::shortTime(marker.lastSeen)
-                                  : QString();
+        QString until =
+            marker.until.isValid() ? u"until "_s + TagChip::shortTime(marker.until) : QString();
+        if (marker.verdict)
+            until += (until.isEmpty() ? QString() : u" "_s) + verdictMark(*marker.verdict);
         wanted.append(PlacedChip{{marker.tag, TagKind::Environment}, true, until, {}, {}});
     }
 
@@ -312,10 +340,14 @@ bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
     for (const LaneMarker& marker : markers) {
         if (marker.current)
             lines.append(u"%1 runs this build now"_s.arg(marker.tag));
-        else
+        else if (marker.until.isValid())
             lines.append(u"%1 ran this build until %2"_s.arg(
-                marker.tag, marker.lastSeen.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)));
+                marker.tag, marker.until.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)));
+        else
+            lines.append(u"%1 ran this build before"_s.arg(marker.tag));
     }
+    for (const Verdict& verdict : index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>())
+        lines.append(describeVerdict(verdict));
     for (const QString& other : index.data(TimelineModel::SharesConfigWithRole).toStringList())
         lines.append(u"Same image config as %1 (re-encoded manifest)"_s.arg(other));
     if (const QString problem = index.data(TimelineModel::ProblemRole).toString();

@@ -6,6 +6,8 @@
 
 #include <QListView>
 
+class QLabel;
+
 namespace berth::ui {
 
 class TimelineView : public QListView {
@@ -17,12 +19,21 @@ public:
     QString currentDigest() const;
     // Selects and shows the build; false when it is not in the (filtered) list.
     bool selectDigest(const QString& digest);
+    // Said in the middle of the list while it has no rows (e.g. "No builds match …");
+    // empty says nothing.
+    void setEmptyText(const QString& text);
+    QString emptyText() const;
 
 signals:
     void currentBuildChanged(const QString& digest); // empty when nothing is selected
 
 protected:
     void changeEvent(QEvent* event) override;
+
+private:
+    void updateEmptyText();
+
+    QLabel* m_empty;
 };
 
 } // namespace berth::ui

@@ -99,6 +99,25 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
     return exitCode;
 }
 
+// The offscreen platform (screenshots, CI) cannot pass a window's size limits on and
+// warns each time a layout sets them: nothing is wrong, and the lines would bury real
+// warnings. Every other message goes where it went before.
+QtMessageHandler g_previousHandler = nullptr;
+
+void quietOffscreenSizeHints() {
+    if (QGuiApplication::platformName() != u"offscreen"_s)
+        return;
+    g_previousHandler = qInstallMessageHandler(
+        [](QtMsgType type, const QMessageLogContext& context, const QString& message) {
+            if (message == u"This plugin does not support propagateSizeHints()"_s)
+                return;
+            if (g_previousHandler)
+                g_previousHandler(type, context, message);
+            else
+                QTextStream(stderr) << qFormatLogMessage(type, context, message) << '\n';
+        });
+}
+
 // BERTH_STARTUP_TRACE=1 prints, once, the wall-clock time (ms since the epoch) at which
 // the timeline was first painted with builds, so a benchmark can time a start from the
 // outside: from before the process was launched to the first useful pixel.
@@ -133,6 +152,7 @@ private:
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    quietOffscreenSizeHints();
     const berth::GitLibrary git; // libgit2 stays initialised for every worker thread
     // Settings live in $XDG_CONFIG_HOME/berth/berth.conf.
     app.setOrganizationName(u"berth"_s);
@@ -199,7 +219,7 @@ int main(int argc, char** argv) {
         const QFileInfo clone(parser.value(gitClone));
         if (!clone.isDir())
             return fail(ExitUsage, u"--git takes a directory: %1 is none."_s.arg(clone.filePath()));
-        window.setGitClone(clone.absoluteFilePath());
+        window.setGitClone(repository, clone.absoluteFilePath());
     }
 
     // Registries may name an engine of their own in their options; this is the fallback.

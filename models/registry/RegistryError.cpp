@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -36,11 +37,33 @@ QString statusMeaning(int status) {
     return u"unexpected answer"_s;
 }
 
+constexpr qsizetype kExcerptLength = 200;
+
 // A body that is not JSON may still say something useful; keep it short and printable.
-QString plainExcerpt(const QByteArray& body) {
-    QString text = QString::fromUtf8(body.left(200)).simplified();
+// An HTML error page ("<title>502 Bad Gateway</title>...<h1>502 Bad Gateway</h1>") is
+// reduced to its distinct texts, and a leading status number is dropped, because the
+// message names the HTTP status itself.
+QString plainExcerpt(const QByteArray& body, int status) {
+    QString text = QString::fromUtf8(body.left(4096));
+    if (text.contains(u'<')) {
+        static const QRegularExpression tag(u"<[^>]*>"_s);
+        QStringList pieces;
+        for (const QString& piece : text.split(tag)) {
+            const QString simple = piece.simplified();
+            if (!simple.isEmpty() && !pieces.contains(simple))
+                pieces.append(simple);
+        }
+        text = pieces.join(u' ');
+    }
+    text = text.simplified();
     text.removeIf([](QChar c) { return !c.isPrint(); });
-    return text;
+    const QString number = QString::number(status);
+    if (text.startsWith(number) &&
+        (text.size() == number.size() || !text.at(number.size()).isDigit()))
+        text = text.mid(number.size()).simplified();
+    if (text.startsWith(u':') || text.startsWith(u'-'))
+        text = text.mid(1).simplified();
+    return text.left(kExcerptLength);
 }
 
 } // namespace
@@ -57,7 +80,7 @@ Error registryErrorFrom(const HttpResponse& response, const QString& subject) {
         if (errors.size() > 1)
             detail += u" (and %1 more)"_s.arg(errors.size() - 1);
     } else if (!response.body.isEmpty()) {
-        detail = plainExcerpt(response.body);
+        detail = plainExcerpt(response.body, response.status);
     }
     if (detail.isEmpty())
         detail = statusMeaning(response.status);

@@ -8,6 +8,15 @@ const LanePosition* EnvironmentLane::previous() const {
     return positions.size() > 1 ? &positions.at(1) : nullptr;
 }
 
+QDateTime EnvironmentLane::movedAwayAt(qsizetype age) const {
+    if (age <= 0 || age >= positions.size())
+        return {};
+    // The last sighting is only when someone last looked; the move happened when the
+    // newer position was first seen.
+    const QDateTime next = positions.at(age - 1).firstSeen;
+    return next.isValid() ? next : positions.at(age).lastSeen;
+}
+
 QList<EnvironmentLane> environmentLanes(const BuildCollection& collection,
                                         const QList<TagPosition>& positions,
                                         const TagClassifier& classifier) {

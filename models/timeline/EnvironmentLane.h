@@ -12,6 +12,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <optional>
+
 namespace berth {
 
 // One stretch of time an environment tag spent on one digest.
@@ -30,6 +32,10 @@ struct EnvironmentLane {
 
     // The position before the current one, or nullptr when there was none.
     const LanePosition* previous() const;
+    // When the tag left the position at `age` (0 = current): the next newer position's
+    // first sighting, which is when it moved; the position's own last sighting only
+    // when that is unknown. Invalid for the current position.
+    QDateTime movedAwayAt(qsizetype age) const;
 };
 
 // A build's place in one lane, as a timeline row shows it.
@@ -39,6 +45,9 @@ struct LaneMarker {
     int age = 0;          // 0 = current, 1 = the position before, ...
     QDateTime firstSeen;
     QDateTime lastSeen;
+    QDateTime until; // when the lane moved away from this build; invalid while current
+    // The verdict recorded on this build for this environment, if any.
+    std::optional<VerdictKind> verdict;
     bool operator==(const LaneMarker&) const = default;
 };
 

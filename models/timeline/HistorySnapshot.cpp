@@ -45,10 +45,35 @@ HistorySnapshot readHistorySnapshot(const QString& historyLocation, const QStrin
     loaded.collection = BuildCollector::fromCache(reference->path(), tagDigests, cache);
     loaded.lanes = environmentLanes(loaded.collection, positions.value());
     loaded.fromHistorySeenAt = seenAt;
+    Result<QList<Verdict>> verdicts = store.verdicts(reference->domain(), reference->path());
+    if (verdicts)
+        loaded.verdicts = std::move(verdicts).value();
+    else
+        snapshot.problem = verdicts.error().message;
     if (!cache.problems().isEmpty())
         snapshot.problem = cache.problems().constFirst();
     snapshot.repository = std::move(loaded);
     return snapshot;
+}
+
+VerdictsRead readVerdicts(const QString& historyLocation, const QString& repository) {
+    VerdictsRead read{repository, {}, {}};
+    const Result<ImageReference> reference = ImageReference::parse(repository);
+    if (!reference) {
+        read.problem = reference.error().message;
+        return read;
+    }
+    HistoryStore store;
+    if (const Status opened = store.open(historyLocation); !opened) {
+        read.problem = opened.error().message;
+        return read;
+    }
+    Result<QList<Verdict>> verdicts = store.verdicts(reference->domain(), reference->path());
+    if (verdicts)
+        read.verdicts = std::move(verdicts).value();
+    else
+        read.problem = verdicts.error().message;
+    return read;
 }
 
 } // namespace berth

@@ -23,4 +23,13 @@ struct HistorySnapshot {
 // may run on a worker thread. `repository` is host/path, e.g. "localhost:5000/acme/app".
 HistorySnapshot readHistorySnapshot(const QString& historyLocation, const QString& repository);
 
+struct VerdictsRead {
+    QString repository; // host/path, as asked
+    QList<Verdict> verdicts;
+    QString problem; // why they could not be read
+};
+
+// Every verdict on the builds of `repository`, from a store of its own (worker thread).
+VerdictsRead readVerdicts(const QString& historyLocation, const QString& repository);
+
 } // namespace berth

@@ -31,6 +31,11 @@ RecordedLoad recordLoad(const QString& historyLocation, const QString& registry,
         result.positions = std::move(positions).value();
     else
         result.warnings.append(positions.error().message);
+    Result<QList<Verdict>> verdicts = store.verdicts(registry, collection.repository);
+    if (verdicts)
+        result.verdicts = std::move(verdicts).value();
+    else
+        result.warnings.append(verdicts.error().message);
     return result;
 }
 

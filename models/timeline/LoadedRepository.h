@@ -18,6 +18,8 @@ struct LoadedRepository {
     // Set when this is what the history store last saw rather than a read of the
     // registry just now: the newest time any of its tags was seen (UTC).
     QDateTime fromHistorySeenAt;
+    // Builds judged good or bad per environment (one per build and environment).
+    QList<Verdict> verdicts;
 
     bool isFromHistory() const { return fromHistorySeenAt.isValid(); }
 };

@@ -74,6 +74,10 @@ void RepositoryLoader::load(const QString& repository, const RegistryOptions& op
     openHistory();
     m_domain = reference->domain();
     m_repository = reference->repository();
+    // The window clears another repository's view at once, so its history snapshot is
+    // wanted again when it comes back.
+    if (m_shown != m_repository)
+        m_shown.clear();
     // After openHistory, so the schema is already created or migrated when the worker's
     // own connection opens it. A refresh of what is on screen needs no snapshot.
     if (m_store && m_shown != m_repository) {
@@ -106,6 +110,19 @@ void RepositoryLoader::restoreFromHistory(quint64 generation, const QString& rep
                  });
 }
 
+void RepositoryLoader::reloadVerdicts() {
+    openHistory();
+    if (!m_store || m_shown.isEmpty())
+        return;
+    whenFinished(this, QtConcurrent::run(readVerdicts, m_historyLocation, m_shown),
+                 [this](const VerdictsRead& read) {
+                     if (!read.problem.isEmpty())
+                         emit warning(read.problem);
+                     else
+                         emit verdictsRead(read.repository, read.verdicts);
+                 });
+}
+
 void RepositoryLoader::cancel() {
     if (!m_loading) {
         if (m_client)
@@ -133,7 +150,7 @@ void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> re
         return;
     }
     if (!m_store)
-        return publish(std::move(result).value(), {});
+        return publish(std::move(result).value(), {}, {});
     const QStringList problems = m_cache->problems();
     for (qsizetype i = m_problemsShown; i < problems.size(); ++i)
         emit warning(problems.at(i));
@@ -151,15 +168,16 @@ void RepositoryLoader::finishLoad(quint64 generation, Result<BuildCollection> re
                 emit warning(text);
             for (const QString& text : recorded.settled)
                 emit information(text);
-            publish(collection, recorded.positions);
+            publish(collection, recorded.positions, recorded.verdicts);
         });
 }
 
 void RepositoryLoader::publish(const BuildCollection& collection,
-                               const QList<TagPosition>& positions) {
+                               const QList<TagPosition>& positions,
+                               const QList<Verdict>& verdicts) {
     m_loading = false;
     m_restorableGeneration = 0;
-    LoadedRepository repository{m_repository, collection, {}, {}};
+    LoadedRepository repository{m_repository, collection, {}, {}, verdicts};
     repository.lanes = environmentLanes(repository.collection, positions);
     m_shown = repository.repository;
     emit loaded(repository);

@@ -38,6 +38,9 @@ public:
     // `repository` is host/path, e.g. "localhost:5000/acme/app".
     void load(const QString& repository, const RegistryOptions& options);
     void cancel();
+    // Reads the verdicts on the shown repository's builds again (after one was recorded),
+    // on a worker; verdictsRead answers. Nothing happens without history.
+    void reloadVerdicts();
     bool isLoading() const { return m_loading; }
     QString repository() const { return m_repository; }
 
@@ -55,13 +58,16 @@ signals:
     void information(const QString& text);
     // After loaded, failed or cancelled.
     void finished();
+    // reloadVerdicts' answer, for `repository` (host/path).
+    void verdictsRead(const QString& repository, const QList<berth::Verdict>& verdicts);
 
 private:
     void openHistory();
     void restoreFromHistory(quint64 generation, const QString& repository);
     void finishLoad(quint64 generation, Result<BuildCollection> result);
     // The load is done: lanes from the stored positions, loaded and finished.
-    void publish(const BuildCollection& collection, const QList<TagPosition>& positions);
+    void publish(const BuildCollection& collection, const QList<TagPosition>& positions,
+                 const QList<Verdict>& verdicts);
 
     QString m_historyLocation;
     bool m_historyEnabled = true;

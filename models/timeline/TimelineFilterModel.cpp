@@ -36,8 +36,13 @@ bool TimelineFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sou
     const auto contains = [](const QString& haystack, const QString& word) {
         return haystack.contains(word, Qt::CaseInsensitive);
     };
+    // What the linked clone says of the build's commit: people remember "the fix for the
+    // refund rounding", not its hash.
+    const QString summary =
+        model->index(sourceRow, 0).data(TimelineModel::CommitSummaryRole).toString();
     for (const QString& word : m_words) {
-        bool found = contains(build->revision, word) || contains(build->digest, word);
+        bool found = contains(build->revision, word) || contains(build->digest, word) ||
+                     contains(summary, word);
         for (const ClassifiedTag& tag : build->tags) {
             if (found)
                 break;

@@ -1,7 +1,8 @@
 #pragma once
 
 // Narrows the timeline to builds matching what the user typed, over tags, revisions,
-// labels (keys and values) and digests, ignoring case; and orders it by creation time.
+// labels (keys and values), digests and commit summaries (once the linked clone
+// resolved them), ignoring case; and orders it by creation time.
 // Every whitespace-separated word must match somewhere, so "prod 2.4" finds the
 // production build of 2.4.x.
 

@@ -37,6 +37,34 @@ void TimelineModel::setLanes(QList<EnvironmentLane> lanes) {
         emit dataChanged(index(0), index(rowCount() - 1), {LaneMarkersRole, Qt::ToolTipRole});
 }
 
+void TimelineModel::setVerdicts(QList<Verdict> verdicts) {
+    m_verdicts = std::move(verdicts);
+    m_verdictsByDigest.clear();
+    for (const Verdict& verdict : std::as_const(m_verdicts))
+        m_verdictsByDigest[verdict.digest].append(verdict);
+    for (QList<Verdict>& list : m_verdictsByDigest) {
+        std::stable_sort(list.begin(), list.end(), [](const Verdict& a, const Verdict& b) {
+            if (a.verdict != b.verdict)
+                return a.verdict == VerdictKind::Bad;
+            return a.environment < b.environment;
+        });
+    }
+    indexMarkers();
+    if (!m_builds.isEmpty())
+        emit dataChanged(index(0), index(rowCount() - 1), {VerdictsRole, LaneMarkersRole});
+}
+
+const Verdict* TimelineModel::verdictOf(const QString& digest, const QString& environment) const {
+    const auto found = m_verdictsByDigest.constFind(digest);
+    if (found == m_verdictsByDigest.cend())
+        return nullptr;
+    for (const Verdict& verdict : *found) {
+        if (verdict.environment == environment)
+            return &verdict;
+    }
+    return nullptr;
+}
+
 void TimelineModel::setCommits(const QList<BuildCommit>& commits) {
     m_commitsByDigest.clear();
     for (const BuildCommit& commit : commits)
@@ -55,6 +83,8 @@ void TimelineModel::clear() {
     m_digestsByConfig.clear();
     m_markersByDigest.clear();
     m_commitsByDigest.clear();
+    m_verdicts.clear();
+    m_verdictsByDigest.clear();
     endResetModel();
 }
 
@@ -87,7 +117,10 @@ void TimelineModel::indexMarkers() {
             if (seen)
                 continue;
             const bool current = !lane.currentDigest.isEmpty() && age == 0;
-            markers.append({lane.tag, current, age, position.firstSeen, position.lastSeen});
+            const Verdict* verdict = verdictOf(position.digest, lane.tag);
+            markers.append({lane.tag, current, age, position.firstSeen, position.lastSeen,
+                            lane.movedAwayAt(age),
+                            verdict ? std::optional(verdict->verdict) : std::nullopt});
         }
     }
 }
@@ -172,6 +205,8 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
             return QString();
         return role == CommitSummaryRole ? found->commit->summary : found->commit->id;
     }
+    case VerdictsRole:
+        return QVariant::fromValue(m_verdictsByDigest.value(build.digest));
     default:
         return {};
     }
@@ -197,7 +232,8 @@ QHash<int, QByteArray> TimelineModel::roleNames() const {
                   {ReferenceRole, "reference"},
                   {CommitSummaryRole, "commitSummary"},
                   {CommitIdRole, "commitId"},
-                  {CommitProblemRole, "commitProblem"}});
+                  {CommitProblemRole, "commitProblem"},
+                  {VerdictsRole, "verdicts"}});
     return names;
 }
 

@@ -36,6 +36,7 @@ public:
         CommitSummaryRole,             // QString, empty until the linked clone resolved it
         CommitIdRole,                  // QString, full commit id, empty likewise
         CommitProblemRole,             // QString, why the revision did not resolve, else empty
+        VerdictsRole,                  // QList<Verdict> on this build, bad ones first
     };
     Q_ENUM(Role)
 
@@ -44,6 +45,8 @@ public:
     // `repository` is the full name (host/path) used for references.
     void setBuilds(const QString& repository, QList<Build> builds);
     void setLanes(QList<EnvironmentLane> lanes);
+    // Who judged which build good or bad for which environment (the history's verdicts).
+    void setVerdicts(QList<Verdict> verdicts);
     // What the linked clone says about each build's revision (CommitResolver's answer).
     // Builds not listed show no commit; an empty list forgets every commit.
     void setCommits(const QList<BuildCommit>& commits);
@@ -52,6 +55,9 @@ public:
     QString repository() const { return m_repository; }
     const QList<Build>& builds() const { return m_builds; }
     const QList<EnvironmentLane>& lanes() const { return m_lanes; }
+    const QList<Verdict>& verdicts() const { return m_verdicts; }
+    // The verdict on `digest` for `environment`; nullptr when there is none.
+    const Verdict* verdictOf(const QString& digest, const QString& environment) const;
     // -1 when no build has this digest.
     int rowOfDigest(const QString& digest) const;
     const Build* buildAt(int row) const;
@@ -70,6 +76,8 @@ private:
     QHash<QString, int> m_rowByDigest;
     QHash<QString, QStringList> m_digestsByConfig;
     QHash<QString, QList<LaneMarker>> m_markersByDigest;
+    QList<Verdict> m_verdicts;
+    QHash<QString, QList<Verdict>> m_verdictsByDigest; // bad ones first, then by environment
     // Kept across a refresh of the same repository so summaries do not blink while the
     // clone is asked again; keyed by digest because a digest never changes its revision.
     QHash<QString, BuildCommit> m_commitsByDigest;

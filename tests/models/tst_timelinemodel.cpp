@@ -12,6 +12,8 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace berth;
 
@@ -321,6 +323,83 @@ private slots:
         QCOMPARE(before.first().lastSeen,
                  QDateTime::fromString(u"2026-02-02T00:00:00Z"_s, Qt::ISODate));
         QCOMPARE(markersOf(digestOf(3)).size(), 1); // staging, now
+    }
+
+    // The tag moved away when the next position was first seen, not when it was last
+    // seen on the old one (a record run may not have looked for days).
+    void aPastPositionEndsWhenTheNextOneWasFirstSeen() {
+        TimelineModel model;
+        const QList<Build> builds = releaseBuilds();
+        model.setBuilds(kRepository, builds);
+        model.setLanes(environmentLanes(
+            collectionOf(builds),
+            {position(u"production"_s, 1, u"2026-01-02T00:00:00Z"_s, u"2026-01-20T00:00:00Z"_s),
+             position(u"production"_s, 2, u"2026-02-02T00:00:00Z"_s, u"2026-03-02T00:00:00Z"_s)}));
+        const QDateTime moved = QDateTime::fromString(u"2026-02-02T00:00:00Z"_s, Qt::ISODate);
+        const auto found =
+            std::find_if(model.lanes().cbegin(), model.lanes().cend(),
+                         [](const EnvironmentLane& lane) { return lane.tag == u"production"_s; });
+        QVERIFY(found != model.lanes().cend());
+        const EnvironmentLane& lane = *found;
+        QCOMPARE(lane.movedAwayAt(1), moved);
+        QVERIFY(!lane.movedAwayAt(0).isValid());
+        const auto markers = model.index(model.rowOfDigest(digestOf(1)))
+                                 .data(TimelineModel::LaneMarkersRole)
+                                 .value<QList<LaneMarker>>();
+        QCOMPARE(markers.size(), 1);
+        QCOMPARE(markers.first().until, moved);
+    }
+
+    // Who judged a build good or bad for which environment, as roles and lane markers.
+    void verdictsReachRowsAndLaneMarkers() {
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QList<Build> builds = releaseBuilds();
+        model.setBuilds(kRepository, builds);
+        model.setLanes(environmentLanes(
+            collectionOf(builds),
+            {position(u"production"_s, 1, u"2026-01-02T00:00:00Z"_s, u"2026-01-20T00:00:00Z"_s),
+             position(u"production"_s, 2, u"2026-02-02T00:00:00Z"_s, u"2026-03-02T00:00:00Z"_s)}));
+        const QDateTime at = QDateTime::fromString(u"2026-02-03T08:00:00Z"_s, Qt::ISODate);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setVerdicts(
+            {Verdict{u"localhost:5000"_s, u"acme/payment-api"_s, digestOf(1), u"staging"_s,
+                     VerdictKind::Good, at, u"grace"_s, u"soaked a week"_s},
+             Verdict{u"localhost:5000"_s, u"acme/payment-api"_s, digestOf(1), u"production"_s,
+                     VerdictKind::Bad, at, u"alice"_s, u"refunds rounded wrong"_s}});
+        QCOMPARE(changed.count(), 1);
+        const QModelIndex row = model.index(model.rowOfDigest(digestOf(1)));
+        const auto verdicts = row.data(TimelineModel::VerdictsRole).value<QList<Verdict>>();
+        QCOMPARE(verdicts.size(), 2);
+        QCOMPARE(verdicts.first().verdict, VerdictKind::Bad); // bad ones first
+        QCOMPARE(verdicts.first().user, u"alice"_s);
+        QCOMPARE(verdicts.first().reason, u"refunds rounded wrong"_s);
+        QCOMPARE(verdicts.first().time, at);
+        const auto markers = row.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
+        QCOMPARE(markers.size(), 1);
+        QCOMPARE(markers.first().verdict, std::optional(VerdictKind::Bad));
+        QVERIFY(model.index(model.rowOfDigest(digestOf(2)))
+                    .data(TimelineModel::VerdictsRole)
+                    .value<QList<Verdict>>()
+                    .isEmpty());
+        QVERIFY(model.verdictOf(digestOf(1), u"production"_s));
+        QVERIFY(!model.verdictOf(digestOf(2), u"production"_s));
+    }
+
+    // The filter finds a build by its commit's summary once the clone resolved it.
+    void filterSearchesCommitSummaries() {
+        TimelineModel model;
+        TimelineFilterModel filter;
+        filter.setSourceModel(&model);
+        QAbstractItemModelTester tester(&filter,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setBuilds(kRepository, releaseBuilds());
+        filter.setSearchText(u"refunds cent"_s);
+        QCOMPARE(filter.rowCount(), 0);
+        model.setCommits(cloneAnswers());
+        QCOMPARE(filter.rowCount(), 1);
+        QCOMPARE(filter.index(0, 0).data(TimelineModel::DigestRole).toString(), digestOf(2));
     }
 
     void repositoriesAreAddedByName_data() {

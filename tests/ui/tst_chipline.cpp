@@ -23,10 +23,11 @@ const QList<ClassifiedTag> kTags{{u"production"_s, TagKind::Environment},
 
 QList<LaneMarker> markers() {
     const QDateTime until(QDate(2026, 11, 11), QTime(17, 20), Qt::UTC);
-    return {LaneMarker{u"production"_s, true, 0, until.addDays(-2), until},
-            LaneMarker{u"dev"_s, false, 1, until.addDays(-9), until},
-            LaneMarker{u"staging"_s, false, 2, until.addDays(-8), until},
-            LaneMarker{u"qa"_s, false, 3, until.addDays(-20), until.addDays(-10)}};
+    return {LaneMarker{u"production"_s, true, 0, until.addDays(-2), until, {}, {}},
+            LaneMarker{u"dev"_s, false, 1, until.addDays(-9), until, until, {}},
+            LaneMarker{u"staging"_s, false, 2, until.addDays(-8), until, until, {}},
+            LaneMarker{
+                u"qa"_s, false, 3, until.addDays(-20), until.addDays(-10), until.addDays(-10), {}}};
 }
 
 // What the line holds, in order: tag names, past positions as "was:<env>".
@@ -68,6 +69,31 @@ private slots:
             QCOMPARE(chip.rect.y(), 30);
             QCOMPARE(chip.rect.height(), ui::TagChip::height(font));
         }
+    }
+
+    // A past position says when the lane moved away, not when it was last seen there,
+    // and carries the verdict recorded for that environment.
+    void aPastPositionSaysWhenItEndedAndItsVerdict_data() {
+        QTest::addColumn<std::optional<VerdictKind>>("verdict");
+        QTest::addColumn<QString>("mark");
+        QTest::newRow("none") << std::optional<VerdictKind>() << QString();
+        QTest::newRow("bad") << std::optional(VerdictKind::Bad) << u"✗"_s;
+        QTest::newRow("good") << std::optional(VerdictKind::Good) << u"✓"_s;
+    }
+
+    void aPastPositionSaysWhenItEndedAndItsVerdict() {
+        QFETCH(std::optional<VerdictKind>, verdict);
+        QFETCH(QString, mark);
+        const QDateTime lastSeen(QDate(2026, 11, 1), QTime(9, 0), Qt::UTC);
+        const QDateTime movedAway(QDate(2026, 11, 20), QTime(14, 30), Qt::UTC);
+        const QList<LaneMarker> past{
+            LaneMarker{u"staging"_s, false, 1, lastSeen.addDays(-3), lastSeen, movedAway, verdict}};
+        const ChipLine line = ui::TimelineDelegate::chipLine({}, past, QFont(), QPoint(0, 0), 2000);
+        QCOMPARE(line.chips.size(), 1);
+        const QString until = line.chips.first().until;
+        QVERIFY2(until.startsWith(u"until "_s + ui::TagChip::shortTime(movedAway)),
+                 qPrintable(until));
+        QCOMPARE(until.endsWith(mark) && !mark.isEmpty(), verdict.has_value());
     }
 
     void aNarrowRowKeepsTheLeadingChipsWholeAndSaysItIsCut() {

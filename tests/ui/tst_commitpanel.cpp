@@ -131,7 +131,7 @@ private:
         auto window = std::make_unique<ui::MainWindow>();
         static int count = 0;
         window->loader()->setHistoryLocation(m_dir.filePath(u"history-%1.sqlite"_s.arg(++count)));
-        window->setGitClone(clone);
+        window->setGitClone(repository(), clone);
         window->resize(1400, 900);
         window->show();
         QSignalSpy finished(window->loader(), &RepositoryLoader::finished);

@@ -6,6 +6,7 @@
 
 #include "EnvironmentLanes.h"
 #include "FittingRow.h"
+#include "TagChip.h"
 
 #include "timeline/EnvironmentLane.h"
 #include "timeline/TimelineModel.h"
@@ -129,6 +130,44 @@ private slots:
         QTest::mouseClick(second, Qt::LeftButton);
         QCOMPARE(requested.count(), 1);
         QCOMPARE(requested.first().first().toString(), digest('c'));
+    }
+
+    // A past position ends when the lane moved on (the newer position's first sighting),
+    // however long after that a record run last saw the old one; and it shows the
+    // verdict recorded on that build for this environment, with who, when and why.
+    void aPastPositionEndsWhenTheLaneMovedAndShowsItsVerdict() {
+        const QDateTime seenLast(QDate(2026, 11, 2), QTime(9, 0), Qt::UTC);
+        const QDateTime moved(QDate(2026, 11, 18), QTime(9, 0), Qt::UTC);
+        EnvironmentLane lane;
+        lane.tag = u"production"_s;
+        lane.currentDigest = digest('a');
+        lane.positions = {LanePosition{digest('a'), moved, moved.addDays(2)},
+                          LanePosition{digest('b'), seenLast.addDays(-5), seenLast}};
+        QList<Build> builds;
+        for (const char fill : {'a', 'b'}) {
+            Build build;
+            build.digest = digest(fill);
+            builds.append(build);
+        }
+        TimelineModel timeline;
+        timeline.setBuilds(u"127.0.0.1:5000/acme/api"_s, builds);
+        timeline.setVerdicts(
+            {Verdict{u"127.0.0.1:5000"_s, u"acme/api"_s, digest('b'), u"production"_s,
+                     VerdictKind::Bad, moved, u"alice"_s, u"500s on checkout"_s}});
+        ui::EnvironmentLanes lanes;
+        lanes.setLanes({lane}, &timeline);
+        lanes.resize(1800, lanes.sizeHint().height());
+        lanes.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&lanes));
+        const QList<QToolButton*> past = pastButtons(lanes, u"production"_s);
+        QCOMPARE(past.size(), 1);
+        const QString text = past.first()->text();
+        QVERIFY2(text.contains(u"(until "_s + ui::TagChip::shortTime(moved)), qPrintable(text));
+        QVERIFY2(text.contains(u"✗"_s), qPrintable(text));
+        const QString tip = past.first()->toolTip();
+        QVERIFY2(tip.contains(u"Marked bad for production by alice"_s) &&
+                     tip.contains(u"500s on checkout"_s),
+                 qPrintable(tip));
     }
 };
 
