@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QtNumeric>
 
 using namespace Qt::StringLiterals;
 
@@ -63,7 +64,12 @@ Result<ManifestInfo> parseImageManifest(const QJsonObject& root, ManifestInfo in
         return Result<ManifestInfo>::failure(u"The image manifest has no config digest."_s);
     for (const QJsonValue& layer : root.value(u"layers"_s).toArray()) {
         const QJsonObject descriptor = layer.toObject();
-        info.layersSize += descriptor.value(u"size"_s).toInteger();
+        // Sizes come from the registry: a sum past qint64 is refused, not overflowed.
+        if (qAddOverflow(info.layersSize, descriptor.value(u"size"_s).toInteger(),
+                         &info.layersSize))
+            return Result<ManifestInfo>::failure(
+                u"The image manifest declares layer sizes that add up to more than any image "
+                u"can hold."_s);
         info.layerDigests.append(descriptor.value(u"digest"_s).toString());
     }
     return info;
