@@ -13,8 +13,13 @@ bool isJsonWhitespace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// A progress figure past what qint64 holds is nonsense, and converting it would be undefined
+// behaviour (found by fuzzing): it reads as "the engine did not say".
 qint64 toInt64(const QJsonValue& value) {
-    return value.isDouble() ? static_cast<qint64>(value.toDouble()) : 0;
+    const double number = value.toDouble();
+    if (!value.isDouble() || !(number >= -0x1p63 && number < 0x1p63))
+        return 0;
+    return static_cast<qint64>(number);
 }
 
 } // namespace

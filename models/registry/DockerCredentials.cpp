@@ -157,16 +157,7 @@ Lookup askHelper(const QString& helperName, const QString& serverUrl, const QStr
         return Error::make(u"The credential helper %1 failed: %2"_s.arg(program, message));
     }
 
-    QJsonParseError parseError;
-    const QJsonDocument answer =
-        QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
-    // The answer may hold a secret, so the message never quotes it.
-    if (parseError.error != QJsonParseError::NoError || !answer.isObject())
-        return Error::make(
-            u"The credential helper %1 printed an answer that is not a JSON object."_s.arg(
-                program));
-    const QJsonObject object = answer.object();
-    return found({object.value(u"Username"_s).toString(), object.value(u"Secret"_s).toString()});
+    return parseHelperAnswer(process.readAllStandardOutput(), program);
 }
 
 } // namespace
@@ -246,6 +237,20 @@ Lookup DockerCredentials::lookupInFile(const QString& configPath, const QString&
     if (bytes.trimmed().isEmpty())
         return nothingConfigured();
 
+    const Result<DockerConfigEntry> entry = parseDockerConfig(bytes, registryDomain, configPath);
+    if (!entry)
+        return entry.error();
+    // As in docker, a configured helper is the only source for that host: entries left in
+    // auths next to a credsStore are empty placeholders, not a fallback.
+    if (!entry->helper.isEmpty())
+        return askHelper(entry->helper, isDockerHub(host) ? DockerHubKey : registryDomain.trimmed(),
+                         configPath);
+    return entry->credentials;
+}
+
+Result<DockerConfigEntry> parseDockerConfig(const QByteArray& bytes, const QString& registryDomain,
+                                            const QString& configPath) {
+    const QString host = hostOfKey(registryDomain);
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     // errorString() and the offset describe the syntax only, never the file's content.
@@ -265,17 +270,30 @@ Lookup DockerCredentials::lookupInFile(const QString& configPath, const QString&
         helper = credHelpers.value(helperKey).toString();
     if (helper.isEmpty())
         helper = config.value(u"credsStore"_s).toString();
-    // As in docker, a configured helper is the only source for that host: entries left in
-    // auths next to a credsStore are empty placeholders, not a fallback.
     if (!helper.isEmpty())
-        return askHelper(helper, isDockerHub(host) ? DockerHubKey : registryDomain.trimmed(),
-                         configPath);
+        return DockerConfigEntry{{}, helper};
 
     const QJsonObject auths = config.value(u"auths"_s).toObject();
     const QString authKey = matchingKey(auths, host, containersFile);
     if (authKey.isNull())
-        return nothingConfigured();
-    return fromAuthEntry(auths.value(authKey), authKey, configPath);
+        return DockerConfigEntry{};
+    const Lookup credentials = fromAuthEntry(auths.value(authKey), authKey, configPath);
+    if (!credentials)
+        return credentials.error();
+    return DockerConfigEntry{*credentials, {}};
+}
+
+Result<std::optional<RegistryCredentials>> parseHelperAnswer(const QByteArray& output,
+                                                             const QString& program) {
+    QJsonParseError parseError;
+    const QJsonDocument answer = QJsonDocument::fromJson(output, &parseError);
+    // The answer may hold a secret, so the message never quotes it.
+    if (parseError.error != QJsonParseError::NoError || !answer.isObject())
+        return Error::make(
+            u"The credential helper %1 printed an answer that is not a JSON object."_s.arg(
+                program));
+    const QJsonObject object = answer.object();
+    return found({object.value(u"Username"_s).toString(), object.value(u"Secret"_s).toString()});
 }
 
 } // namespace berth

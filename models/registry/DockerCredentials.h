@@ -5,6 +5,7 @@
 
 #include "core/Result.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 
@@ -60,5 +61,18 @@ private:
     QString m_configDir;
     QStringList m_containersAuthFiles;
 };
+
+// What lookup() reads from config.json for one registry: the credentials in auths, or the
+// helper to ask instead (credentials then empty). Public so the fuzz targets reach the
+// parsing without files or processes; configPath only names the file in messages.
+struct DockerConfigEntry {
+    std::optional<RegistryCredentials> credentials;
+    QString helper;
+};
+Result<DockerConfigEntry> parseDockerConfig(const QByteArray& bytes, const QString& registryDomain,
+                                            const QString& configPath);
+// A credential helper's stdout after a successful "get", as lookup() reads it.
+Result<std::optional<RegistryCredentials>> parseHelperAnswer(const QByteArray& output,
+                                                             const QString& program);
 
 } // namespace berth

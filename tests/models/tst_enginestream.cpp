@@ -156,6 +156,38 @@ private slots:
         QCOMPARE(events.first().total, 4096);
     }
 
+    // Figures no qint64 holds read as "not said" (0): converting them was undefined
+    // behaviour, found by tests/fuzz/fuzz_enginestreamparser.
+    void progressOutOfRange_data() {
+        QTest::addColumn<QByteArray>("progressDetail");
+        QTest::addColumn<qint64>("current");
+        QTest::addColumn<qint64>("total");
+
+        QTest::newRow("fuzz crash-ffcdfece: total 1e23")
+            << QByteArray("{\"current\":36445,\"total\":102776700000000000000000}") << qint64(36445)
+            << qint64(0);
+        QTest::newRow("both past qint64")
+            << QByteArray("{\"current\":1e19,\"total\":-1e300}") << qint64(0) << qint64(0);
+        QTest::newRow("largest exact double still read")
+            << QByteArray("{\"current\":9007199254740992,\"total\":9007199254740992}")
+            << qint64(9007199254740992) << qint64(9007199254740992);
+    }
+
+    void progressOutOfRange() {
+        QFETCH(QByteArray, progressDetail);
+        QFETCH(qint64, current);
+        QFETCH(qint64, total);
+        EngineStreamParser parser(u"pull"_s);
+        const QByteArray object =
+            "{\"status\":\"Downloading\",\"progressDetail\":" + progressDetail +
+            ",\"id\":\"dd37e16343d9\"}";
+        const auto events = parser.feed(object);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().current, current);
+        QCOMPARE(events.first().total, total);
+        QVERIFY(!parser.hasError());
+    }
+
     void oversizedObject() {
         EngineStreamParser parser;
         const QByteArray huge =
