@@ -237,7 +237,8 @@ Lookup DockerCredentials::lookupInFile(const QString& configPath, const QString&
     if (bytes.trimmed().isEmpty())
         return nothingConfigured();
 
-    const Result<DockerConfigEntry> entry = parseDockerConfig(bytes, registryDomain, configPath);
+    const Result<DockerConfigEntry> entry =
+        parseDockerConfig(bytes, registryDomain, configPath, containersFile);
     if (!entry)
         return entry.error();
     // As in docker, a configured helper is the only source for that host: entries left in
@@ -249,7 +250,7 @@ Lookup DockerCredentials::lookupInFile(const QString& configPath, const QString&
 }
 
 Result<DockerConfigEntry> parseDockerConfig(const QByteArray& bytes, const QString& registryDomain,
-                                            const QString& configPath) {
+                                            const QString& configPath, bool containersFile) {
     const QString host = hostOfKey(registryDomain);
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);

@@ -69,8 +69,10 @@ struct DockerConfigEntry {
     std::optional<RegistryCredentials> credentials;
     QString helper;
 };
+// containersFile: the bytes are a containers-auth.json (podman, skopeo), whose keys may
+// name a namespace rather than a whole registry.
 Result<DockerConfigEntry> parseDockerConfig(const QByteArray& bytes, const QString& registryDomain,
-                                            const QString& configPath);
+                                            const QString& configPath, bool containersFile = false);
 // A credential helper's stdout after a successful "get", as lookup() reads it.
 Result<std::optional<RegistryCredentials>> parseHelperAnswer(const QByteArray& output,
                                                              const QString& program);
