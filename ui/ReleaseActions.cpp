@@ -73,14 +73,20 @@ QString ReleaseActions::displayedDigestOf(const QString& tag) const {
 
 std::optional<ReleaseActions::Target> ReleaseActions::currentTarget() {
     const QString shown = m_timeline->repository();
+    const QString asked = m_loader->repository();
     const Result<ImageReference> reference = ImageReference::parse(shown);
     if (shown.isEmpty() || !reference) {
-        emit problem(u"Open a repository first."_s);
+        // Switching repositories empties the timeline at once: until the new one loads,
+        // there is nothing to act on.
+        emit problem(asked.isEmpty()
+                         ? u"Open a repository first."_s
+                         : u"%1 %2, so there is no build to act on; nothing was changed."_s.arg(
+                               asked, m_loader->isLoading() ? u"is still loading"_s
+                                                            : u"could not be read"_s));
         return std::nullopt;
     }
     // After a failed (or unfinished) load of another repository the timeline still
     // describes the previous one; acting on it would move the wrong repository's tags.
-    const QString asked = m_loader->repository();
     if (!asked.isEmpty() && asked != shown) {
         emit problem(
             u"The window still shows %1 while %2 %3; nothing was changed. Open %2 "
