@@ -162,67 +162,75 @@ void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& i
 // then insists the tag is still where the plan showed it.
 void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
                      ReleaseRequest request, Finish finish) {
-    session->planner.planFromRegistry(
-        session->client, session->history->cache.get(), session->history->store, request,
-        invocation.gitClone, qApp,
-        [session, invocation, request, finish](Result<ReleasePlan> planned) mutable {
-            if (!planned) {
-                printError(planned.error().message);
-                return finish(ExitFailure);
-            }
-            const ReleasePlan& plan = planned.value();
-            const QString text = plan.text(transportName(request.transport), request.reason);
-            // A script asking for JSON gets the plan it was refused on.
-            if (invocation.json &&
-                (plan.refused() || (plan.needsAcknowledgement() && request.reason.isEmpty())))
-                printJson(QJsonObject{{u"plan"_s, plan.toJson()}});
-            if (plan.refused()) {
-                if (!invocation.json)
-                    QTextStream(stderr) << text << Qt::flush;
-                const bool noTarget = std::any_of(
-                    plan.refusals.cbegin(), plan.refusals.cend(),
-                    [](const PlanNote& note) { return note.code == kNoRollbackTargetNote; });
-                printError(plan.refusalText() +
-                           (noTarget ? u" Choose the build explicitly: --to <tag or digest>."_s
-                                     : QString()) +
-                           u" Nothing was changed."_s);
-                if (noTarget && !invocation.json)
-                    QTextStream(stderr) << "  candidates: berthctl builds "
-                                        << request.registry + u'/' + request.repository << Qt::endl;
-                return finish(ExitRefused);
-            }
-            if (plan.needsAcknowledgement() && request.reason.isEmpty()) {
-                if (!invocation.json)
-                    QTextStream(stderr) << text << Qt::flush;
-                printError(plan.acknowledgementsNeeded().join(u' ') +
-                           u" Nothing was changed; to move it anyway, say why with "
-                           u"--reason \"…\"."_s);
-                return finish(ExitRefused);
-            }
-            const bool markBad = invocation.markBad && request.kind == ActionKind::Rollback;
-            if (markBad && plan.from.digest.isEmpty()) {
-                printError(u"%1 points at nothing, so there is no build to mark bad; nothing "
-                           u"was changed."_s.arg(plan.tag));
-                return finish(ExitRefused);
-            }
-            const QString intro = markBad ? u"marks %1 bad for %2 first\n"_s.arg(
-                                                shortPlanDigest(plan.from.digest), plan.tag)
-                                          : QString();
-            if (invocation.assumeYes) {
-                if (!invocation.json || !invocation.gitClone.isEmpty())
-                    QTextStream(stderr) << intro << text << Qt::flush;
-            } else if (!confirmOnTerminal(intro + text)) {
-                printError(u"not confirmed; nothing was changed."_s);
-                return finish(ExitRefused);
-            }
-            if (!request.expectedCurrent)
-                request.expectedCurrent = plan.from.digest;
-            request.source = plan.to.digest;
-            qint64 verdictId = 0;
-            if (markBad && !markLeftBuildBad(session, invocation, plan, &verdictId))
-                return finish(ExitFailure);
-            execute(session, invocation, request, plan, verdictId, finish);
-        });
+    auto planned = [session, invocation, request, finish](Result<ReleasePlan> planned) mutable {
+        if (!planned) {
+            printError(planned.error().message);
+            return finish(ExitFailure);
+        }
+        const ReleasePlan& plan = planned.value();
+        const QString text = plan.text(transportName(request.transport), request.reason);
+        // A script asking for JSON gets the plan it was refused on.
+        if (invocation.json &&
+            (plan.refused() || (plan.needsAcknowledgement() && request.reason.isEmpty())))
+            printJson(QJsonObject{{u"plan"_s, plan.toJson()}});
+        if (plan.refused()) {
+            if (!invocation.json)
+                QTextStream(stderr) << text << Qt::flush;
+            const bool noTarget =
+                std::any_of(plan.refusals.cbegin(), plan.refusals.cend(), [](const PlanNote& note) {
+                    return note.code == kNoRollbackTargetNote;
+                });
+            printError(
+                plan.refusalText() +
+                (noTarget ? u" Choose the build explicitly: --to <tag or digest>."_s : QString()) +
+                u" Nothing was changed."_s);
+            if (noTarget && !invocation.json)
+                QTextStream(stderr) << "  candidates: berthctl builds "
+                                    << request.registry + u'/' + request.repository << Qt::endl;
+            return finish(ExitRefused);
+        }
+        if (plan.needsAcknowledgement() && request.reason.isEmpty()) {
+            if (!invocation.json)
+                QTextStream(stderr) << text << Qt::flush;
+            printError(plan.acknowledgementsNeeded().join(u' ') +
+                       u" Nothing was changed; to move it anyway, say why with "
+                       u"--reason \"…\"."_s);
+            return finish(ExitRefused);
+        }
+        const bool markBad = invocation.markBad && request.kind == ActionKind::Rollback;
+        if (markBad && plan.from.digest.isEmpty()) {
+            printError(u"%1 points at nothing, so there is no build to mark bad; nothing "
+                       u"was changed."_s.arg(plan.tag));
+            return finish(ExitRefused);
+        }
+        const QString intro =
+            markBad
+                ? u"marks %1 bad for %2 first\n"_s.arg(shortPlanDigest(plan.from.digest), plan.tag)
+                : QString();
+        if (invocation.assumeYes) {
+            if (!invocation.json || !invocation.gitClone.isEmpty())
+                QTextStream(stderr) << intro << text << Qt::flush;
+        } else if (!confirmOnTerminal(intro + text)) {
+            printError(u"not confirmed; nothing was changed."_s);
+            return finish(ExitRefused);
+        }
+        if (!request.expectedCurrent)
+            request.expectedCurrent = plan.from.digest;
+        request.source = plan.to.digest;
+        qint64 verdictId = 0;
+        if (markBad && !markLeftBuildBad(session, invocation, plan, &verdictId))
+            return finish(ExitFailure);
+        execute(session, invocation, request, plan, verdictId, finish);
+    };
+    // Nobody reads a plan before --yes without --git moves the tag: two HEADs and the
+    // history describe it, instead of a read of every tag of the repository.
+    if (invocation.assumeYes && invocation.gitClone.isEmpty() && session->history->cache)
+        return session->planner.planFromHistory(session->client, *session->history->cache,
+                                                session->history->store, request, qApp,
+                                                std::move(planned));
+    session->planner.planFromRegistry(session->client, session->history->cache.get(),
+                                      session->history->store, request, invocation.gitClone, qApp,
+                                      std::move(planned));
 }
 
 struct ReleaseStart {

@@ -203,6 +203,59 @@ void ReleasePlanner::planFromRegistry(RegistryClient* client, ManifestCache* cac
         });
 }
 
+void ReleasePlanner::planFromHistory(RegistryClient* client, ManifestCache& cache,
+                                     HistoryStore& store, const ReleaseRequest& request,
+                                     QObject* context, Callback<ReleasePlan> done) const {
+    GuardedCallback<ReleasePlan> callback(context, std::move(done));
+    // Where every tag was last seen; the two that matter are read fresh below.
+    QMap<QString, QString> tagDigests;
+    if (const Result<QList<TagPosition>> positions =
+            store.positionsOfRepository(request.registry, request.repository);
+        positions) {
+        for (const TagPosition& position : positions.value()) {
+            if (!tagDigests.contains(position.tag)) // newest first within a tag
+                tagDigests.insert(position.tag, position.digest);
+        }
+    }
+    const bool sourceIsTag = !request.source.isEmpty() && !isValidDigest(request.source);
+    QStringList fresh{request.tag};
+    if (sourceIsTag && request.source != request.tag)
+        fresh.append(request.source);
+    auto answers = std::make_shared<QMap<QString, Result<QString>>>();
+    for (const QString& tag : fresh) {
+        client->headManifest(
+            request.repository, tag, context,
+            [=, planner = *this, &cache, &store](Result<ManifestHead> head) mutable {
+                if (head)
+                    answers->insert(tag, head->digest);
+                else if (head.error().httpStatus == 404)
+                    answers->insert(tag, QString()); // absent
+                else
+                    answers->insert(tag, head.error());
+                if (answers->size() < fresh.size())
+                    return;
+                for (auto it = answers->cbegin(); it != answers->cend(); ++it) {
+                    if (!it.value())
+                        return callback(it.value().error());
+                    if (it.value().value().isEmpty())
+                        tagDigests.remove(it.key());
+                    else
+                        tagDigests.insert(it.key(), it.value().value());
+                }
+                const Result<RollbackFacts> facts =
+                    readFacts(store, request.registry, request.repository, request.tag);
+                if (!facts)
+                    return callback(Error::make(u"Could not read the history of %1: %2"_s.arg(
+                        request.tag, facts.errorMessage())));
+                const BuildCollection known = BuildCollector::fromCache(
+                    request.repository, tagDigests, cache, planner.m_classifier);
+                const PlanInput input{request, tagDigests.value(request.tag), known.builds,
+                                      tagDigests};
+                callback(planner.plan(input, facts.value()));
+            });
+    }
+}
+
 Status checkEnvironmentName(const QString& name, const QStringList& repositoryTags,
                             const TagClassifier& classifier) {
     if (repositoryTags.contains(name) || classifier.classify(name) == TagKind::Environment)

@@ -64,6 +64,14 @@ public:
                           const ReleaseRequest& request, const QString& clonePath, QObject* context,
                           Callback<ReleasePlan> done) const;
 
+    // The same plan from two requests at most: HEADs of the tag and of a source tag, with
+    // every other tag's position from the history and the builds from `cache`. For a move
+    // that nobody reads before it runs (berthctl --yes without --git): a rollback of a
+    // repository of thousands of tags does not wait for thousands of HEADs first.
+    void planFromHistory(RegistryClient* client, ManifestCache& cache, HistoryStore& store,
+                         const ReleaseRequest& request, QObject* context,
+                         Callback<ReleasePlan> done) const;
+
     const TagClassifier& classifier() const { return m_classifier; }
 
 private:

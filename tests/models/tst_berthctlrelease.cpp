@@ -124,6 +124,39 @@ private slots:
         QCOMPARE(actions[0].toObject().value(u"state"_s).toString(), u"succeeded"_s);
     }
 
+    void aScriptedMoveReadsOnlyTheTagsItNeeds_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("lands");
+        QTest::newRow("promote") << QStringList{u"promote"_s, u"v1.1.0"_s, u"production"_s,
+                                                u"--yes"_s}
+                                 << u"b"_s;
+        QTest::newRow("rollback") << QStringList{u"rollback"_s, u"staging"_s, u"--to"_s,
+                                                 u"v1.0.0"_s, u"--yes"_s}
+                                  << u"a"_s;
+    }
+
+    void aScriptedMoveReadsOnlyTheTagsItNeeds() {
+        // --yes without --git: nobody reads the plan first, so the move is planned from two
+        // HEADs and the history, not from a read of every tag of the repository.
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, lands);
+        QVERIFY(m_server->waitForRequestCount(1));
+        const qsizetype before = m_server->requestLog().size();
+        arguments.insert(1, repository());
+        const CtlRun run = ctl(arguments);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QStringList requests = m_server->requestLog().mid(before);
+        QVERIFY2(!requests.isEmpty(), "the move made no request");
+        for (const QString& request : requests) {
+            QVERIFY2(!request.contains(u"/tags/list"_s), qPrintable(requests.join(u'\n')));
+            // v1.2.0 and v2.0.0 play no part in either move.
+            QVERIFY2(!request.contains(u"v1.2.0"_s) && !request.contains(u"v2.0.0"_s),
+                     qPrintable(requests.join(u'\n')));
+        }
+        const int landed = lands == u"a"_s ? 0 : 1;
+        QVERIFY2(run.err.contains(m_digests[landed].left(19)), qPrintable(run.err));
+    }
+
     void theTerminalPromptDecides_data() {
         QTest::addColumn<QByteArray>("answer");
         QTest::addColumn<int>("exitCode");
