@@ -8,6 +8,7 @@
 
 #include <QGridLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPainter>
 #include <QStyle>
 #include <QToolButton>
@@ -144,6 +145,14 @@ QWidget* EnvironmentLanes::rollbackButton(const EnvironmentLane& lane) {
     button->setAccessibleName(u"Roll back %1"_s.arg(lane.tag));
     const QString tag = lane.tag;
     connect(button, &QToolButton::clicked, this, [this, tag] { emit rollbackRequested(tag); });
+    // At 11pm the broken build is both left and judged: one confirmation does both.
+    auto* menu = new QMenu(button);
+    QAction* markBad = menu->addAction(u"Roll back and mark this build bad…"_s);
+    markBad->setObjectName(u"rollbackMarkBad-"_s + tag);
+    connect(markBad, &QAction::triggered, this,
+            [this, tag] { emit rollbackAndMarkBadRequested(tag); });
+    button->setMenu(menu);
+    button->setPopupMode(QToolButton::MenuButtonPopup);
     return button;
 }
 

@@ -32,6 +32,8 @@ signals:
     void buildRequested(const QString& digest);
     // The lane's "Roll back" button: the window picks the target from history.
     void rollbackRequested(const QString& environment);
+    // The same button's menu: roll back and mark the build being left bad, as one action.
+    void rollbackAndMarkBadRequested(const QString& environment);
 
 private:
     QWidget* rollbackButton(const EnvironmentLane& lane);

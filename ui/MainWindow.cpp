@@ -294,6 +294,8 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     connect(m_release, &ReleaseActions::pickBuildRequested, m_view,
             qOverload<>(&QWidget::setFocus));
     connect(m_lanes, &EnvironmentLanes::rollbackRequested, m_release, &ReleaseActions::rollback);
+    connect(m_lanes, &EnvironmentLanes::rollbackAndMarkBadRequested, m_release,
+            &ReleaseActions::rollbackAndMarkBad);
 
     auto* promoteMenu = new QMenu(this);
     promoteMenu->setObjectName(u"promoteMenu"_s);

@@ -11,6 +11,7 @@
 #include "timeline/EnvironmentLane.h"
 #include "timeline/TimelineModel.h"
 
+#include <QMenu>
 #include <QSignalSpy>
 #include <QToolButton>
 
@@ -130,6 +131,26 @@ private slots:
         QTest::mouseClick(second, Qt::LeftButton);
         QCOMPARE(requested.count(), 1);
         QCOMPARE(requested.first().first().toString(), digest('c'));
+    }
+
+    void theRollBackButtonOffersRollBackAndMarkBad() {
+        TimelineModel timeline;
+        ui::EnvironmentLanes lanes;
+        QVERIFY(showWide(lanes, &timeline));
+        auto* button = lanes.findChild<QToolButton*>(u"rollback-production"_s);
+        QVERIFY(button);
+        QSignalSpy rollback(&lanes, &ui::EnvironmentLanes::rollbackRequested);
+        QSignalSpy markBad(&lanes, &ui::EnvironmentLanes::rollbackAndMarkBadRequested);
+        // The button itself still rolls back; its menu holds the one-action variant.
+        QTest::mouseClick(button, Qt::LeftButton, {}, QPoint(4, button->height() / 2));
+        QCOMPARE(rollback.count(), 1);
+        QVERIFY(button->menu());
+        auto* action = button->menu()->findChild<QAction*>(u"rollbackMarkBad-production"_s);
+        QVERIFY(action);
+        action->trigger();
+        QCOMPARE(markBad.count(), 1);
+        QCOMPARE(markBad.first().first().toString(), u"production"_s);
+        QCOMPARE(rollback.count(), 1);
     }
 
     // A past position ends when the lane moved on (the newer position's first sighting),

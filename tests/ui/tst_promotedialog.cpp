@@ -515,8 +515,20 @@ private slots:
             dialog->close();
             QTRY_COMPARE_WITH_TIMEOUT(laneDigest(*window, u"production"_s), digests[to], 30000);
         }
-        ui::PromoteDialog* dialog = window->releaseActions()->rollbackAndMarkBad(u"production"_s);
-        QVERIFY(dialog);
+        // Through the lane's Roll back menu, as on-call would.
+        auto* action = window->findChild<QAction*>(u"rollbackMarkBad-production"_s);
+        QVERIFY(action);
+        action->trigger();
+        // The promotions' dialogs above are closed; the one this opened is visible.
+        const auto openDialog = [&window]() -> ui::PromoteDialog* {
+            for (ui::PromoteDialog* shown : window->findChildren<ui::PromoteDialog*>()) {
+                if (shown->isVisible())
+                    return shown;
+            }
+            return nullptr;
+        };
+        ui::PromoteDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = openDialog()) != nullptr);
         auto* markBad = dialog->findChild<QCheckBox*>(u"markBadCheck"_s);
         QVERIFY(markBad && markBad->isVisible() && markBad->isChecked());
         QCOMPARE(dialog->to().digest, digests[1]);
