@@ -21,8 +21,10 @@
 #include <QImage>
 #include <QPixmap>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QTextStream>
+#include <QThreadPool>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -154,6 +156,9 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     quietOffscreenSizeHints();
     const berth::GitLibrary git; // libgit2 stays initialised for every worker thread
+    // Runs before `git` shuts libgit2 down, on every way out of main: git jobs still on
+    // the pool (a commit lookup, a fetch) finish first.
+    const auto drainPool = qScopeGuard([] { QThreadPool::globalInstance()->waitForDone(); });
     // Settings live in $XDG_CONFIG_HOME/berth/berth.conf.
     app.setOrganizationName(u"berth"_s);
     app.setApplicationName(u"berth"_s);

@@ -15,6 +15,8 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <optional>
@@ -96,6 +98,9 @@ int main(int argc, char** argv) {
     // Started only for a command given a clone (--git): libgit2 parses the system's whole
     // CA bundle when it starts, a visible part of a warm `builds` or `record`.
     std::optional<berth::GitLibrary> git;
+    // Runs before `git` shuts libgit2 down, on every way out of main: work still on the
+    // pool (git walks, history writes) finishes first.
+    const auto drainPool = qScopeGuard([] { QThreadPool::globalInstance()->waitForDone(); });
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup; it is noise on
     // every run, and berthctl's stderr is for the user's errors.
     QLoggingCategory::setFilterRules(u"qt.core.qobject.connect.warning=false"_s);
