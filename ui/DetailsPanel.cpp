@@ -80,6 +80,8 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    // Tags, revisions, sizes and problems come from the registry: never read as HTML.
+    m_title->setTextFormat(Qt::PlainText);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_title);
     // Verdicts right under the name: "bad for production" must not hide below the fold.
@@ -126,6 +128,7 @@ DetailsPanel::DetailsPanel(QWidget* parent)
 
     m_problem = new QLabel(page);
     m_problem->setObjectName(u"problemField"_s);
+    m_problem->setTextFormat(Qt::PlainText);
     m_problem->setWordWrap(true);
     m_problem->setForegroundRole(QPalette::LinkVisited);
     layout->addWidget(m_problem);
@@ -145,6 +148,7 @@ DetailsPanel::DetailsPanel(QWidget* parent)
 QLabel* DetailsPanel::addField(const QString& label, const QString& name) {
     auto* field = new QLabel(this);
     field->setObjectName(name);
+    field->setTextFormat(Qt::PlainText);
     field->setWordWrap(true);
     field->setTextInteractionFlags(Qt::TextSelectableByMouse);
     field->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
