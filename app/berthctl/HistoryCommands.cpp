@@ -135,10 +135,31 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
     std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode, access);
     if (!session)
         return finish(exitCode);
-    auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
     const QString registry = repository.domain();
     const QDateTime seenAt =
         invocation.seenAt.isValid() ? invocation.seenAt : QDateTime::currentDateTimeUtc();
+    if (invocation.seenAt.isValid()) {
+        // Positions are kept in the order they were recorded: one recorded late with an
+        // earlier time would pass for where the tags point now, and mislead a rollback.
+        const Result<QList<TagPosition>> positions =
+            session->store.positionsOfRepository(registry, repository.path());
+        if (!positions) {
+            printError(positions.error().message);
+            return finish(ExitFailure);
+        }
+        QDateTime newest;
+        for (const TagPosition& position : positions.value())
+            newest = std::max(newest, position.lastSeen);
+        if (newest.isValid() && seenAt < newest) {
+            printError(u"--seen-at %1 is older than the last observation of %2 (%3); the "
+                       u"history keeps positions in the order they were seen, so an older one "
+                       u"would pass for the newest. Give a time from %3 on, or leave --seen-at "
+                       u"out."_s.arg(seenAt.toString(Qt::ISODate), repository.toString(),
+                                     newest.toString(Qt::ISODate)));
+            return finish(ExitUsage);
+        }
+    }
+    auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
     collector->collect(
         repository.path(), collector,
         [session, registry, seenAt, finish, done](Result<BuildCollection> collection) {

@@ -150,6 +150,33 @@ private slots:
         m_dir.reset();
     }
 
+    void anObservationOlderThanTheHistoryIsRefused() {
+        const QString location = freshLocation(u"sqlite"_s);
+        if (location.isEmpty() || !startSeededRegistry())
+            QSKIP(qPrintable(m_skip));
+        const QStringList db{u"--db"_s, location};
+        const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        QCOMPARE(ctl(QStringList{u"record"_s, repository(), u"--seen-at"_s, now} + db).exitCode, 0);
+        QVERIFY(seed(releaseSpec({QJsonObject{{u"tag"_s, u"production"_s}, {u"toImage"_s, 0}}})));
+        // Seen a day earlier than what the history already holds: it would pass for the
+        // newest position of production and mislead a rollback.
+        const QString yesterday = QDateTime::currentDateTimeUtc().addDays(-1).toString(Qt::ISODate);
+        const Run late =
+            ctl(QStringList{u"record"_s, repository(), u"--seen-at"_s, yesterday} + db);
+        QCOMPARE(late.exitCode, 2);
+        QVERIFY2(late.err.contains(u"older than the last observation"_s), qPrintable(late.err));
+        const Run history =
+            ctl(QStringList{u"history"_s, repository(), u"production"_s, u"--json"_s} + db);
+        QCOMPARE(QJsonDocument::fromJson(history.out).array().size(), 1);
+        // A later time is recorded as usual.
+        const QString later = QDateTime::currentDateTimeUtc().addSecs(60).toString(Qt::ISODate);
+        QCOMPARE(ctl(QStringList{u"record"_s, repository(), u"--seen-at"_s, later} + db).exitCode,
+                 0);
+        const Run after =
+            ctl(QStringList{u"history"_s, repository(), u"production"_s, u"--json"_s} + db);
+        QCOMPARE(QJsonDocument::fromJson(after.out).array().size(), 2);
+    }
+
     void recordTwiceAroundAMoveShowsBothPositions_data() {
         QTest::addColumn<QString>("backend");
         QTest::addColumn<bool>("viaEnvironment");
