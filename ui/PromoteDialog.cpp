@@ -4,6 +4,7 @@
 #include "history/HistoryTypes.h"
 #include "release/Promoter.h"
 #include "release/ReleasePlanner.h"
+#include "release/VerdictRecorder.h"
 #include "timeline/TimelineModel.h"
 
 #include <QCheckBox>
@@ -384,13 +385,7 @@ void PromoteDialog::confirm() {
         return finish(Result<ReleaseOutcome>::failure(u"Nothing can move tags here."_s));
     if (!m_markBad->isHidden() && m_markBad->isChecked()) {
         // The verdict stands whatever happens to the rollback; it is stored first.
-        Verdict verdict;
-        verdict.registry = m_request.registry;
-        verdict.repository = m_request.repository;
-        verdict.digest = m_plan.from.digest;
-        verdict.environment = m_request.tag;
-        verdict.verdict = VerdictKind::Bad;
-        verdict.reason = m_request.reason;
+        const Verdict verdict = badVerdictOnLeaving(m_plan, m_request.reason);
         const Result<qint64> id = m_recordVerdict(verdict);
         if (!id)
             return finish(Result<ReleaseOutcome>::failure(id.errorMessage() +

@@ -118,14 +118,8 @@ void report(const Invocation& invocation, const ReleaseRequest& request, const R
 // stands whatever happens to the rollback. Answers false when it could not be stored.
 bool markLeftBuildBad(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
                       const ReleasePlan& plan, qint64* actionId) {
-    Verdict verdict;
-    verdict.registry = plan.registry;
-    verdict.repository = plan.repository;
-    verdict.digest = plan.from.digest;
-    verdict.environment = plan.tag;
-    verdict.verdict = VerdictKind::Bad;
-    verdict.reason = invocation.reason;
-    const Result<qint64> id = recordVerdict(session->history->store, verdict);
+    const Result<qint64> id =
+        recordVerdict(session->history->store, badVerdictOnLeaving(plan, invocation.reason));
     if (!id) {
         printError(id.errorMessage() + u" Nothing was rolled back."_s);
         return false;

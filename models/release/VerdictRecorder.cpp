@@ -33,4 +33,15 @@ Result<qint64> recordVerdict(HistoryStore& store, const Verdict& verdict) {
     return id.value();
 }
 
+Verdict badVerdictOnLeaving(const ReleasePlan& plan, const QString& reason) {
+    Verdict verdict;
+    verdict.registry = plan.registry;
+    verdict.repository = plan.repository;
+    verdict.digest = plan.from.digest;
+    verdict.environment = plan.tag;
+    verdict.verdict = VerdictKind::Bad;
+    verdict.reason = reason;
+    return verdict;
+}
+
 } // namespace berth

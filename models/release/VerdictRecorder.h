@@ -10,6 +10,7 @@
 
 #include "core/Result.h"
 #include "history/HistoryTypes.h"
+#include "release/ReleasePlan.h"
 
 namespace berth {
 
@@ -18,5 +19,9 @@ class HistoryStore;
 // Answers the audit row's id. `verdict.environment` must already be checked
 // (checkEnvironmentName); the reason is kept on both the verdict and the row.
 Result<qint64> recordVerdict(HistoryStore& store, const Verdict& verdict);
+
+// The verdict "roll back and mark bad" records on the build a rollback leaves (the plan's
+// from side), for the tag it moves.
+Verdict badVerdictOnLeaving(const ReleasePlan& plan, const QString& reason);
 
 } // namespace berth
