@@ -71,6 +71,10 @@ void RepositoryLoader::load(const QString& repository, const RegistryOptions& op
         emit finished();
         return;
     }
+    // A history that could not be opened (a locked file, a server down) is tried again on
+    // every load, so one bad moment does not cost history, promote and rollback for good.
+    if (!m_store)
+        m_historyTried = false;
     openHistory();
     m_domain = reference->domain();
     m_repository = reference->repository();
