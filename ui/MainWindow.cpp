@@ -107,6 +107,7 @@ MainWindow::MainWindow(QWidget* parent)
             qOverload<const QString&>(&MainWindow::openRepository));
     // New options (a CA file, another engine) take effect on the open repository at once.
     connect(m_sidebar, &RegistrySidebar::optionsChanged, this, [this](const QString& domain) {
+        m_commandLineOptions.remove(domain); // what the user just saved is what counts now
         const Result<ImageReference> open = ImageReference::parse(m_repository);
         if (!m_repository.isEmpty() && open && open->domain() == domain)
             refresh();
@@ -268,8 +269,7 @@ void MainWindow::autoRefresh() {
 
 void MainWindow::addReleaseActions(QToolBar* toolbar) {
     m_release = new ReleaseActions(m_timeline, m_loader, this);
-    m_release->setOptionsSource(
-        [this](const QString& domain) { return m_sidebar->model()->optionsFor(domain); });
+    m_release->setOptionsSource([this](const QString& domain) { return optionsFor(domain); });
     m_release->setGitCloneSource([this] { return m_gitLink->clonePath(); });
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
@@ -382,14 +382,21 @@ void MainWindow::openRepository(const QString& repository, const RegistryOptions
             m_sidebar->addRepository(reference->repository(), nullptr,
                                      RegistrySidebar::Keep::OnceLoaded);
         }
-        // The command line says how to reach the registry; the engine address and the
-        // concurrency saved for it stay.
-        RegistryOptions merged = m_sidebar->model()->optionsFor(reference->domain());
-        merged.insecure = options.insecure;
-        merged.caFile = options.caFile;
-        m_sidebar->model()->setOptionsFor(reference->domain(), merged);
+        m_commandLineOptions.insert(reference->domain(), options);
     }
     openRepository(repository);
+}
+
+RegistryOptions MainWindow::optionsFor(const QString& domain) const {
+    RegistryOptions options = m_sidebar->model()->optionsFor(domain);
+    // The command line says how to reach the registry for this session; the engine
+    // address and the concurrency saved for it stay.
+    const auto given = m_commandLineOptions.constFind(domain);
+    if (given != m_commandLineOptions.cend()) {
+        options.insecure = given->insecure;
+        options.caFile = given->caFile;
+    }
+    return options;
 }
 
 void MainWindow::openRepository(const QString& repository) {
@@ -413,7 +420,7 @@ void MainWindow::openRepository(const QString& repository) {
         // Kept in the settings once it loads (onLoaded): a name that never loads is not.
         m_sidebar->addRepository(name, nullptr, RegistrySidebar::Keep::OnceLoaded);
     }
-    m_loader->load(name, m_sidebar->model()->optionsFor(reference->domain()));
+    m_loader->load(name, optionsFor(reference->domain()));
 }
 
 void MainWindow::refresh() {

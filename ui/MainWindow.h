@@ -7,6 +7,7 @@
 #include "registry/RegistryOptions.h"
 #include "timeline/EnvironmentLane.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 class QComboBox;
@@ -98,6 +99,8 @@ private:
     void clearRepository();
     void showTimelineMenu(const QPoint& position);
     void updateSummary();
+    // A registry's saved options, with what the command line said for this session.
+    RegistryOptions optionsFor(const QString& domain) const;
 
     RepositoryLoader* m_loader;
     TimelineModel* m_timeline;
@@ -121,6 +124,9 @@ private:
     QComboBox* m_autoRefreshBox = nullptr;
     QSystemTrayIcon* m_tray = nullptr; // created on the first notification
     QString m_repository;
+    // berth --insecure / --ca-file, by domain: this session's only. The registry options
+    // dialog alone changes what is saved.
+    QHash<QString, RegistryOptions> m_commandLineOptions;
     bool m_settingsPersistent = true;
 };
 

@@ -401,6 +401,34 @@ private slots:
                  qPrintable(savedRepositories().join(u' ')));
     }
 
+    // berth --insecure / --ca-file hold for the session only: the settings keep what the
+    // registry options dialog saved, however often the command line said otherwise.
+    void commandLineOptionsAreNeverSaved() {
+        const auto window = makeWindow();
+        RegistryOptions insecure;
+        insecure.insecure = true;
+        QSignalSpy finished(window->loader(), &RepositoryLoader::finished);
+        window->openRepository(repository(), insecure);
+        QVERIFY(finished.count() > 0 || finished.wait(60000));
+        QVERIFY2(window->loader()->repository() == repository(), "the repository did not load");
+        window->saveSettings();
+        QVERIFY2(savedRepositories().contains(repository()),
+                 qPrintable(savedRepositories().join(u' ')));
+        QSettings settings;
+        const int count = settings.beginReadArray(u"registries"_s);
+        bool found = false;
+        for (int i = 0; i < count; ++i) {
+            settings.setArrayIndex(i);
+            if (settings.value(u"domain"_s).toString() != repository().section(u'/', 0, 0))
+                continue;
+            found = true;
+            QVERIFY2(!settings.value(u"insecure"_s, false).toBool(),
+                     "--insecure was saved into the settings");
+        }
+        settings.endArray();
+        QVERIFY(found);
+    }
+
     // berth --git <clone> <repository>: that clone is for that repository only; linking a
     // clone while one repository is open links it for that one.
     void aGitCloneBelongsToItsRepository() {
