@@ -14,6 +14,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -66,6 +68,7 @@ class TestRegistryClient : public QObject {
 
 private:
     std::unique_ptr<RegistryServer> m_server;
+    QNetworkAccessManager m_network; // the test's own look at the issuer and the registry
     QTemporaryDir m_dockerConfig;
 
     // Starts a registry, or skips the test with the reason when one cannot run here.
@@ -130,6 +133,36 @@ private:
             [&client, pageSize](QObject* context, Callback<QStringList> done) {
                 client.listTags(kRepository, context, done, pageSize);
             });
+    }
+
+    // A pull token for kRepository straight from the issuer, as the client gets one.
+    QByteArray issueToken() {
+        QUrl url = m_server->tokenRealm();
+        url.setQuery(u"service=%1&scope=repository:%2:pull"_s.arg(RegistryServer::tokenService(),
+                                                                  kRepository));
+        QNetworkRequest request(url);
+        const QByteArray pair =
+            (m_server->options().username + u':' + m_server->options().password).toUtf8();
+        request.setRawHeader("Authorization", "Basic " + pair.toBase64());
+        std::unique_ptr<QNetworkReply> reply(m_network.get(request));
+        if (!QTest::qWaitFor([&reply] { return reply->isFinished(); }, 15000))
+            return {};
+        return QJsonDocument::fromJson(reply->readAll())
+            .object()
+            .value(u"token"_s)
+            .toString()
+            .toUtf8();
+    }
+
+    // The registry's status for a tag listing with `token`.
+    int registryStatusWith(const QByteArray& token) {
+        QNetworkRequest request(
+            QUrl(m_server->baseUrl().toString() + u"/v2/%1/tags/list"_s.arg(kRepository)));
+        request.setRawHeader("Authorization", "Bearer " + token);
+        std::unique_ptr<QNetworkReply> reply(m_network.get(request));
+        if (!QTest::qWaitFor([&reply] { return reply->isFinished(); }, 15000))
+            return 0;
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     }
 
 private slots:
@@ -298,9 +331,12 @@ private slots:
         QVERIFY(first.has_value() && first->ok());
         QCOMPARE(client.transport()->auth()->tokensFetched(), 1);
 
-        // The cached token is now refused by the registry although its expires_in says
-        // otherwise: the client must take one fresh token and carry on.
-        QTest::qWait(3000);
+        // Wait until the registry refuses the cached token although its expires_in says
+        // otherwise: it does once it refuses a token issued after the client's.
+        const QByteArray probe = issueToken();
+        QVERIFY(!probe.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(registryStatusWith(probe) == 401, 30000);
+        // The client must take one fresh token and carry on.
         const auto second = tags(client);
         QVERIFY(second.has_value());
         QVERIFY2(second->ok(), qPrintable(second->errorMessage()));
