@@ -434,7 +434,9 @@ void RegistryTransport::retryLater(const ExchangePtr& exchange, int delayMs) {
         --m_inFlight;
     }
     // Never negative: Qt refuses such a timer, and the exchange would wait for ever.
-    QTimer::singleShot(std::max(0, delayMs), this, [this, exchange] {
+    // Precise: a coarse timer may fire 5 % early, and a retry before Retry-After has passed
+    // earns another 429.
+    QTimer::singleShot(std::max(0, delayMs), Qt::PreciseTimer, this, [this, exchange] {
         if (exchange->state == Exchange::State::Waiting)
             enqueue(exchange, true);
     });
