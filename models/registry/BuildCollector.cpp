@@ -1,6 +1,7 @@
 #include "registry/BuildCollector.h"
 
 #include "registry/ImageConfig.h"
+#include "registry/ImageReference.h"
 #include "registry/ManifestCache.h"
 #include "registry/ManifestParser.h"
 #include "registry/RegistryClient.h"
@@ -136,8 +137,16 @@ void BuildCollector::collect(const QString& repository, QObject* context,
     m_client->listTags(repository, this, [this, job](Result<QStringList> tags) {
         if (!tags)
             return job->done(tags.error());
-        for (const QString& tag : tags.value())
+        for (const QString& tag : tags.value()) {
+            // A name outside the tag grammar is the registry's fault (or a trap): it is
+            // reported, and never becomes a chip, a lane or a request path.
+            if (const QString problem = tagValidationError(tag); !problem.isEmpty()) {
+                job->collection.warnings.append(
+                    u"The registry listed a tag that is not one, left out: %1"_s.arg(problem));
+                continue;
+            }
             job->collection.tagDigests.insert(tag, QString());
+        }
         headAllTags(job);
     });
 }

@@ -316,6 +316,34 @@ private slots:
         QCOMPARE(collection.tagDigests.value(u"v1"_s), digest);
     }
 
+    // A tag list holding names outside the tag grammar: each is reported and left out,
+    // never requested, never a build's tag.
+    void invalidListedTagsAreReportedNotRequested() {
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswer("GET", TagsPath,
+                         HostileAnswer::json(200, R"({"name":"acme/app","tags":["v1","-evil",)"
+                                                  R"("..\/..\/v2\/other","two words"]})"));
+        server.setAnswer("HEAD", manifestPath(u"v1"_s), HostileAnswer::json(404, {}));
+
+        Pending<BuildCollection> collected;
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        BuildCollector collector(&client);
+        collector.collect(Repository, this, collected.callback());
+        WAIT_FOR(collected);
+        VERIFY_OK(collected);
+        const BuildCollection& collection = collected.result().value();
+        QVERIFY(!collection.tagDigests.contains(u"-evil"_s));
+        QVERIFY(!collection.tagDigests.contains(u"two words"_s));
+        QCOMPARE(collection.warnings.filter(u"not one"_s).size(), 3);
+        for (const RecordedRequest& request : server.requests())
+            QVERIFY2(!request.path.contains(u"evil"_s) && !request.path.contains(u"other"_s) &&
+                         !request.path.contains(u"two"_s),
+                     qPrintable(request.path));
+        QCOMPARE(server.hitCount("HEAD", manifestPath(u"v1"_s)), 1);
+    }
+
     // Sizes a manifest declares are summed into the build's size: values whose sum does
     // not fit in 64 bits, or that are negative, make the manifest a clear problem (the
     // sum was undefined behaviour, aborting under UBSan).
