@@ -416,7 +416,7 @@ void PromoteDialog::finish(Result<ReleaseOutcome> result) {
         m_steps->addItem(u"Done"_s);
         m_progress->setValue(kRunSteps);
     } else {
-        const bool refused = result.error().code == kRefusedCode;
+        const bool refused = result.error().outcome == Outcome::Refused;
         text = (refused ? u"Refused: %1"_s : u"Failed: %1"_s).arg(result.errorMessage());
         if (m_verdictId != 0)
             text += u"\nThe build it was leaving stays marked bad (audit #%1)."_s.arg(m_verdictId);

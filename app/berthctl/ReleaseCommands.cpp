@@ -36,7 +36,7 @@ struct ReleaseSession {
 };
 
 int exitCodeFor(const Error& error) {
-    return error.code == kRefusedCode ? ExitRefused : ExitFailure;
+    return error.outcome == Outcome::Refused ? ExitRefused : ExitFailure;
 }
 
 std::shared_ptr<ReleaseSession> openSession(const Invocation& invocation, const QString& text,

@@ -200,9 +200,9 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
         curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &requestBytes);
         if (requestBytes > 0)
             return Error::make(
+                Outcome::NoAnswer,
                 u"%1 was cancelled after the container engine at %2 had the request; it may "
-                u"still finish it."_s.arg(capitalized(what), host.display()),
-                0, kNoAnswerCode);
+                u"still finish it."_s.arg(capitalized(what), host.display()));
         return Error::make(capitalized(what) + u" was cancelled."_s);
     }
     case CURLE_WRITE_ERROR:
@@ -233,13 +233,13 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
     case CURLE_PARTIAL_FILE:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
-        return Error::make(u"The container engine at %1 went away while %2 (%3)."_s.arg(
-                               host.display(), what, detail),
-                           0, kNoAnswerCode);
+        return Error::make(Outcome::NoAnswer,
+                           u"The container engine at %1 went away while %2 (%3)."_s.arg(
+                               host.display(), what, detail));
     case CURLE_OPERATION_TIMEDOUT:
         return Error::make(
-            u"The container engine at %1 stopped answering while %2."_s.arg(host.display(), what),
-            0, kNoAnswerCode);
+            Outcome::NoAnswer,
+            u"The container engine at %1 stopped answering while %2."_s.arg(host.display(), what));
     default:
         return Error::make(
             sentence(capitalized(what) + u" failed: "_s +

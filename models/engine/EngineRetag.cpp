@@ -12,8 +12,8 @@ namespace {
 // Only the push writes to the registry: a pull or tag that lost its answer left the
 // tag where it was, so it is a plain failure, not an unknown outcome.
 Error beforePush(Error error) {
-    if (error.code == kNoAnswerCode)
-        error.code.clear();
+    if (error.outcome == Outcome::NoAnswer)
+        error.outcome = Outcome::Failed;
     return error;
 }
 

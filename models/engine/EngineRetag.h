@@ -31,7 +31,7 @@ class EngineRetag {
 public:
     // Blocking; for a worker thread (EngineClient::run does that). A push whose answer
     // the engine never delivered (it went away, it stopped answering) fails with
-    // kNoAnswerCode: the registry may have the tag moved all the same.
+    // Outcome::NoAnswer: the registry may have the tag moved all the same.
     static Result<EngineRetagOutcome> run(EngineConnection& connection,
                                           const EngineRetagRequest& request,
                                           const EngineConnection::ProgressSink& progress);

@@ -68,7 +68,7 @@ namespace {
 
 // Names what was asked for in front of a transport error, keeping its status and code.
 Error about(const QString& subject, const Error& error) {
-    return Error::make(subject + u": "_s + error.message, error.httpStatus, error.code);
+    return error.withMessage(subject + u": "_s + error.message);
 }
 
 } // namespace

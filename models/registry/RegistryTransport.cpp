@@ -212,9 +212,10 @@ void RegistryTransport::sendDirect(HttpRequest request, QObject* context,
             return callback(
                 Result<HttpResponse>::failure(untrustedMessage(url.host(), outcome.detail)));
         default:
-            return callback(Result<HttpResponse>::failure(
-                outcome.detail, 0,
-                outcome.failure == Failure::NeverDelivered ? kUnreachableCode : kNoAnswerCode));
+            return callback(Result<HttpResponse>::failure(outcome.failure == Failure::NeverDelivered
+                                                              ? Outcome::Unreachable
+                                                              : Outcome::NoAnswer,
+                                                          outcome.detail));
         }
     });
 }
@@ -338,12 +339,12 @@ void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutc
     case Failure::Other:
         // Refused or unresolvable: the request never arrived. Anything else (a timeout, a
         // dropped connection) may have been carried out without the answer reaching us.
-        return complete(
-            exchange,
-            Result<HttpResponse>::failure(
-                u"The connection to %1 failed while reading %2: %3."_s.arg(
-                    m_domain, exchange->url.path(), outcome.detail),
-                0, outcome.failure == Failure::NeverDelivered ? kUnreachableCode : kNoAnswerCode));
+        return complete(exchange,
+                        Result<HttpResponse>::failure(
+                            outcome.failure == Failure::NeverDelivered ? Outcome::Unreachable
+                                                                       : Outcome::NoAnswer,
+                            u"The connection to %1 failed while reading %2: %3."_s.arg(
+                                m_domain, exchange->url.path(), outcome.detail)));
     }
 
     HttpResponse response = std::move(outcome.response);
@@ -381,11 +382,10 @@ void RegistryTransport::onTransferFinished(const ExchangePtr& exchange, CurlOutc
             return retryLater(exchange, delay);
         // Sleeping for an hour (or a day) would only look like a hang: say so now.
         const Error said = registryErrorFrom(response, exchange->url.path());
-        return complete(
-            exchange,
-            Error::make(said.message + u" That is longer than the %1 s Berth waits at most; "
-                                       u"try again later."_s.arg(m_options.maxRetryAfterSeconds),
-                        said.httpStatus, said.code));
+        return complete(exchange, said.withMessage(said.message +
+                                                   u" That is longer than the %1 s Berth waits at "
+                                                   u"most; try again later."_s.arg(
+                                                       m_options.maxRetryAfterSeconds)));
     }
     const bool isRedirect = response.status == 301 || response.status == 302 ||
                             response.status == 303 || response.status == 307 ||

@@ -25,10 +25,6 @@ struct CurlOutcome;
 struct CurlRequest;
 class RegistryAuth;
 
-// Error codes of exchanges that got no HTTP answer at all.
-inline const QString kUnreachableCode = QStringLiteral("UNREACHABLE"); // never delivered
-inline const QString kNoAnswerCode = QStringLiteral("NO_ANSWER");      // may have been carried out
-
 // The texts of the "299" warnings in one Warning header value (RFC 7234 5.5).
 QStringList parseWarningTexts(const QByteArray& headerValue);
 

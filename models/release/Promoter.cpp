@@ -47,20 +47,20 @@ void Promoter::run(const ReleaseRequest& request, QObject* context, Callback<Rel
     emit stepStarted(u"Checking that %1 may move"_s.arg(request.tag));
     const QString tagProblem = tagValidationError(request.tag);
     if (!tagProblem.isEmpty())
-        return fail(job, tagProblem, kRefusedCode);
+        return fail(job, tagProblem, Outcome::Refused);
     const TagKind kind = m_classifier.classify(request.tag);
     if (kind == TagKind::Other)
         return fail(job,
                     u"%1 fits no tag scheme (not a version, commit, environment or latest), so "
                     u"nothing says it may move and Berth never moves it. Promote to an "
                     u"environment tag instead."_s.arg(request.tag),
-                    kRefusedCode);
+                    Outcome::Refused);
     if (!isMutableKind(kind))
         return fail(
             job,
             u"%1 is an immutable tag (kind %2): it names one build forever and is never "
             u"moved. Promote to an environment tag instead."_s.arg(request.tag, tagKindName(kind)),
-            kRefusedCode);
+            Outcome::Refused);
     if (!m_store)
         return fail(job, u"No history database is open, so the action could not be audited; "
                          u"nothing was changed."_s);
@@ -92,7 +92,7 @@ void Promoter::resolveSource(const JobPtr& job) {
         return fail(job,
                     u"\"%1\" is neither a tag nor a digest of %2."_s.arg(request.source,
                                                                          request.repository),
-                    kRefusedCode);
+                    Outcome::Refused);
     emit stepStarted(u"Resolving %1"_s.arg(request.source));
     m_client->headManifest(request.repository, request.source, this,
                            [this, job](Result<ManifestHead> head) {
@@ -120,7 +120,7 @@ void Promoter::loadManifest(const JobPtr& job) {
                                         u"the registry."_s
                                       : u"Removing the copy failed too: %1"_s.arg(
                                             forgotten.errorMessage())),
-                        kRefusedCode);
+                        Outcome::Refused);
         }
         job->manifest = *cached.value();
         return compareBeforeSwap(job);
@@ -155,7 +155,7 @@ void Promoter::compareBeforeSwap(const JobPtr& job) {
             u"%1 is a multi-arch image; an engine keeps only one platform of it on push. "
             u"Use the registry transport (--via registry) to move %2 with every platform."_s.arg(
                 shortDigest(job->outcome.toDigest), request.tag),
-            kRefusedCode);
+            Outcome::Refused);
     emit stepStarted(u"Reading where %1 points now"_s.arg(request.tag));
     currentDigest(request.repository, request.tag, this, [this, job](Result<QString> current) {
         if (!current)
@@ -170,7 +170,7 @@ void Promoter::compareBeforeSwap(const JobPtr& job) {
             if (!who.isEmpty())
                 message += u' ' + who;
             return fail(job, message + u" Nothing was changed; look again and retry."_s,
-                        kRefusedCode);
+                        Outcome::Refused);
         }
         if (current.value() == job->outcome.toDigest) {
             job->outcome.alreadyThere = true;
@@ -216,11 +216,11 @@ void Promoter::retag(const JobPtr& job) {
                         u"changed; look again and retry."_s.arg(request.tag,
                                                                 actionKindName(request.kind),
                                                                 shortDigest(current.value())),
-                        kRefusedCode);
+                        Outcome::Refused);
         emit stepStarted(
             u"Pointing %1 at %2"_s.arg(request.tag, shortDigest(job->outcome.toDigest)));
         auto next = [this, job](Result<QString> pushed) {
-            if (!pushed && pushed.error().code == kNoAnswerCode)
+            if (!pushed && pushed.error().outcome == Outcome::NoAnswer)
                 return leavePending(job, pushed.error().message);
             if (!pushed)
                 return fail(job, pushed.error().message);
@@ -286,7 +286,7 @@ void Promoter::settleAbandonedOrRefuse(const JobPtr& job, const QString& inProgr
         }
     }
     if (!pending)
-        return fail(job, inProgress + u" Nothing was changed."_s, kRefusedCode);
+        return fail(job, inProgress + u" Nothing was changed."_s, Outcome::Refused);
     const qint64 abandonedAfter = abandonedAfterMs(pending->transport);
     const QDateTime abandonedAt = pending->time.addMSecs(abandonedAfter);
     if (job->settledAbandoned || QDateTime::currentDateTimeUtc() < abandonedAt)
@@ -297,7 +297,7 @@ void Promoter::settleAbandonedOrRefuse(const JobPtr& job, const QString& inProgr
                         request.tag, pending->user, pending->host, QString::number(pending->id),
                         pending->time.toLocalTime().toString(u"HH:mm:ss"_s),
                         abandonedAt.toLocalTime().toString(u"HH:mm:ss"_s)),
-                    kRefusedCode);
+                    Outcome::Refused);
 
     // Older than any move can take: the process that wrote it stopped (Ctrl+C, a crash,
     // a lost answer). Only the registry can say whether its retag landed, so ask it.
@@ -364,25 +364,25 @@ Status Promoter::finishAction(const JobPtr& job, ActionState state, const QStrin
     return finished;
 }
 
-void Promoter::fail(const JobPtr& job, const QString& message, const QString& code) {
+void Promoter::fail(const JobPtr& job, const QString& message, Outcome outcome) {
     if (job->outcome.actionId != 0) {
         const Status recorded = finishAction(job, ActionState::Failed, message);
         if (!recorded)
             return job->done(Result<ReleaseOutcome>::failure(
-                message + u" (The audit row %1 stays pending: %2)"_s.arg(job->outcome.actionId)
-                              .arg(recorded.errorMessage()),
-                0, code));
+                outcome,
+                message + u" (The audit row %1 stays pending: %2)"_s.arg(
+                              QString::number(job->outcome.actionId), recorded.errorMessage())));
     }
-    job->done(Result<ReleaseOutcome>::failure(job->settledNote + message, 0, code));
+    job->done(Result<ReleaseOutcome>::failure(outcome, job->settledNote + message));
 }
 
 void Promoter::leavePending(const JobPtr& job, const QString& cause) {
     // The registry may have carried the retag out without the answer reaching us: only
     // a later look can tell, so the audit row stays pending for reconciliation.
     job->done(Result<ReleaseOutcome>::failure(
+        Outcome::Unsettled,
         u"%1 The outcome is unknown: audit row #%2 stays pending and is settled by the next "
-        u"refresh or berthctl record."_s.arg(cause, QString::number(job->outcome.actionId)),
-        0, kUnsettledCode));
+        u"refresh or berthctl record."_s.arg(cause, QString::number(job->outcome.actionId))));
 }
 
 QString Promoter::whoMoved(const ReleaseRequest& request, const QString& digest) const {

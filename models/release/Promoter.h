@@ -65,7 +65,7 @@ private:
     Result<RecordSummary> recordMove(const JobPtr& job, const QString& now);
     // Finishes the job's audit row; a row already settled the same way counts as done.
     Status finishAction(const JobPtr& job, ActionState state, const QString& text);
-    void fail(const JobPtr& job, const QString& message, const QString& code = {});
+    void fail(const JobPtr& job, const QString& message, Outcome outcome = Outcome::Failed);
     void leavePending(const JobPtr& job, const QString& cause);
     QString whoMoved(const ReleaseRequest& request, const QString& digest) const;
 

@@ -15,11 +15,9 @@ enum class RetagTransport { Registry, Engine };
 QString transportName(RetagTransport transport); // "registry", "engine"
 std::optional<RetagTransport> transportFromName(const QString& name);
 
-// Error code of a refused precondition (berthctl exits 3 on it): an immutable tag,
-// a tag that moved since the user looked, no rollback target.
-inline const QString kRefusedCode = QStringLiteral("REFUSED");
-// The retag may or may not have happened (no answer); the audit row stays pending.
-inline const QString kUnsettledCode = QStringLiteral("UNSETTLED");
+// A refused precondition (an immutable tag, a tag that moved since the user looked, no
+// rollback target) fails with Outcome::Refused, on which berthctl exits 3; a retag whose
+// answer never came fails with Outcome::Unsettled, its audit row left pending.
 
 struct ReleaseRequest {
     ActionKind kind = ActionKind::Promote; // Promote or Rollback

@@ -89,7 +89,7 @@ Result<RollbackTarget> chooseRollbackTarget(const QString& environment,
             why = u"every earlier position was passed over: %1"_s.arg(passed.join(u"; "_s));
     }
     return Result<RollbackTarget>::failure(
-        u"No rollback target for %1: %2."_s.arg(environment, why), 0, kRefusedCode);
+        Outcome::Refused, u"No rollback target for %1: %2."_s.arg(environment, why));
 }
 
 QHash<QString, Verdict> latestVerdictsFor(const QList<Verdict>& verdicts,

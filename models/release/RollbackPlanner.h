@@ -47,7 +47,7 @@ struct RollbackFacts {
 RollbackTarget findRollbackTarget(const QString& environment, const QString& currentDigest,
                                   const RollbackFacts& facts);
 // environment: the tag rolled back; currentDigest: where it points now. Fails with
-// kRefusedCode when no earlier position is left, saying what was passed over.
+// Outcome::Refused when no earlier position is left, saying what was passed over.
 Result<RollbackTarget> chooseRollbackTarget(const QString& environment,
                                             const QString& currentDigest,
                                             const RollbackFacts& facts);

@@ -430,7 +430,7 @@ private slots:
                  qPrintable(pulled->errorMessage()));
         // The engine had the request and may finish it without us: an open outcome, which
         // a push turns into a pending audit row rather than a failure (EngineRetag).
-        QCOMPARE(pulled->error().code, kNoAnswerCode);
+        QCOMPARE(pulled->error().outcome, Outcome::NoAnswer);
         QVERIFY2(pulled->errorMessage().contains(u"may still finish it"_s),
                  qPrintable(pulled->errorMessage()));
     }

@@ -223,7 +223,7 @@ private slots:
                  qPrintable(message));
         QVERIFY2(message.contains(u"outcome is unknown"_s), qPrintable(message));
         // A lost answer is no failure: the registry may carry the PUT out all the same.
-        QCOMPARE(outcome->error().code, kUnsettledCode);
+        QCOMPARE(outcome->error().outcome, Outcome::Unsettled);
 
         // 2. The audit row was written before the push and stays pending.
         auto actions = store.actions();

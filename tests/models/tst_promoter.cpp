@@ -185,7 +185,7 @@ private slots:
         const auto outcome = release(u"v1.2.0"_s, tag);
         QVERIFY(outcome.has_value());
         QVERIFY(!outcome->ok());
-        QCOMPARE(outcome->error().code, kRefusedCode);
+        QCOMPARE(outcome->error().outcome, Outcome::Refused);
         QVERIFY2(outcome->errorMessage().contains(says), qPrintable(outcome->errorMessage()));
         if (tag == u"final2"_s)
             QVERIFY2(!outcome->errorMessage().contains(u"immutable"_s),
@@ -199,7 +199,7 @@ private slots:
         const auto outcome = release(u"v1.2.0"_s, u"production"_s, m_digests[1]);
         QVERIFY(outcome.has_value());
         QVERIFY(!outcome->ok());
-        QCOMPARE(outcome->error().code, kRefusedCode);
+        QCOMPARE(outcome->error().outcome, Outcome::Refused);
         QVERIFY2(outcome->errorMessage().contains(u"moved since you looked"_s),
                  qPrintable(outcome->errorMessage()));
         QCOMPARE(digestOfTag(u"production"_s), m_digests[0]);
@@ -307,7 +307,7 @@ private slots:
 
         QCOMPARE(int(first->ok()) + int(second->ok()), 1);
         const auto& loser = first->ok() ? *second : *first;
-        QCOMPARE(loser.error().code, kRefusedCode);
+        QCOMPARE(loser.error().outcome, Outcome::Refused);
         const QString winner = first->ok() ? m_digests[1] : m_digests[2];
         QCOMPARE(digestOfTag(u"production"_s), winner);
 
@@ -364,7 +364,7 @@ private slots:
         ::kill(pid_t(pid), SIGCONT);
         QVERIFY(outcome.has_value());
         QVERIFY(!outcome->ok());
-        QCOMPARE(outcome->error().code, kUnsettledCode);
+        QCOMPARE(outcome->error().outcome, Outcome::Unsettled);
         auto actions = m_store->actions();
         QVERIFY(actions.ok());
         QCOMPARE(actions->first().state, ActionState::Pending);
@@ -387,7 +387,7 @@ private slots:
     void rollbackWithoutHistoryIsRefused() {
         const auto target = chooseRollbackTarget(u"production"_s, m_digests[0], {});
         QVERIFY(!target.ok());
-        QCOMPARE(target.error().code, kRefusedCode);
+        QCOMPARE(target.error().outcome, Outcome::Refused);
     }
 
     void aVanishedRegistryFailsTheActionAndSaysSo() {

@@ -6,6 +6,8 @@
 // never be PUT under a tag.
 
 #include "AsyncWait.h"
+#include "HostileFixtures.h"
+#include "HostileRegistry.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "TestDatabases.h"
@@ -168,7 +170,7 @@ private slots:
         const auto outcome = promote(u"v1.1.0"_s);
         QVERIFY(outcome.has_value());
         QVERIFY(!outcome->ok());
-        QCOMPARE(outcome->error().code, kRefusedCode);
+        QCOMPARE(outcome->error().outcome, Outcome::Refused);
         const QString message = outcome->errorMessage();
         QVERIFY2(message.contains(u"alice on laptop"_s), qPrintable(message));
         QVERIFY2(message.contains(u"#%1"_s.arg(pending)), qPrintable(message));
@@ -264,7 +266,7 @@ private slots:
         const auto outcome = promote(m_digests[1]);
         QVERIFY(outcome.has_value());
         QVERIFY(!outcome->ok());
-        QCOMPARE(outcome->error().code, kRefusedCode);
+        QCOMPARE(outcome->error().outcome, Outcome::Refused);
         const QString message = outcome->errorMessage();
         QVERIFY2(message.contains(u"damaged or was tampered with"_s), qPrintable(message));
         QVERIFY2(message.contains(u"nothing was changed"_s), qPrintable(message));
@@ -277,6 +279,62 @@ private slots:
         QVERIFY(retried.has_value());
         QVERIFY2(retried->ok(), qPrintable(retried->errorMessage()));
         QCOMPARE(production(), m_digests[1]);
+    }
+
+    // A registry answering the PUT with an error code that is also the name of one of
+    // Berth's own outcomes: it is a failure like any other, never "pending" or "refused".
+    void aRegistrysErrorCodeNeverPassesForBerthsOwnOutcome_data() {
+        QTest::addColumn<QByteArray>("code");
+        QTest::newRow("NO_ANSWER") << QByteArray("NO_ANSWER");
+        QTest::newRow("UNSETTLED") << QByteArray("UNSETTLED");
+        QTest::newRow("REFUSED") << QByteArray("REFUSED");
+    }
+
+    void aRegistrysErrorCodeNeverPassesForBerthsOwnOutcome() {
+        QFETCH(QByteArray, code);
+        QTemporaryDir config;
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        const QByteArray target = digestOf(ImageManifest).toLatin1();
+        const QByteArray current = "sha256:" + QByteArray(64, 'c');
+        server.setAnswer("HEAD", manifestPath(u"v1.1.0"_s),
+                         HostileAnswer::json(200, ImageManifest,
+                                             {{"Content-Type", OciManifestType},
+                                              {"Docker-Content-Digest", target}}));
+        server.setAnswer("GET", manifestPath(QString::fromLatin1(target)),
+                         HostileAnswer::json(200, ImageManifest,
+                                             {{"Content-Type", OciManifestType},
+                                              {"Docker-Content-Digest", target}}));
+        server.setAnswer("HEAD", manifestPath(u"production"_s),
+                         HostileAnswer::json(200, ImageManifest,
+                                             {{"Content-Type", OciManifestType},
+                                              {"Docker-Content-Digest", current}}));
+        server.setAnswer("PUT", manifestPath(u"production"_s),
+                         HostileAnswer::registryError(400, code, "manifest invalid"));
+
+        QVERIFY2(openHistory(u"sqlite"_s), qPrintable(m_skip));
+        RegistryClient client(server.hostPort(), hostileOptions(config));
+        Promoter promoter(&client, m_store.get());
+        ReleaseRequest request;
+        request.registry = server.hostPort();
+        request.repository = Repository;
+        request.source = u"v1.1.0"_s;
+        request.tag = u"production"_s;
+        const auto outcome =
+            waitForResult<ReleaseOutcome>([&](QObject* context, Callback<ReleaseOutcome> done) {
+                promoter.run(request, context, done);
+            });
+        QVERIFY(outcome.has_value());
+        QVERIFY(!outcome->ok());
+        QCOMPARE(server.hitCount("PUT", manifestPath(u"production"_s)), 1);
+        QCOMPARE(outcome->error().outcome, Outcome::Failed);
+        // The registry's code stays data: the person reads it in the message.
+        QVERIFY2(outcome->errorMessage().contains(QString::fromLatin1(code)),
+                 qPrintable(outcome->errorMessage()));
+        const Result<QList<Action>> actions = m_store->actions();
+        QVERIFY(actions);
+        QCOMPARE(actions->size(), 1);
+        QCOMPARE(actions->first().state, ActionState::Failed);
     }
 };
 

@@ -432,7 +432,7 @@ private slots:
 
         QVERIFY(confirm(dialog));
         QVERIFY(!dialog->result()->ok());
-        QCOMPARE(dialog->result()->error().code, kRefusedCode);
+        QCOMPARE(dialog->result()->error().outcome, Outcome::Refused);
         QVERIFY(dialog->findChild<QLabel*>(u"resultLabel"_s)->text().startsWith(u"Refused"_s));
         // The bar shows how far the run got and says it was refused; it is not full.
         auto* progress = dialog->findChild<QProgressBar*>(u"releaseProgress"_s);
