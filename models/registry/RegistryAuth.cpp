@@ -2,9 +2,8 @@
 
 #include "core/WhenFinished.h"
 #include "registry/ImageReference.h"
+#include "registry/TokenResponse.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QUrlQuery>
 #include <QtConcurrent>
 
@@ -22,17 +21,6 @@ QDateTime refreshTimeFor(int expiresIn) {
     const int lifetime = std::max(expiresIn, kDefaultTokenLifetime);
     const int margin = std::min(30, lifetime / 4);
     return QDateTime::currentDateTimeUtc().addSecs(lifetime - margin);
-}
-
-Result<QByteArray> parseTokenResponse(const QByteArray& body, int* expiresIn) {
-    const QJsonObject root = QJsonDocument::fromJson(body).object();
-    QString token = root.value(u"token"_s).toString();
-    if (token.isEmpty())
-        token = root.value(u"access_token"_s).toString();
-    if (token.isEmpty())
-        return Result<QByteArray>::failure(u"The token service answered without a token."_s);
-    *expiresIn = root.value(u"expires_in"_s).toInt(kDefaultTokenLifetime);
-    return QByteArray("Bearer " + token.toLatin1());
 }
 
 } // namespace
@@ -200,13 +188,13 @@ void RegistryAuth::tokenAnswered(const QString& scope,
             scope,
             Result<QByteArray>::failure(
                 u"The token service of %1 failed: HTTP %2"_s.arg(m_domain).arg(status), status));
-    int expiresIn = kDefaultTokenLifetime;
-    Result<QByteArray> header = parseTokenResponse(response->body, &expiresIn);
-    if (header) {
-        ++m_tokensFetched;
-        m_tokens.insert(scope, CachedToken{header.value(), refreshTimeFor(expiresIn)});
-    }
-    finishTokenRequests(scope, header);
+    const Result<BearerToken> token = parseTokenResponse(response->body);
+    if (!token)
+        return finishTokenRequests(scope, Result<QByteArray>(token.error()));
+    ++m_tokensFetched;
+    m_tokens.insert(scope,
+                    CachedToken{token->authorization, refreshTimeFor(token->expiresInSeconds)});
+    finishTokenRequests(scope, token->authorization);
 }
 
 void RegistryAuth::finishTokenRequests(const QString& scope, const Result<QByteArray>& result) {

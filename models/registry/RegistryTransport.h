@@ -25,9 +25,6 @@ struct CurlOutcome;
 struct CurlRequest;
 class RegistryAuth;
 
-// The texts of the "299" warnings in one Warning header value (RFC 7234 5.5).
-QStringList parseWarningTexts(const QByteArray& headerValue);
-
 class RegistryTransport : public QObject {
     Q_OBJECT
 public:

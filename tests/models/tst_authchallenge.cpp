@@ -1,6 +1,8 @@
-// WWW-Authenticate parsing (RFC 7235) and the choice between the offered schemes.
+// WWW-Authenticate parsing (RFC 7235), the choice between the offered schemes, and the
+// token service's answer that follows a Bearer challenge.
 
 #include "registry/AuthChallenge.h"
+#include "registry/TokenResponse.h"
 
 #include "TestMain.h"
 
@@ -41,6 +43,8 @@ private slots:
     void prefersBearerOverBasic();
     void splitsScopes_data();
     void splitsScopes();
+    void readsTokenResponses_data();
+    void readsTokenResponses();
 };
 
 void TestAuthChallenge::parsesChallenges_data() {
@@ -169,6 +173,42 @@ void TestAuthChallenge::splitsScopes_data() {
 void TestAuthChallenge::splitsScopes() {
     QFETCH(QString, scope);
     QTEST(splitScopes(scope), "scopes");
+}
+
+void TestAuthChallenge::readsTokenResponses_data() {
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("authorization"); // empty: refused
+    QTest::addColumn<int>("expiresIn");
+
+    QTest::newRow("distribution") << QByteArray(R"({"token":"e.f.g","expires_in":300})")
+                                  << QByteArray("Bearer e.f.g") << 300;
+    QTest::newRow("oauth2 alias") << QByteArray(R"({"access_token":"a-b_c~","expires_in":60})")
+                                  << QByteArray("Bearer a-b_c~") << 60;
+    QTest::newRow("token wins over alias")
+        << QByteArray(R"({"token":"t","access_token":"a"})") << QByteArray("Bearer t") << 0;
+    QTest::newRow("negative lifetime unsaid")
+        << QByteArray(R"({"token":"t","expires_in":-5})") << QByteArray("Bearer t") << 0;
+    QTest::newRow("fractional lifetime unsaid")
+        << QByteArray(R"({"token":"t","expires_in":1.5})") << QByteArray("Bearer t") << 0;
+    QTest::newRow("no token") << QByteArray(R"({"expires_in":60})") << QByteArray() << 0;
+    QTest::newRow("not json") << QByteArray("<html>") << QByteArray() << 0;
+    // Sent as it is, "t\r\nX-Evil: 1" would add a header of the token service's choosing.
+    QTest::newRow("line break") << QByteArray(R"({"token":"t\r\nX-Evil: 1"})") << QByteArray() << 0;
+    QTest::newRow("space") << QByteArray(R"({"token":"a b"})") << QByteArray() << 0;
+    QTest::newRow("not ascii") << QByteArray(R"({"token":"t\u00e9"})") << QByteArray() << 0;
+}
+
+void TestAuthChallenge::readsTokenResponses() {
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, authorization);
+    const Result<BearerToken> token = parseTokenResponse(body);
+    QCOMPARE(token.ok(), !authorization.isEmpty());
+    if (token) {
+        QCOMPARE(token->authorization, authorization);
+        QTEST(token->expiresInSeconds, "expiresIn");
+    } else {
+        QVERIFY(!token.errorMessage().isEmpty());
+    }
 }
 
 BERTH_TEST_MAIN(TestAuthChallenge)
