@@ -102,8 +102,13 @@ AuditLogDialog::AuditLogDialog(ActionSource source, QWidget* parent)
 }
 
 void AuditLogDialog::reload() {
-    const Result<QList<Action>> actions =
-        m_source ? m_source() : Result<QList<Action>>::failure(u"No history database is open."_s);
+    if (!m_source)
+        return showActions(Result<QList<Action>>::failure(u"No history database is open."_s));
+    m_summary->setText(u"Reading the audit log…"_s);
+    m_source(this, [this](Result<QList<Action>> actions) { showActions(actions); });
+}
+
+void AuditLogDialog::showActions(const Result<QList<Action>>& actions) {
     if (!actions) {
         m_model->setActions({});
         m_summary->setText(u"The audit log could not be read: %1"_s.arg(actions.errorMessage()));

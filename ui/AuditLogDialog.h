@@ -3,7 +3,7 @@
 // The audit log: every promote, rollback and verdict Berth performed (who, when, from,
 // to, why, result), newest first, narrowed by tag, kind, result and free text.
 
-#include "core/Result.h"
+#include "core/Callback.h"
 #include "history/HistoryTypes.h"
 
 #include <QDialog>
@@ -25,8 +25,9 @@ namespace berth::ui {
 class AuditLogDialog : public QDialog {
     Q_OBJECT
 public:
-    // Reads the actions to show; called on open and on Refresh.
-    using ActionSource = std::function<Result<QList<Action>>()>;
+    // Reads the actions to show (wherever the history lives) and answers on `context`;
+    // called on open and on Refresh.
+    using ActionSource = std::function<void(QObject* context, Callback<QList<Action>> done)>;
 
     explicit AuditLogDialog(ActionSource source, QWidget* parent = nullptr);
 
@@ -35,6 +36,7 @@ public:
     AuditLogFilterModel* filterModel() const { return m_filterModel; }
 
 private:
+    void showActions(const Result<QList<Action>>& actions);
     void fillTagChoices();
     void updateSummary();
 

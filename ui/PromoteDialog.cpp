@@ -386,14 +386,23 @@ void PromoteDialog::confirm() {
     if (!m_markBad->isHidden() && m_markBad->isChecked()) {
         // The verdict stands whatever happens to the rollback; it is stored first.
         const Verdict verdict = badVerdictOnLeaving(m_plan, m_request.reason);
-        const Result<qint64> id = m_recordVerdict(verdict);
-        if (!id)
-            return finish(Result<ReleaseOutcome>::failure(id.errorMessage() +
-                                                          u" Nothing was rolled back."_s));
-        m_verdictId = id.value();
-        m_steps->addItem(u"Marked %1 bad for %2 (audit #%3)"_s.arg(
-            shortDigestOf(verdict.digest), verdict.environment, QString::number(m_verdictId)));
+        m_steps->addItem(
+            u"Marking %1 bad for %2"_s.arg(shortDigestOf(verdict.digest), verdict.environment));
+        m_recordVerdict(verdict, this, [this, verdict](Result<qint64> id) {
+            if (!id)
+                return finish(Result<ReleaseOutcome>::failure(id.errorMessage() +
+                                                              u" Nothing was rolled back."_s));
+            m_verdictId = id.value();
+            m_steps->addItem(u"Marked %1 bad for %2 (audit #%3)"_s.arg(
+                shortDigestOf(verdict.digest), verdict.environment, QString::number(m_verdictId)));
+            runPromoter();
+        });
+        return;
     }
+    runPromoter();
+}
+
+void PromoteDialog::runPromoter() {
     connect(m_promoter, &Promoter::stepStarted, this, &PromoteDialog::stepStarted);
     m_promoter->run(m_request, this,
                     [this](Result<ReleaseOutcome> result) { finish(std::move(result)); });

@@ -8,7 +8,7 @@
 // Promoter inside the dialog, step by step, and the dialog stays open on the result so
 // nobody misses a refusal or a note.
 
-#include "core/Result.h"
+#include "core/Callback.h"
 #include "release/ReleasePlan.h"
 #include "release/ReleaseTypes.h"
 
@@ -40,7 +40,9 @@ public:
     using Side = PlanSide;
     // Stores a verdict with its audit row (recordVerdict on the window's history);
     // answers the row's id.
-    using VerdictRecorder = std::function<Result<qint64>(const Verdict& verdict)>;
+    // Stores the verdict (where the history lives) and answers its audit id on `context`.
+    using VerdictRecorder =
+        std::function<void(const Verdict& verdict, QObject* context, Callback<qint64> done)>;
 
     // The plan's `from` is where the window saw the tag; the request's expectedCurrent
     // should say the same, so a move by someone else meanwhile is refused.
@@ -93,6 +95,7 @@ private:
     void updateConfirm();
     void stepStarted(const QString& step);
     void confirm();
+    void runPromoter();
     void finish(Result<ReleaseOutcome> result);
     QString sideText(const Side& side) const;
 

@@ -4,6 +4,7 @@
 #include "PromoteDialog.h"
 
 #include "engine/EngineClient.h"
+#include "history/HistoryAccess.h"
 #include "history/HistoryStore.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
@@ -113,8 +114,11 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
                      u"changed."_s.arg(verb, environment, target.repository));
         return nullptr;
     }
-    HistoryStore* store = m_loader->history();
-    if (!store) {
+    // Planned from what the window's last read of the history found, so opening the
+    // dialog never waits on the database; the promoter checks the registry again anyway.
+    HistoryAccess* history = m_loader->history();
+    const std::optional<RollbackFacts> facts = m_loader->historyFacts(environment);
+    if (!history || !facts) {
         emit problem(
             kind == ActionKind::Rollback
                 ? u"Rolling back needs Berth's history of %1, and the history database is "
@@ -132,17 +136,10 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     request.repository = target.path;
     request.source = source;
     request.tag = environment;
-    const Result<RollbackFacts> facts =
-        ReleasePlanner::readFacts(*store, target.domain, target.path, environment);
-    if (!facts) {
-        emit problem(
-            u"Could not read the history of %1: %2"_s.arg(environment, facts.errorMessage()));
-        return nullptr;
-    }
     // The compare-before-swap checks the tag against what this window showed.
     const QString shown = displayedDigestOf(environment);
     const ReleasePlan plan =
-        ReleasePlanner().plan({request, shown, m_timeline->builds(), {}}, facts.value());
+        ReleasePlanner().plan({request, shown, m_timeline->builds(), {}}, *facts);
     if (plan.refused()) {
         const bool noTarget =
             std::any_of(plan.refusals.cbegin(), plan.refusals.cend(),
@@ -163,7 +160,7 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     // The client and the promoter live as long as the dialog, which cannot close mid-run.
     const RegistryOptions options = m_options ? m_options(target.domain) : RegistryOptions{};
     auto* client = new RegistryClient(target.domain, options, dialog);
-    auto* promoter = new Promoter(client, store, TagClassifier(), dialog);
+    auto* promoter = new Promoter(client, history, TagClassifier(), dialog);
     if (const QString engineHost = engineHostFor(target.domain); !engineHost.isEmpty()) {
         promoter->setEngineRetag(engineRetag(engineHost, options));
         dialog->setEngineAvailable(true);
@@ -172,11 +169,13 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     dialog->setGitClone(m_gitClone ? m_gitClone() : QString());
     QPointer<RepositoryLoader> loader(m_loader);
     dialog->offerMarkBad(
-        [loader](const Verdict& verdict) -> Result<qint64> {
-            HistoryStore* history = loader ? loader->history() : nullptr;
+        [loader](const Verdict& verdict, QObject* context, Callback<qint64> done) {
+            HistoryAccess* history = loader ? loader->history() : nullptr;
             if (!history)
-                return Error::make(u"The history database is not available."_s);
-            return recordVerdict(*history, verdict);
+                return done(Error::make(u"The history database is not available."_s));
+            history->run<qint64>(
+                context, [verdict](HistoryStore& store) { return recordVerdict(store, verdict); },
+                std::move(done));
         },
         markBad);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -251,8 +250,8 @@ Status ReleaseActions::markIn(const Target& target, const QString& digest,
     const Status named = checkEnvironmentName(environment, environmentChoices());
     if (!named)
         return refuse(u"Nothing was marked: "_s + named.errorMessage());
-    HistoryStore* store = m_loader->history();
-    if (!store)
+    HistoryAccess* history = m_loader->history();
+    if (!history)
         return refuse(u"Verdicts live in the history database, which is not available; "
                       u"nothing was marked."_s);
     Verdict judged;
@@ -263,13 +262,17 @@ Status ReleaseActions::markIn(const Target& target, const QString& digest,
     judged.verdict = verdict;
     judged.reason = reason;
     const QString name = shows(target) ? buildName(m_timeline, digest) : shortDigestOf(digest);
-    const Result<qint64> id = recordVerdict(*store, judged);
-    if (!id)
-        return refuse(u"Could not mark %1 %2 for %3 in %4: %5"_s.arg(
-            name, word, environment, target.repository, id.errorMessage()));
-    emit information(u"Marked %1 %2 for %3%4."_s.arg(
-        name, word, environment, shows(target) ? QString() : u" in "_s + target.repository));
-    emit verdictRecorded();
+    history->run<qint64>(
+        this, [judged](HistoryStore& store) { return recordVerdict(store, judged); },
+        [this, target, name, word, environment](Result<qint64> id) {
+            if (!id)
+                return emit problem(u"Could not mark %1 %2 for %3 in %4: %5"_s.arg(
+                    name, word, environment, target.repository, id.errorMessage()));
+            emit information(u"Marked %1 %2 for %3%4."_s.arg(
+                name, word, environment,
+                shows(target) ? QString() : u" in "_s + target.repository));
+            emit verdictRecorded();
+        });
     return success();
 }
 
@@ -282,11 +285,13 @@ AuditLogDialog* ReleaseActions::showAuditLog() {
     }
     QPointer<RepositoryLoader> loader(m_loader);
     auto* dialog = new AuditLogDialog(
-        [loader]() -> Result<QList<Action>> {
-            HistoryStore* store = loader ? loader->history() : nullptr;
-            if (!store)
-                return Result<QList<Action>>::failure(u"the history database is not available"_s);
-            return store->actions();
+        [loader](QObject* context, Callback<QList<Action>> done) {
+            HistoryAccess* history = loader ? loader->history() : nullptr;
+            if (!history)
+                return done(
+                    Result<QList<Action>>::failure(u"the history database is not available"_s));
+            history->run<QList<Action>>(
+                context, [](HistoryStore& store) { return store.actions(); }, std::move(done));
         },
         m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

@@ -28,7 +28,6 @@ class QWidget;
 
 namespace berth {
 class EngineClient;
-class HistoryStore;
 class RepositoryLoader;
 class TimelineModel;
 } // namespace berth
@@ -73,6 +72,8 @@ public:
     // The same rollback with "mark the build being left bad" ticked: one action for
     // on-call (the verdict is stored first and stays if the rollback fails).
     PromoteDialog* rollbackAndMarkBad(const QString& environment);
+    // Refuses at once what cannot be marked; otherwise stores the verdict where the history
+    // lives and then says so through information() and verdictRecorded(), or problem().
     Status mark(const QString& digest, const QString& environment, VerdictKind verdict,
                 const QString& reason = {});
     AuditLogDialog* showAuditLog();

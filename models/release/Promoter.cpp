@@ -1,5 +1,6 @@
 #include "release/Promoter.h"
 
+#include "history/HistoryAccess.h"
 #include "history/HistoryStore.h"
 #include "registry/ImageReference.h"
 #include "registry/ManifestParser.h"
@@ -29,15 +30,90 @@ QString shortDigest(const QString& digest) {
     return digest.isEmpty() ? u"(nothing)"_s : digest.left(19);
 }
 
+// The functions below run where the history store lives (see HistoryAccess).
+
+// Finishes an audit row; a row already settled the same way counts as done: a refresh or
+// `berthctl record` elsewhere may have settled it from the registry's own answer.
+Status finishAuditRow(HistoryStore& store, const ReleaseRequest& request, qint64 id,
+                      ActionState state, const QString& text) {
+    const Status finished = store.finishAction(id, state, text);
+    if (finished)
+        return finished;
+    ActionFilter filter;
+    filter.registry = request.registry;
+    filter.repository = request.repository;
+    const Result<QList<Action>> actions = store.actions(filter);
+    if (actions) {
+        for (const Action& action : actions.value()) {
+            if (action.id == id && action.state == state)
+                return success();
+        }
+    }
+    return finished;
+}
+
+// Both ends of a move are observations: where the compare-before-swap saw the tag, then
+// where it points now. So the tag's history holds the position a rollback goes back to,
+// even in a database that never read the repository before.
+Result<RecordSummary> recordMove(HistoryStore& store, const ReleaseRequest& request,
+                                 const QString& from, const QDateTime& fromSeenAt,
+                                 const QString& now) {
+    const QString observer = currentObserver(u"berth"_s);
+    if (!from.isEmpty()) {
+        const Result<RecordSummary> before = store.recordObservations(
+            request.registry, request.repository, {{request.tag, from}}, fromSeenAt, observer);
+        if (!before)
+            return before;
+    }
+    return store.recordObservations(request.registry, request.repository, {{request.tag, now}},
+                                    QDateTime::currentDateTimeUtc(), observer);
+}
+
+// Who put `tag` on `digest`, as the audit or the history tells it.
+QString whoMoved(HistoryStore& store, const ReleaseRequest& request, const QString& digest) {
+    ActionFilter filter;
+    filter.registry = request.registry;
+    filter.repository = request.repository;
+    const Result<QList<Action>> actions = store.actions(filter);
+    if (actions) {
+        for (const Action& action : actions.value()) {
+            const bool moved =
+                action.kind == ActionKind::Promote || action.kind == ActionKind::Rollback;
+            if (moved && action.tag == request.tag && action.toDigest == digest &&
+                action.state == ActionState::Succeeded)
+                return u"%1 on %2 moved it there at %3 (%4)."_s.arg(
+                    action.user, action.host, action.time.toString(Qt::ISODate),
+                    action.reason.isEmpty() ? actionKindName(action.kind) : action.reason);
+        }
+    }
+    const Result<QList<TagPosition>> history =
+        store.tagHistory(request.registry, request.repository, request.tag);
+    if (history && !history->isEmpty() && history->first().digest == digest)
+        return u"Berth first saw it there at %1 (seen by %2)."_s.arg(
+            history->first().firstSeen.toString(Qt::ISODate), history->first().observedBy);
+    return u"Someone outside Berth moved it."_s;
+}
+
 } // namespace
 
-Promoter::Promoter(RegistryClient* client, HistoryStore* store, TagClassifier classifier,
+Promoter::Promoter(RegistryClient* client, HistoryAccess* history, TagClassifier classifier,
                    QObject* parent)
     : QObject(parent)
     , m_client(client)
-    , m_store(store)
+    , m_history(history)
     , m_classifier(std::move(classifier)) {
 }
+
+Promoter::Promoter(RegistryClient* client, HistoryStore* store, TagClassifier classifier,
+                   QObject* parent)
+    : Promoter(client, static_cast<HistoryAccess*>(nullptr), std::move(classifier), parent) {
+    if (store) {
+        m_ownHistory = std::make_unique<InlineHistory>(store);
+        m_history = m_ownHistory.get();
+    }
+}
+
+Promoter::~Promoter() = default;
 
 void Promoter::run(const ReleaseRequest& request, QObject* context, Callback<ReleaseOutcome> done) {
     auto job = std::make_shared<Job>();
@@ -61,7 +137,7 @@ void Promoter::run(const ReleaseRequest& request, QObject* context, Callback<Rel
             u"%1 is an immutable tag (kind %2): it names one build forever and is never "
             u"moved. Promote to an environment tag instead."_s.arg(request.tag, tagKindName(kind)),
             Outcome::Refused);
-    if (!m_store)
+    if (!m_history)
         return fail(job, u"No history database is open, so the action could not be audited; "
                          u"nothing was changed."_s);
     if (request.transport == RetagTransport::Engine && !m_engineRetag)
@@ -105,26 +181,41 @@ void Promoter::resolveSource(const JobPtr& job) {
 
 void Promoter::loadManifest(const JobPtr& job) {
     // The retag PUTs the exact stored bytes; a GET by digest verifies them if not cached.
-    const Result<std::optional<ManifestBlob>> cached = m_store->manifest(job->outcome.toDigest);
-    if (cached && cached.value()) {
-        // The cache may be a database the whole team writes to: bytes that do not hash to
-        // the digest would put something else under the tag than the build asked for.
-        if (const QString mismatch = verifyDigest(cached.value()->bytes, job->outcome.toDigest);
-            !mismatch.isEmpty()) {
-            const Status forgotten = m_store->forgetManifest(job->outcome.toDigest);
-            return fail(job,
-                        u"The history database's copy of manifest %1 is damaged or was tampered "
-                        u"with (%2), so nothing was changed. %3"_s.arg(
-                            shortDigest(job->outcome.toDigest), mismatch,
-                            forgotten ? u"The copy was removed; retry to read the manifest from "
-                                        u"the registry."_s
-                                      : u"Removing the copy failed too: %1"_s.arg(
-                                            forgotten.errorMessage())),
-                        Outcome::Refused);
-        }
-        job->manifest = *cached.value();
+    const QString digest = job->outcome.toDigest;
+    m_history->run<std::optional<ManifestBlob>>(
+        this, [digest](HistoryStore& store) { return store.manifest(digest); },
+        [this, job](Result<std::optional<ManifestBlob>> cached) {
+            if (cached && cached.value())
+                return useCachedManifest(job, *cached.value());
+            fetchManifest(job);
+        });
+}
+
+void Promoter::useCachedManifest(const JobPtr& job, const ManifestBlob& cached) {
+    // The cache may be a database the whole team writes to: bytes that do not hash to the
+    // digest would put something else under the tag than the build asked for.
+    const QString mismatch = verifyDigest(cached.bytes, job->outcome.toDigest);
+    if (mismatch.isEmpty()) {
+        job->manifest = cached;
         return compareBeforeSwap(job);
     }
+    const QString digest = job->outcome.toDigest;
+    m_history->run<Unit>(
+        this, [digest](HistoryStore& store) { return store.forgetManifest(digest); },
+        [this, job, mismatch](Status forgotten) {
+            fail(job,
+                 u"The history database's copy of manifest %1 is damaged or was tampered with "
+                 u"(%2), so nothing was changed. %3"_s.arg(
+                     shortDigest(job->outcome.toDigest), mismatch,
+                     forgotten
+                         ? u"The copy was removed; retry to read the manifest from the "
+                           u"registry."_s
+                         : u"Removing the copy failed too: %1"_s.arg(forgotten.errorMessage())),
+                 Outcome::Refused);
+        });
+}
+
+void Promoter::fetchManifest(const JobPtr& job) {
     emit stepStarted(u"Reading the manifest of %1"_s.arg(shortDigest(job->outcome.toDigest)));
     m_client->getManifest(job->request.repository, job->outcome.toDigest, this,
                           [this, job](Result<ManifestBlob> blob) {
@@ -163,15 +254,8 @@ void Promoter::compareBeforeSwap(const JobPtr& job) {
         const ReleaseRequest& request = job->request;
         job->outcome.fromDigest = current.value();
         job->fromSeenAt = QDateTime::currentDateTimeUtc();
-        if (request.expectedCurrent && *request.expectedCurrent != current.value()) {
-            QString message = u"%1 moved since you looked: it points at %2, not %3."_s.arg(
-                request.tag, shortDigest(current.value()), shortDigest(*request.expectedCurrent));
-            const QString who = whoMoved(request, current.value());
-            if (!who.isEmpty())
-                message += u' ' + who;
-            return fail(job, message + u" Nothing was changed; look again and retry."_s,
-                        Outcome::Refused);
-        }
+        if (request.expectedCurrent && *request.expectedCurrent != current.value())
+            return refuseMovedSinceSeen(job, current.value());
         if (current.value() == job->outcome.toDigest) {
             job->outcome.alreadyThere = true;
             job->outcome.resultDigest = current.value();
@@ -181,6 +265,22 @@ void Promoter::compareBeforeSwap(const JobPtr& job) {
         }
         retag(job);
     });
+}
+
+void Promoter::refuseMovedSinceSeen(const JobPtr& job, const QString& current) {
+    const ReleaseRequest& request = job->request;
+    const QString message = u"%1 moved since you looked: it points at %2, not %3."_s.arg(
+        request.tag, shortDigest(current),
+        shortDigest(request.expectedCurrent.value_or(QString())));
+    m_history->run<QString>(
+        this,
+        [request, current](HistoryStore& store) -> Result<QString> {
+            return whoMoved(store, request, current);
+        },
+        [this, job, message](Result<QString> who) {
+            const QString told = who && !who->isEmpty() ? message + u' ' + *who : message;
+            fail(job, told + u" Nothing was changed; look again and retry."_s, Outcome::Refused);
+        });
 }
 
 void Promoter::retag(const JobPtr& job) {
@@ -196,13 +296,22 @@ void Promoter::retag(const JobPtr& job) {
     action.kind = request.kind;
     action.transport = transportName(request.transport);
     action.reason = request.reason;
-    const Result<qint64> id = m_store->beginAction(action);
-    if (!id && id.error().code == HistoryStore::kActionInProgress)
-        return settleAbandonedOrRefuse(job, id.error().message);
-    if (!id)
-        return fail(job, u"Could not write the audit record, so nothing was changed: %1"_s.arg(
-                             id.error().message));
-    job->outcome.actionId = id.value();
+    m_history->run<qint64>(
+        this, [action](HistoryStore& store) { return store.beginAction(action); },
+        [this, job](Result<qint64> id) {
+            if (!id && id.error().code == HistoryStore::kActionInProgress)
+                return settleAbandonedOrRefuse(job, id.error().message);
+            if (!id)
+                return fail(job,
+                            u"Could not write the audit record, so nothing was changed: %1"_s.arg(
+                                id.error().message));
+            job->outcome.actionId = id.value();
+            retagAudited(job);
+        });
+}
+
+void Promoter::retagAudited(const JobPtr& job) {
+    const ReleaseRequest& request = job->request;
 
     // Compare again now that the pending row is written: between the first look and
     // this row, another Berth may have moved the tag.
@@ -253,12 +362,30 @@ void Promoter::verify(const JobPtr& job, const QString& pushedDigest) {
                 job->outcome.note =
                     u"The engine re-encoded the manifest: %1 now has digest %2 (same config "
                     u"and layers as %3)."_s.arg(request.tag, pushedDigest, job->outcome.toDigest);
-            const Status finished = finishAction(job, ActionState::Succeeded, job->outcome.note);
-            const Result<RecordSummary> recorded = recordMove(job, now.value());
-            if (!finished || !recorded)
+            recordSuccess(job, now.value());
+        });
+}
+
+void Promoter::recordSuccess(const JobPtr& job, const QString& now) {
+    m_history->run<Unit>(
+        this,
+        [request = job->request, id = job->outcome.actionId, note = job->outcome.note,
+         from = job->outcome.fromDigest, fromSeenAt = job->fromSeenAt,
+         now](HistoryStore& store) -> Status {
+            const Status finished =
+                finishAuditRow(store, request, id, ActionState::Succeeded, note);
+            const Result<RecordSummary> recorded =
+                recordMove(store, request, from, fromSeenAt, now);
+            if (!finished)
+                return finished;
+            if (!recorded)
+                return recorded.error();
+            return success();
+        },
+        [job](Status recorded) {
+            if (!recorded)
                 job->outcome.note += u" The retag succeeded but the history database could not "
-                                     u"record it: %1"_s.arg(!finished ? finished.errorMessage()
-                                                                      : recorded.errorMessage());
+                                     u"record it: %1"_s.arg(recorded.errorMessage());
             job->outcome.note = QString(job->settledNote + job->outcome.note).trimmed();
             job->done(job->outcome);
         });
@@ -276,15 +403,25 @@ qint64 Promoter::abandonedAfterMs(const QString& transport) const {
 }
 
 void Promoter::settleAbandonedOrRefuse(const JobPtr& job, const QString& inProgress) {
+    m_history->run<QList<Action>>(
+        this, [](HistoryStore& store) { return store.pendingActions(); },
+        [this, job, inProgress](Result<QList<Action>> all) {
+            std::optional<Action> pending;
+            if (all) {
+                const ReleaseRequest& request = job->request;
+                for (const Action& action : all.value()) {
+                    if (action.registry == request.registry &&
+                        action.repository == request.repository && action.tag == request.tag)
+                        pending = action;
+                }
+            }
+            settlePending(job, inProgress, pending);
+        });
+}
+
+void Promoter::settlePending(const JobPtr& job, const QString& inProgress,
+                             const std::optional<Action>& pending) {
     const ReleaseRequest& request = job->request;
-    std::optional<Action> pending;
-    if (const Result<QList<Action>> all = m_store->pendingActions(); all) {
-        for (const Action& action : all.value()) {
-            if (action.registry == request.registry && action.repository == request.repository &&
-                action.tag == request.tag)
-                pending = action;
-        }
-    }
     if (!pending)
         return fail(job, inProgress + u" Nothing was changed."_s, Outcome::Refused);
     const qint64 abandonedAfter = abandonedAfterMs(pending->transport);
@@ -315,65 +452,46 @@ void Promoter::settleAbandonedOrRefuse(const JobPtr& job, const QString& inProgr
                       BuildCollection found;
                       found.repository = job->request.repository;
                       found.tagDigests.insert(job->request.tag, current.value());
-                      const ReconcileResult settled =
-                          reconcilePendingActions(*m_store, job->request.registry, found,
-                                                  QDateTime::currentDateTimeUtc(), abandonedAfter);
-                      if (!settled.problems.isEmpty())
-                          return fail(job, u"A move of %1 left pending could not be settled, so "
-                                           u"nothing was changed: %2"_s.arg(
-                                               job->request.tag, settled.problems.first()));
-                      for (const SettledAction& action : settled.settled)
-                          job->settledNote += describe(action) + u' ';
-                      retag(job);
+                      m_history->run<ReconcileResult>(
+                          this,
+                          [registry = job->request.registry, found,
+                           abandonedAfter](HistoryStore& store) -> Result<ReconcileResult> {
+                              return reconcilePendingActions(store, registry, found,
+                                                             QDateTime::currentDateTimeUtc(),
+                                                             abandonedAfter);
+                          },
+                          [this, job](Result<ReconcileResult> settled) {
+                              const QString problem = !settled ? settled.errorMessage()
+                                                      : !settled->problems.isEmpty()
+                                                          ? settled->problems.first()
+                                                          : QString();
+                              if (!problem.isEmpty())
+                                  return fail(job, u"A move of %1 left pending could not be "
+                                                   u"settled, so nothing was changed: %2"_s.arg(
+                                                       job->request.tag, problem));
+                              for (const SettledAction& action : settled->settled)
+                                  job->settledNote += describe(action) + u' ';
+                              retag(job);
+                          });
                   });
 }
 
-Result<RecordSummary> Promoter::recordMove(const JobPtr& job, const QString& now) {
-    // Both ends are observations: where the compare-before-swap saw the tag, then where it
-    // points now. So the tag's history holds the position a rollback goes back to, even
-    // in a database that never read the repository before.
-    const ReleaseRequest& request = job->request;
-    const QString observer = currentObserver(u"berth"_s);
-    if (!job->outcome.fromDigest.isEmpty()) {
-        const Result<RecordSummary> before = m_store->recordObservations(
-            request.registry, request.repository, {{request.tag, job->outcome.fromDigest}},
-            job->fromSeenAt, observer);
-        if (!before)
-            return before;
-    }
-    return m_store->recordObservations(request.registry, request.repository, {{request.tag, now}},
-                                       QDateTime::currentDateTimeUtc(), observer);
-}
-
-Status Promoter::finishAction(const JobPtr& job, ActionState state, const QString& text) {
-    const Status finished = m_store->finishAction(job->outcome.actionId, state, text);
-    if (finished)
-        return finished;
-    // A refresh or `berthctl record` elsewhere may have settled the row already, from the
-    // registry's own answer; when it came to the same verdict there is nothing to fix.
-    ActionFilter filter;
-    filter.registry = job->request.registry;
-    filter.repository = job->request.repository;
-    const Result<QList<Action>> actions = m_store->actions(filter);
-    if (actions) {
-        for (const Action& action : actions.value()) {
-            if (action.id == job->outcome.actionId && action.state == state)
-                return success();
-        }
-    }
-    return finished;
-}
-
 void Promoter::fail(const JobPtr& job, const QString& message, Outcome outcome) {
-    if (job->outcome.actionId != 0) {
-        const Status recorded = finishAction(job, ActionState::Failed, message);
-        if (!recorded)
-            return job->done(Result<ReleaseOutcome>::failure(
-                outcome,
-                message + u" (The audit row %1 stays pending: %2)"_s.arg(
-                              QString::number(job->outcome.actionId), recorded.errorMessage())));
-    }
-    job->done(Result<ReleaseOutcome>::failure(outcome, job->settledNote + message));
+    if (job->outcome.actionId == 0)
+        return job->done(Result<ReleaseOutcome>::failure(outcome, job->settledNote + message));
+    m_history->run<Unit>(
+        this,
+        [request = job->request, id = job->outcome.actionId, message](HistoryStore& store) {
+            return finishAuditRow(store, request, id, ActionState::Failed, message);
+        },
+        [job, message, outcome](Status recorded) {
+            if (!recorded)
+                return job->done(Result<ReleaseOutcome>::failure(
+                    outcome, message + u" (The audit row %1 stays pending: %2)"_s.arg(
+                                           QString::number(job->outcome.actionId),
+                                           recorded.errorMessage())));
+            job->done(Result<ReleaseOutcome>::failure(outcome, job->settledNote + message));
+        });
 }
 
 void Promoter::leavePending(const JobPtr& job, const QString& cause) {
@@ -383,30 +501,6 @@ void Promoter::leavePending(const JobPtr& job, const QString& cause) {
         Outcome::Unsettled,
         u"%1 The outcome is unknown: audit row #%2 stays pending and is settled by the next "
         u"refresh or berthctl record."_s.arg(cause, QString::number(job->outcome.actionId))));
-}
-
-QString Promoter::whoMoved(const ReleaseRequest& request, const QString& digest) const {
-    ActionFilter filter;
-    filter.registry = request.registry;
-    filter.repository = request.repository;
-    const Result<QList<Action>> actions = m_store->actions(filter);
-    if (actions) {
-        for (const Action& action : actions.value()) {
-            const bool moved =
-                action.kind == ActionKind::Promote || action.kind == ActionKind::Rollback;
-            if (moved && action.tag == request.tag && action.toDigest == digest &&
-                action.state == ActionState::Succeeded)
-                return u"%1 on %2 moved it there at %3 (%4)."_s.arg(
-                    action.user, action.host, action.time.toString(Qt::ISODate),
-                    action.reason.isEmpty() ? actionKindName(action.kind) : action.reason);
-        }
-    }
-    const Result<QList<TagPosition>> history =
-        m_store->tagHistory(request.registry, request.repository, request.tag);
-    if (history && !history->isEmpty() && history->first().digest == digest)
-        return u"Berth first saw it there at %1 (seen by %2)."_s.arg(
-            history->first().firstSeen.toString(Qt::ISODate), history->first().observedBy);
-    return u"Someone outside Berth moved it."_s;
 }
 
 } // namespace berth

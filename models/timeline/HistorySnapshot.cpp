@@ -8,16 +8,11 @@ using namespace Qt::StringLiterals;
 
 namespace berth {
 
-HistorySnapshot readHistorySnapshot(const QString& historyLocation, const QString& repository) {
+HistorySnapshot readHistorySnapshot(HistoryStore& store, const QString& repository) {
     HistorySnapshot snapshot;
     const Result<ImageReference> reference = ImageReference::parse(repository);
     if (!reference) {
         snapshot.problem = reference.error().message;
-        return snapshot;
-    }
-    HistoryStore store;
-    if (const Status opened = store.open(historyLocation); !opened) {
-        snapshot.problem = opened.error().message;
         return snapshot;
     }
     const Result<QList<TagPosition>> positions =
@@ -50,22 +45,26 @@ HistorySnapshot readHistorySnapshot(const QString& historyLocation, const QStrin
         loaded.verdicts = std::move(verdicts).value();
     else
         snapshot.problem = verdicts.error().message;
+    loaded.positions = positions.value();
+    ActionFilter ofRepository;
+    ofRepository.registry = reference->domain();
+    ofRepository.repository = reference->path();
+    Result<QList<Action>> actions = store.actions(ofRepository);
+    if (actions)
+        loaded.actions = std::move(actions).value();
+    else
+        snapshot.problem = actions.error().message;
     if (!cache.problems().isEmpty())
         snapshot.problem = cache.problems().constFirst();
     snapshot.repository = std::move(loaded);
     return snapshot;
 }
 
-VerdictsRead readVerdicts(const QString& historyLocation, const QString& repository) {
+VerdictsRead readVerdicts(HistoryStore& store, const QString& repository) {
     VerdictsRead read{repository, {}, {}};
     const Result<ImageReference> reference = ImageReference::parse(repository);
     if (!reference) {
         read.problem = reference.error().message;
-        return read;
-    }
-    HistoryStore store;
-    if (const Status opened = store.open(historyLocation); !opened) {
-        read.problem = opened.error().message;
         return read;
     }
     Result<QList<Verdict>> verdicts = store.verdicts(reference->domain(), reference->path());

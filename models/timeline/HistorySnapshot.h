@@ -13,15 +13,17 @@
 
 namespace berth {
 
+class HistoryStore;
+
 struct HistorySnapshot {
     // Empty when the store knows no tag of the repository.
     std::optional<LoadedRepository> repository;
     QString problem; // why the store could not be read, for a banner line
 };
 
-// Opens a store of its own on `historyLocation` (HistoryStore::open's syntax), so it
-// may run on a worker thread. `repository` is host/path, e.g. "localhost:5000/acme/app".
-HistorySnapshot readHistorySnapshot(const QString& historyLocation, const QString& repository);
+// `repository` is host/path, e.g. "localhost:5000/acme/app". Runs where the store lives
+// (the window's history thread).
+HistorySnapshot readHistorySnapshot(HistoryStore& store, const QString& repository);
 
 struct VerdictsRead {
     QString repository; // host/path, as asked
@@ -29,7 +31,7 @@ struct VerdictsRead {
     QString problem; // why they could not be read
 };
 
-// Every verdict on the builds of `repository`, from a store of its own (worker thread).
-VerdictsRead readVerdicts(const QString& historyLocation, const QString& repository);
+// Every verdict on the builds of `repository`.
+VerdictsRead readVerdicts(HistoryStore& store, const QString& repository);
 
 } // namespace berth

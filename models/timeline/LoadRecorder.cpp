@@ -7,14 +7,9 @@ using namespace Qt::StringLiterals;
 
 namespace berth {
 
-RecordedLoad recordLoad(const QString& historyLocation, const QString& registry,
+RecordedLoad recordLoad(HistoryStore& store, const QString& registry,
                         const BuildCollection& collection) {
     RecordedLoad result;
-    HistoryStore store;
-    if (const Status opened = store.open(historyLocation); !opened) {
-        result.warnings.append(opened.error().message);
-        return result;
-    }
     const Result<RecordSummary> recorded =
         store.recordObservations(registry, collection.repository, collection.tagDigests,
                                  QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
@@ -36,6 +31,15 @@ RecordedLoad recordLoad(const QString& historyLocation, const QString& registry,
         result.verdicts = std::move(verdicts).value();
     else
         result.warnings.append(verdicts.error().message);
+    ActionFilter ofRepository;
+    ofRepository.registry = registry;
+    ofRepository.repository = collection.repository;
+    Result<QList<Action>> actions = store.actions(ofRepository);
+    if (actions)
+        result.actions = std::move(actions).value();
+    else
+        result.warnings.append(actions.error().message);
+    result.historyRead = positions && verdicts && actions;
     return result;
 }
 

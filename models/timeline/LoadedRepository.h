@@ -3,6 +3,7 @@
 // One repository as the window shows it: its builds, grouped by digest, and the
 // environment lanes with their past positions.
 
+#include "history/HistoryTypes.h"
 #include "registry/BuildCollector.h"
 #include "timeline/EnvironmentLane.h"
 
@@ -20,6 +21,11 @@ struct LoadedRepository {
     QDateTime fromHistorySeenAt;
     // Builds judged good or bad per environment (one per build and environment).
     QList<Verdict> verdicts;
+    // What the history knew when this was read, for planning a release without asking the
+    // database again: every recorded position (by tag, newest first within a tag) and the
+    // repository's audit, newest first. Empty without history.
+    QList<TagPosition> positions;
+    QList<Action> actions;
 
     bool isFromHistory() const { return fromHistorySeenAt.isValid(); }
 };

@@ -1,13 +1,17 @@
 #pragma once
 
-// Loads one repository for the window: first what the history store last saw of it
-// (read on a worker thread, so it paints while the registry is still being asked), then
-// its builds read through the registry client, recording the tag positions it saw in the
-// history store (as `berthctl builds` does, on a worker thread too) and turning the
-// store's positions into environment lanes. Only the newest load reports: starting another or
-// cancelling drops whatever the previous one still sends.
+// Loads one repository for the window: first what the history store last saw of it (so it
+// paints while the registry is still being asked), then its builds read through the
+// registry client, recording the tag positions it saw in the history store (as `berthctl
+// builds` does) and turning the store's positions into environment lanes. Only the newest
+// load reports: starting another or cancelling drops whatever the previous one still sends.
+//
+// The window's database work all runs on one history thread (HistoryThread), the registry
+// read of a load included, since its manifest cache is the store: a slow connect, a keychain
+// prompt or a table locked by another session never stalls the GUI thread.
 
 #include "registry/RegistryOptions.h"
+#include "release/RollbackPlanner.h"
 #include "timeline/LoadedRepository.h"
 
 #include <QObject>
@@ -17,9 +21,11 @@
 
 namespace berth {
 
+class HistoryAccess;
 class HistoryStore;
-class SqlManifestCache;
+class HistoryThread;
 class RegistryClient;
+struct LoadTicket;
 
 class RepositoryLoader : public QObject {
     Q_OBJECT
@@ -29,11 +35,16 @@ public:
 
     // Where the history lives (HistoryStore::open's syntax). Empty: the default file.
     void setHistoryLocation(const QString& location);
+    const QString& historyLocation() const { return m_historyLocation; }
     // Without history, lanes show only where environments are now and nothing is recorded.
     void setHistoryEnabled(bool enabled);
-    // The store loads record into, opened on first use; nullptr when history is off or
-    // could not be opened. Promotions and the audit log share it (and its thread).
-    HistoryStore* history();
+    // Where the window's database work runs (opened on first use, on its own thread);
+    // nullptr when history is off. Promotions, verdicts and the audit log share it.
+    HistoryAccess* history();
+    // What the history knew of the shown repository when it was last read, for planning a
+    // release of `tag` without asking the database again; nullopt when the history could
+    // not be read for it (or history is off).
+    std::optional<RollbackFacts> historyFacts(const QString& tag) const;
 
     // `repository` is host/path, e.g. "localhost:5000/acme/app".
     void load(const QString& repository, const RegistryOptions& options);
@@ -62,20 +73,25 @@ signals:
     void verdictsRead(const QString& repository, const QList<berth::Verdict>& verdicts);
 
 private:
-    void openHistory();
+    struct Collected;
+
+    HistoryThread* historyThread();
     void restoreFromHistory(quint64 generation, const QString& repository);
-    void finishLoad(quint64 generation, Result<BuildCollection> result);
+    // Reads the registry (and records what it saw) where `store` lives: on the history
+    // thread, or on this one without history (store null).
+    void collect(quint64 generation, const QString& registry, const QString& path,
+                 const RegistryOptions& options, HistoryStore* store, QObject* parent,
+                 const std::shared_ptr<LoadTicket>& ticket, Callback<Collected> done);
+    void finishLoad(quint64 generation, Result<Collected> result);
     // The load is done: lanes from the stored positions, loaded and finished.
-    void publish(const BuildCollection& collection, const QList<TagPosition>& positions,
-                 const QList<Verdict>& verdicts);
+    void publish(LoadedRepository repository, bool historyRead);
+    void show(const LoadedRepository& repository, bool historyRead);
 
     QString m_historyLocation;
     bool m_historyEnabled = true;
-    bool m_historyTried = false;
-    std::unique_ptr<HistoryStore> m_store;
-    std::unique_ptr<SqlManifestCache> m_cache;
-    qsizetype m_problemsShown = 0; // the cache keeps every problem; each is shown once
-    QPointer<RegistryClient> m_client;
+    std::unique_ptr<HistoryThread> m_history;
+    std::shared_ptr<LoadTicket> m_ticket;         // the running load's registry read
+    std::optional<LoadedRepository> m_shownFacts; // positions, verdicts, audit of m_shown
     QString m_repository;
     QString m_shown; // the repository the last loaded or restored signal carried
     QString m_domain;

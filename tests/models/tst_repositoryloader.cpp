@@ -51,7 +51,7 @@ private slots:
         const QString repository = server.hostPort() + u"/acme/api"_s;
         loader.load(repository, {});
         QVERIFY(finished.wait(30000));
-        QVERIFY(!loader.history());
+        QVERIFY(!loader.historyFacts(u"production"_s));
         bool said = false;
         for (const QList<QVariant>& warning : std::as_const(warnings))
             said |= warning.first().toString().contains(u"is not a file"_s);
@@ -61,9 +61,13 @@ private slots:
         QVERIFY(QDir(location).removeRecursively());
         loader.load(repository, {});
         QVERIFY(finished.wait(30000));
-        QVERIFY(loader.history());
+        const std::optional<RollbackFacts> facts = loader.historyFacts(u"production"_s);
+        QVERIFY(facts);
+        QCOMPARE(facts->history.size(), 1);
+        HistoryStore reader; // of its own: what was stored, not what the loader holds
+        QVERIFY(reader.open(location));
         const Result<QList<TagPosition>> production =
-            loader.history()->tagHistory(server.hostPort(), u"acme/api"_s, u"production"_s);
+            reader.tagHistory(server.hostPort(), u"acme/api"_s, u"production"_s);
         QVERIFY(production);
         QCOMPARE(production->size(), 1);
     }

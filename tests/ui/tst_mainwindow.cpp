@@ -324,7 +324,9 @@ private slots:
         }
         const auto window = openWindow(history, QSize(1200, 800));
         QVERIFY(load(*window, repository()));
-        const Result<QList<Action>> actions = window->loader()->history()->actions();
+        HistoryStore reader; // of its own: what was stored, not what the window holds
+        QVERIFY(reader.open(history));
+        const Result<QList<Action>> actions = reader.actions();
         QVERIFY(actions.ok());
         QCOMPARE(actions->size(), 1);
         QCOMPARE(actions->first().id, id);

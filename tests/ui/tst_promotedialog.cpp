@@ -98,6 +98,23 @@ private:
         return digests;
     }
 
+    // A reader of its own on the window's history: what was stored, not what the window
+    // holds in memory.
+    static std::unique_ptr<HistoryStore> storeOf(ui::MainWindow& window) {
+        auto store = std::make_unique<HistoryStore>();
+        if (!store->open(window.loader()->historyLocation()))
+            return nullptr;
+        return store;
+    }
+
+    // Marks a build, then waits until the window read the verdict back (plans use it).
+    static bool markAndWait(ui::MainWindow& window, const QString& digest,
+                            const QString& environment, const QString& reason) {
+        QSignalSpy read(window.loader(), &RepositoryLoader::verdictsRead);
+        return window.releaseActions()->mark(digest, environment, VerdictKind::Bad, reason).ok() &&
+               read.wait(30000);
+    }
+
     std::unique_ptr<ui::MainWindow> openWindow(const QString& path) {
         auto window = std::make_unique<ui::MainWindow>();
         window->loader()->setHistoryLocation(
@@ -321,7 +338,7 @@ private slots:
         QVERIFY(dialog->findChild<QListWidget*>(u"stepList"_s)->count() >= 3);
 
         QCOMPARE(headOf(path, u"production"_s), digests[1]);
-        const auto actions = window->loader()->history()->actions();
+        const auto actions = storeOf(*window)->actions();
         QVERIFY(actions.ok());
         QCOMPARE(actions->size(), 1);
         QCOMPARE(actions->first().reason, u"QA signed off on 1.1"_s);
@@ -338,7 +355,8 @@ private slots:
         window->findChild<QAction*>(u"auditLogAction"_s)->trigger();
         auto* audit = window->findChild<ui::AuditLogDialog*>(u"auditLogDialog"_s);
         QVERIFY(audit);
-        QCOMPARE(audit->filterModel()->rowCount(), 1);
+        // Read where the history lives, so it arrives after the dialog opened.
+        QTRY_COMPARE_WITH_TIMEOUT(audit->filterModel()->rowCount(), 1, 30000);
         QCOMPARE(audit->filterModel()->index(0, 0).data(AuditLogModel::ReasonRole).toString(),
                  u"QA signed off on 1.1"_s);
         QTest::keyClicks(audit->findChild<QLineEdit*>(u"auditTextFilter"_s), u"rollback"_s);
@@ -370,9 +388,7 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(laneDigest(*window, u"production"_s), digests[to], 30000);
         }
         if (markMiddleBad)
-            QVERIFY(window->releaseActions()
-                        ->mark(digests[1], u"production"_s, VerdictKind::Bad, u"broken"_s)
-                        .ok());
+            QVERIFY(markAndWait(*window, digests[1], u"production"_s, u"broken"_s));
         const int expected = markMiddleBad ? 0 : 1;
 
         auto* button = window->findChild<QToolButton*>(u"rollback-production"_s);
@@ -392,7 +408,7 @@ private slots:
         QCOMPARE(headOf(path, u"production"_s), digests[expected]);
         QTRY_COMPARE_WITH_TIMEOUT(laneDigest(*window, u"production"_s), digests[expected], 30000);
 
-        const auto actions = window->loader()->history()->actions();
+        const auto actions = storeOf(*window)->actions();
         QVERIFY(actions.ok());
         QCOMPARE(actions->first().kind, ActionKind::Rollback);
         QCOMPARE(actions->first().reason, u"checkout broken"_s);
@@ -470,7 +486,7 @@ private slots:
         QVERIFY(!menu.findChild<QAction*>(u"promote-dev"_s));
         // A misspelt environment is refused, and nothing is stored.
         QVERIFY(!actions->mark(digests[2], u"prodution"_s, VerdictKind::Bad).ok());
-        QCOMPARE(window->loader()->history()->verdicts(m_server->hostPort(), path)->size(), 0);
+        QCOMPARE(storeOf(*window)->verdicts(m_server->hostPort(), path)->size(), 0);
     }
 
     void aBadBuildWaitsForAnAcknowledgement() {
@@ -479,9 +495,7 @@ private slots:
         QCOMPARE(digests.size(), 3);
         const auto window = openWindow(path);
         QVERIFY(window);
-        QVERIFY(window->releaseActions()
-                    ->mark(digests[1], u"production"_s, VerdictKind::Bad, u"500s on checkout"_s)
-                    .ok());
+        QVERIFY(markAndWait(*window, digests[1], u"production"_s, u"500s on checkout"_s));
         ui::PromoteDialog* dialog = window->releaseActions()->promote(digests[1], u"production"_s);
         QVERIFY(dialog);
         QVERIFY(dialog->plan().needsAcknowledgement());
@@ -535,13 +549,13 @@ private slots:
         QVERIFY(confirm(dialog, u"checkout 500s"_s));
         QVERIFY2(dialog->result()->ok(), qPrintable(dialog->result()->errorMessage()));
         QCOMPARE(headOf(path, u"production"_s), digests[1]);
-        const auto actions = window->loader()->history()->actions();
+        const auto actions = storeOf(*window)->actions();
         QVERIFY(actions.ok());
         QCOMPARE(actions->at(0).kind, ActionKind::Rollback);
         QCOMPARE(actions->at(1).kind, ActionKind::MarkBad);
         QCOMPARE(actions->at(1).toDigest, digests[2]);
         QCOMPARE(actions->at(1).reason, u"checkout 500s"_s);
-        const auto verdicts = window->loader()->history()->verdicts(m_server->hostPort(), path);
+        const auto verdicts = storeOf(*window)->verdicts(m_server->hostPort(), path);
         QVERIFY(verdicts.ok());
         QCOMPARE(verdicts->size(), 1);
         QCOMPARE(verdicts->first().digest, digests[2]);
@@ -566,7 +580,7 @@ private slots:
         QVERIFY2(banner->text().contains(u"nothing was changed"_s), qPrintable(banner->text()));
         QVERIFY(!window->findChild<ui::PromoteDialog*>());
         QCOMPARE(headOf(path, u"production"_s), digests[0]);
-        QCOMPARE(window->loader()->history()->verdicts(m_server->hostPort(), path)->size(), 0);
+        QCOMPARE(storeOf(*window)->verdicts(m_server->hostPort(), path)->size(), 0);
     }
 
     void anActionActsOnTheRepositoryItWasOfferedFor() {
@@ -591,8 +605,11 @@ private slots:
 
         auto* markBad = menu.findChild<QAction*>(u"markBad-production"_s);
         QVERIFY(markBad);
+        QSignalSpy recorded(window->releaseActions(), &ui::ReleaseActions::verdictRecorded);
         markBad->trigger();
-        HistoryStore* store = window->loader()->history();
+        QVERIFY(recorded.wait(30000));
+        const auto store = storeOf(*window);
+        QVERIFY(store);
         QCOMPARE(store->verdicts(m_server->hostPort(), first)->size(), 1);
         QCOMPARE(store->verdicts(m_server->hostPort(), first)->first().digest, digests[2]);
         QCOMPARE(store->verdicts(m_server->hostPort(), second)->size(), 0);
