@@ -21,7 +21,6 @@
 #include <QImage>
 #include <QPixmap>
 #include <QRegularExpression>
-#include <QScopeGuard>
 #include <QSettings>
 #include <QTextStream>
 #include <QThreadPool>
@@ -155,10 +154,9 @@ private:
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     quietOffscreenSizeHints();
-    const berth::GitLibrary git; // libgit2 stays initialised for every worker thread
-    // Runs before `git` shuts libgit2 down, on every way out of main: git jobs still on
-    // the pool (a commit lookup, a fetch) finish first.
-    const auto drainPool = qScopeGuard([] { QThreadPool::globalInstance()->waitForDone(); });
+    // libgit2 stays initialised for every worker thread: on every way out of main, git jobs
+    // still on the pool (a commit lookup, a fetch) finish before it shuts libgit2 down.
+    const berth::GitLibrary git(QThreadPool::globalInstance());
     // Settings live in $XDG_CONFIG_HOME/berth/berth.conf.
     app.setOrganizationName(u"berth"_s);
     app.setApplicationName(u"berth"_s);

@@ -96,10 +96,10 @@ std::optional<QDateTime> parseSeenAt(const QString& text) {
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     // Started only for a command given a clone (--git): libgit2 parses the system's whole
-    // CA bundle when it starts, a visible part of a warm `builds` or `record`.
+    // CA bundle when it starts, a visible part of a warm `builds` or `record`. Once started,
+    // it lets the pool's git walks finish before it shuts libgit2 down.
     std::optional<berth::GitLibrary> git;
-    // Runs before `git` shuts libgit2 down, on every way out of main: work still on the
-    // pool (git walks, history writes) finishes first.
+    // On every way out of main, work still on the pool (history writes) finishes first.
     const auto drainPool = qScopeGuard([] { QThreadPool::globalInstance()->waitForDone(); });
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup; it is noise on
     // every run, and berthctl's stderr is for the user's errors.
@@ -193,7 +193,7 @@ int main(int argc, char** argv) {
     invocation.registry.caFile = parser.value(caFile);
     invocation.gitClone = parser.value(gitClone);
     if (!invocation.gitClone.isEmpty())
-        git.emplace();
+        git.emplace(QThreadPool::globalInstance());
     invocation.database =
         parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE");
     invocation.via = parser.value(via);

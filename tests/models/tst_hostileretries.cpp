@@ -22,6 +22,15 @@ using namespace Qt::StringLiterals;
 
 namespace berth::test {
 
+namespace {
+
+// A maximum Retry-After wait longer than WAIT_FOR's deadline: a client that waits it out
+// fails the test by its deadline, with no clock read in the test.
+constexpr int kBeyondWaitSeconds = 60;
+static_assert(kBeyondWaitSeconds * 1000 > 2 * kWaitMs);
+
+} // namespace
+
 class HostileRetriesTest : public QObject {
     Q_OBJECT
 
@@ -52,7 +61,11 @@ private slots:
         answers.first().headers.emplaceBack("Retry-After", retryAfter);
         server.setAnswers("GET", TagsPath, answers);
         Pending<QStringList> tags;
-        RegistryClient client(server.hostPort(), hostileOptions(config));
+        // A client that waited its own maximum instead of what the registry asked for would
+        // miss WAIT_FOR's deadline.
+        RegistryOptions options = hostileOptions(config);
+        options.maxRetryAfterSeconds = kBeyondWaitSeconds;
+        RegistryClient client(server.hostPort(), options);
         client.listTags(Repository, this, tags.callback());
         WAIT_FOR(tags);
         VERIFY_OK(tags);
@@ -68,7 +81,6 @@ private slots:
         } else {
             QVERIFY2(gap >= 900, qPrintable(u"retried after %1 ms"_s.arg(gap)));
         }
-        QVERIFY2(gap < 4000, qPrintable(u"retried after %1 ms"_s.arg(gap)));
     }
 
     void retryAfterBeyondLimitIsReportedAtOnce() {
@@ -79,15 +91,20 @@ private slots:
         limited.headers.emplaceBack("Retry-After", "3600");
         server.setAnswer("GET", TagsPath, limited);
         Pending<QStringList> tags;
-        RegistryClient client(server.hostPort(), hostileOptions(config));
+        // Waiting out either the hour asked for or Berth's own maximum would miss WAIT_FOR's
+        // deadline: only a client that gives up at once gets its answer in time.
+        RegistryOptions options = hostileOptions(config);
+        options.maxRetryAfterSeconds = kBeyondWaitSeconds;
+        RegistryClient client(server.hostPort(), options);
         client.listTags(Repository, this, tags.callback());
         WAIT_FOR(tags);
         VERIFY_FAILED(tags);
         QCOMPARE(tags.result().error().httpStatus, 429);
         QCOMPARE(tags.result().error().code, u"TOOMANYREQUESTS"_s);
         VERIFY_MENTIONS(tags.message(), u"3600"_s);
+        VERIFY_MENTIONS(tags.message(),
+                        u"longer than the %1 s Berth waits at most"_s.arg(kBeyondWaitSeconds));
         QCOMPARE(server.hitCount("GET", TagsPath), 1);
-        QVERIFY2(tags.elapsedMs() < 3000, qPrintable(u"took %1 ms"_s.arg(tags.elapsedMs())));
     }
 
     // Retry-After values that ask for no wait, or say nothing usable, retry soon: a
@@ -267,9 +284,11 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(server.tlsHellos(), 1, kWaitMs);
         else
             QTRY_COMPARE_WITH_TIMEOUT(server.hitCount("GET", manifestPath(u"v1"_s)), 1, kWaitMs);
-        for (auto& one : pending)
-            one->restartClock();
         client.cancelAll();
+        // Every callback has had its answer by the time cancelAll() returns: none waits for
+        // the server (20 s away), the transfer timeout or the https probe.
+        for (auto& one : pending)
+            QVERIFY(one->isDone());
         server.setAnswer(
             "GET", manifestPath(u"v1"_s),
             HostileAnswer::json(200, ImageManifest, {{"Content-Type", OciManifestType}}));
@@ -277,7 +296,6 @@ private slots:
             WAIT_FOR(*one);
             VERIFY_FAILED(*one);
             VERIFY_MENTIONS(one->message(), u"Cancelled"_s);
-            QVERIFY2(one->elapsedMs() < 1000, qPrintable(u"took %1 ms"_s.arg(one->elapsedMs())));
             QCOMPARE(one->calls(), 1);
         }
 
