@@ -16,7 +16,7 @@ constexpr int kStartTimeoutMs = 15000;
 const QByteArray kKeyringPassword = "berth-test-keyring";
 
 // A session bus whose only listener is a socket in the test's folder and which has no
-// service directories: a secret-tool call before the daemon is up fails instead of
+// service directories: a client's call before the daemon is up fails instead of
 // starting a second keyring daemon through D-Bus activation.
 const QString kBusConfig =
     uR"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
