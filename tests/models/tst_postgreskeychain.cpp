@@ -504,6 +504,19 @@ private slots:
         QCOMPARE(lookUp(*m_session, u"ops@db.example:5432/berth"_s), password);
     }
 
+    void aLockedKeychainIsNamed() {
+        if (!startSession(true))
+            QSKIP(qPrintable(m_skip));
+        if (!m_session->restartKeyringLocked())
+            QSKIP(qPrintable(m_session->errorString()));
+        const Run run = ctl({u"db-password"_s, u"postgresql://ci@db.example/berth"_s},
+                            m_session->environment(), "locked-secret\n");
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"stayed locked"_s) && run.err.contains(u"~/.pgpass"_s),
+                 qPrintable(run.err));
+        verifyNoSecret(run.out + run.err, {u"locked-secret"_s});
+    }
+
     void dbPasswordRefuses_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QByteArray>("input");
