@@ -211,7 +211,7 @@ private:
         QProcess process;
         process.setProcessEnvironment(session.environment());
         process.start(u"secret-tool"_s,
-                      {u"lookup"_s, u"server"_s, PostgresKeychain::kService, u"user"_s, key});
+                      {u"lookup"_s, u"server"_s, u"Berth PostgreSQL"_s, u"user"_s, key});
         process.closeWriteChannel();
         if (!process.waitForFinished(30000))
             return u"(secret-tool did not finish)"_s;
@@ -223,7 +223,7 @@ private:
             QVERIFY2(!text.contains(secret), qPrintable(u"a password leaked into: "_s + text));
     }
 
-    // A connection no server answers for, unique to the test, and its entry's key.
+    // A connection no server answers for, unique to the test.
     static HistoryLocation uniqueLocation() {
         HistoryLocation location;
         location.kind = HistoryLocation::Kind::Postgres;
@@ -440,7 +440,7 @@ private slots:
             writer->start();
             QVERIFY(writer->wait(QDeadlineTimer(60000)));
             QVERIFY2(status.ok(), qPrintable(status.errorMessage()));
-            QCOMPARE(lookUp(*m_suiteSession, PostgresKeychain::key(location)), password);
+            QCOMPARE(lookUp(*m_suiteSession, u"ci@%1:6543/berth"_s.arg(location.host)), password);
         }
 
         std::vector<QString> found(size_t(threads), u"(no answer)"_s);
@@ -470,6 +470,35 @@ private slots:
             QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
             QCOMPARE(lookUp(*m_session, u"ci@db.example:6543/berth"_s), password);
         }
+    }
+
+    void dbPasswordStoresUnderTheDocumentedKey_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("pguser");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("host and port") << u"postgresql://ci@db.example:6543/berth"_s << QString()
+                                       << u"ci@db.example:6543/berth"_s;
+        QTest::newRow("default port")
+            << u"postgresql://ci@db.example/berth"_s << QString() << u"ci@db.example:5432/berth"_s;
+        QTest::newRow("IPv6 host")
+            << u"postgresql://ci@[::1]:6543/berth"_s << QString() << u"ci@[::1]:6543/berth"_s;
+        QTest::newRow("user from PGUSER")
+            << u"postgresql://db.example/berth"_s << u"ops"_s << u"ops@db.example:5432/berth"_s;
+    }
+    void dbPasswordStoresUnderTheDocumentedKey() {
+        QFETCH(QString, url);
+        QFETCH(QString, pguser);
+        QFETCH(QString, key);
+        if (!startSession(true))
+            QSKIP(qPrintable(m_skip));
+        QProcessEnvironment clients = m_session->environment();
+        if (!pguser.isEmpty())
+            clients.insert(u"PGUSER"_s, pguser);
+        const QString password = randomPassword(u"keyed-"_s);
+        const Run stored = ctl({u"db-password"_s, url}, clients, password.toUtf8() + '\n');
+        QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
+        QVERIFY2(stored.out.contains(u"key "_s + key), qPrintable(stored.out));
+        QCOMPARE(lookUp(*m_session, key), password);
     }
 
     void dbPasswordDoesNotEchoOnATerminal() {
