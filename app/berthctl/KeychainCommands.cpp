@@ -88,7 +88,8 @@ void runDbPassword(const Invocation& invocation, Finish finish) {
                    u"PGPASSFILE names instead."_s);
         return finish(ExitFailure);
     }
-    printLine(u"Stored the password for %1 in the system keychain."_s.arg(keyed.display()));
+    printLine(u"Stored the password for %1 in the system keychain (service \"%2\", key %3)."_s.arg(
+        keyed.display(), PostgresKeychain::kService, PostgresKeychain::key(keyed)));
     finish(ExitOk);
 }
 

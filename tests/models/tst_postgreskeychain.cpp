@@ -1,7 +1,12 @@
 // The PostgreSQL password from the system keychain, against real parts: the PostgreSQL
 // scripts/test starts (its role berth needs a password, which only the PGPASSFILE it
 // exports holds), a private D-Bus session bus with gnome-keyring-daemon as the Secret
-// Service, the real secret-tool, and the real berthctl storing the password.
+// Service, QtKeychain (through libsecret) in this process and in the real berthctl, and
+// secret-tool as an independent look at what the keyring holds.
+//
+// libsecret keeps the first session bus a process reached for the life of the process,
+// so this process reaches one only: the suite's own session, started in initTestCase.
+// Rows that need another bus, or none, run berthctl in a session of their own.
 
 #include "SecretServiceSession.h"
 #include "TestDatabases.h"
@@ -14,12 +19,14 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QUrl>
 
 #include <map>
 #include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace berth;
@@ -68,7 +75,7 @@ QString passwordFromPgpass(const QString& pgpassPath, const QString& url) {
     return {};
 }
 
-// Sets variables in this process (which runs the store, and so secret-tool) and puts
+// Sets variables in this process (whose keychain lookups and libpq read them) and puts
 // the old values back when it goes away.
 class ScopedEnvironment {
 public:
@@ -116,8 +123,12 @@ class TestPostgresKeychain : public QObject {
 private:
     TestDatabases m_databases;
     QString m_serverPassword; // the role berth's, read from scripts/test's PGPASSFILE
+    // The one session this process's own lookups and stores reach, and why not if none.
+    std::unique_ptr<SecretServiceSession> m_suiteSession;
+    std::unique_ptr<ScopedEnvironment> m_suiteEnvironment;
+    QString m_suiteProblem;
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<SecretServiceSession> m_session;
+    std::unique_ptr<SecretServiceSession> m_session; // a test's own, for berthctl only
     std::unique_ptr<ScopedEnvironment> m_environment;
     QString m_skip;
 
@@ -131,7 +142,13 @@ private:
         return location;
     }
 
-    // The session's bus (and keyring); false with m_skip set when it cannot run here.
+    // The suite's session, for this process's own keychain calls; false with m_skip set.
+    bool suiteSession() {
+        m_skip = m_suiteProblem;
+        return m_suiteSession != nullptr;
+    }
+
+    // A session of the test's own (for berthctl); false with m_skip set.
     bool startSession(bool withKeyring) {
         m_skip = SecretServiceSession::unavailableReason();
         if (!m_skip.isEmpty())
@@ -144,25 +161,30 @@ private:
         return started;
     }
 
-    // This process as a client of nothing but the given environment: the session's
-    // (or none), and a pgpass file that is empty, so only the keychain can help.
-    void useOnly(const QProcessEnvironment& environment) {
+    // This process as a client of the suite's session only, with a pgpass file that is
+    // empty, so only the keychain can help.
+    void useOnlyTheKeychain() {
         m_environment = std::make_unique<ScopedEnvironment>();
-        m_environment->enter(environment);
-        const QString emptyPgpass = m_dir->filePath(u"empty-pgpass"_s);
-        QFile file(emptyPgpass);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-        m_environment->set("PGPASSFILE", emptyPgpass);
+        m_environment->enter(m_suiteSession->environment());
+        m_environment->set("PGPASSFILE", emptyPgpass());
         m_environment->set("PGPASSWORD", std::nullopt);
         m_environment->set("PGUSER", std::nullopt);
     }
 
-    // A client environment with no session bus at all, as on a server without a desktop.
+    QString emptyPgpass() const {
+        const QString path = m_dir->filePath(u"empty-pgpass"_s);
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly))
+            file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+        return path;
+    }
+
+    // A client environment with no session bus at all, as on a server without a desktop
+    // (GLib also looks for $XDG_RUNTIME_DIR/bus).
     QProcessEnvironment withoutBus() const {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        for (const QString& name :
-             {u"DBUS_SESSION_BUS_ADDRESS"_s, u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s})
+        for (const QString& name : {u"DBUS_SESSION_BUS_ADDRESS"_s, u"DISPLAY"_s,
+                                    u"WAYLAND_DISPLAY"_s, u"XDG_RUNTIME_DIR"_s})
             environment.remove(name);
         environment.insert(u"HOME"_s, m_dir->path());
         return environment;
@@ -183,14 +205,13 @@ private:
         return run;
     }
 
-    // What secret-tool finds under the attributes the README documents.
-    QString lookUp(const QString& host, int port, const QString& user, const QString& database) {
+    // What secret-tool finds in the session's keyring under the service and key the
+    // README documents.
+    static QString lookUp(const SecretServiceSession& session, const QString& key) {
         QProcess process;
-        process.setProcessEnvironment(m_session->environment());
+        process.setProcessEnvironment(session.environment());
         process.start(u"secret-tool"_s,
-                      {u"lookup"_s, u"xdg:schema"_s, u"io.github.berth.PostgresPassword"_s,
-                       u"host"_s, host, u"port"_s, QString::number(port), u"user"_s, user,
-                       u"database"_s, database});
+                      {u"lookup"_s, u"server"_s, u"Berth PostgreSQL"_s, u"user"_s, key});
         process.closeWriteChannel();
         if (!process.waitForFinished(30000))
             return u"(secret-tool did not finish)"_s;
@@ -202,13 +223,49 @@ private:
             QVERIFY2(!text.contains(secret), qPrintable(u"a password leaked into: "_s + text));
     }
 
+    // A connection no server answers for, unique to the test.
+    static HistoryLocation uniqueLocation() {
+        HistoryLocation location;
+        location.kind = HistoryLocation::Kind::Postgres;
+        location.host = randomPassword(u"db-"_s) + u".example"_s;
+        location.port = 6543;
+        location.user = u"ci"_s;
+        location.database = u"berth"_s;
+        return location;
+    }
+
 private slots:
     void initTestCase() {
         m_databases.createPostgres(u"postgreskeychain"_s);
         m_serverPassword = passwordFromPgpass(qEnvironmentVariable("PGPASSFILE"),
                                               qEnvironmentVariable("BERTH_TEST_POSTGRES_URL"));
+        m_suiteProblem = SecretServiceSession::unavailableReason();
+        if (!m_suiteProblem.isEmpty())
+            return;
+        auto session = std::make_unique<SecretServiceSession>();
+        if (!session->startKeyring()) {
+            m_suiteProblem =
+                u"the Secret Service could not run headless here: "_s + session->errorString();
+            return;
+        }
+        // Before anything in this process asks the keychain, so that is the bus it keeps.
+        m_suiteEnvironment = std::make_unique<ScopedEnvironment>();
+        m_suiteEnvironment->enter(session->environment());
+        m_suiteSession = std::move(session);
     }
-    void cleanupTestCase() { m_databases.dropPostgres(); }
+    void cleanupTestCase() {
+        m_databases.dropPostgres();
+        if (!m_suiteSession)
+            return;
+        // The bus this process reached goes away under it: GLib raises SIGTERM on the
+        // keychain's thread then. The process must live on, and a lookup fail in words.
+        m_suiteSession.reset();
+        const Result<std::optional<QString>> after = PostgresKeychain::lookup(uniqueLocation());
+        QVERIFY(!after.ok());
+        QVERIFY2(after.error().message.startsWith(u"The system keychain could not be asked"_s),
+                 qPrintable(after.error().message));
+        m_suiteEnvironment.reset();
+    }
     void init() {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
@@ -234,62 +291,80 @@ private slots:
         const QString location = postgresLocation();
         if (location.isEmpty())
             QSKIP(qPrintable(m_skip));
-        // scripts/test's PGPASSFILE stays; no bus, so a keychain lookup would fail.
-        ScopedEnvironment environment;
-        environment.enter(withoutBus());
-        HistoryStore store;
-        const Status opened = store.open(location);
-        QVERIFY2(opened.ok(), qPrintable(opened.errorMessage()));
+        // scripts/test's PGPASSFILE stays; berthctl has no bus, so a lookup would fail.
+        const Run run = ctl({u"audit"_s, u"--db"_s, location}, withoutBus(), {});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     }
 
     void keychainPasswordConnects_data() {
         QTest::addColumn<bool>("userInUrl");
-        QTest::newRow("user in the URL") << true;
-        QTest::newRow("user from PGUSER") << false;
+        QTest::addColumn<bool>("onWorkerThread");
+        QTest::newRow("user in the URL") << true << false;
+        QTest::newRow("user from PGUSER") << false << false;
+        QTest::newRow("opened on a worker thread") << true << true;
     }
     void keychainPasswordConnects() {
         QFETCH(bool, userInUrl);
+        QFETCH(bool, onWorkerThread);
         const QString location = postgresLocation();
-        if (location.isEmpty() || !startSession(true))
+        if (location.isEmpty() || !suiteSession())
             QSKIP(qPrintable(m_skip));
         QUrl url(location);
         const QString user = url.userName();
         if (!userInUrl)
             url.setUserName({});
-        QProcessEnvironment clients = m_session->environment();
+        QProcessEnvironment clients = m_suiteSession->environment();
         clients.insert(u"PGUSER"_s, user);
 
         const Run stored =
             ctl({u"db-password"_s, url.toString()}, clients, m_serverPassword.toUtf8() + '\n');
         QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
-        QVERIFY2(stored.out.contains(u"Stored the password for postgresql://%1@"_s.arg(user)),
+        const QString key =
+            u"%1@%2:%3%4"_s.arg(user, url.host(), QString::number(url.port()), url.path());
+        QVERIFY2(stored.out.contains(u"Stored the password for postgresql://%1@"_s.arg(user)) &&
+                     stored.out.contains(key),
                  qPrintable(stored.out));
         verifyNoSecret(stored.out + stored.err, {m_serverPassword});
-        QCOMPARE(lookUp(url.host(), url.port(), user, url.path().mid(1)), m_serverPassword);
+        QCOMPARE(lookUp(*m_suiteSession, key), m_serverPassword);
 
-        useOnly(clients);
+        useOnlyTheKeychain();
         m_environment->set("PGUSER", user);
-        HistoryStore store;
-        const Status opened = store.open(url.toString());
-        QVERIFY2(opened.ok(), qPrintable(opened.errorMessage()));
-        QVERIFY(store.schemaVersion() > 0);
-        QVERIFY(store
-                    .recordObservations(u"localhost:5000"_s, u"acme/app"_s,
-                                        {{u"production"_s, u"sha256:"_s + QString(64, u'a')}},
-                                        QDateTime::currentDateTimeUtc(), u"test"_s)
-                    .ok());
+        QString problem;
+        const auto openAndWrite = [&url, &problem] {
+            HistoryStore store;
+            const Status opened = store.open(url.toString());
+            if (!opened)
+                problem = opened.errorMessage();
+            else if (store.schemaVersion() <= 0)
+                problem = u"no schema"_s;
+            else if (const auto written = store.recordObservations(
+                         u"localhost:5000"_s, u"acme/app"_s,
+                         {{u"production"_s, u"sha256:"_s + QString(64, u'a')}},
+                         QDateTime::currentDateTimeUtc(), u"test"_s);
+                     !written)
+                problem = written.errorMessage();
+        };
+        if (onWorkerThread) {
+            // This thread blocks in wait() meanwhile: the lookup needs no event loop of it.
+            std::unique_ptr<QThread> worker(QThread::create(openAndWrite));
+            worker->start();
+            QVERIFY(worker->wait(QDeadlineTimer(60000)));
+        } else {
+            openAndWrite();
+        }
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
     void wrongKeychainPasswordFailsClearly() {
         const QString location = postgresLocation();
-        if (location.isEmpty() || !startSession(true))
+        if (location.isEmpty() || !suiteSession())
             QSKIP(qPrintable(m_skip));
         const QString wrong = randomPassword(u"wrong-"_s);
         const Run stored =
-            ctl({u"db-password"_s, location}, m_session->environment(), wrong.toUtf8());
+            ctl({u"db-password"_s, location}, m_suiteSession->environment(), wrong.toUtf8());
         QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
 
-        useOnly(m_session->environment());
+        useOnlyTheKeychain();
         HistoryStore store;
         const Status opened = store.open(location);
         QVERIFY(!opened.ok());
@@ -302,12 +377,14 @@ private slots:
         QVERIFY(!store.isOpen());
     }
 
+    // berthctl in a session of the row's own: this process keeps the suite's bus.
     void missingPasswordNamesBothWays_data() {
         QTest::addColumn<QString>("keychain");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("no D-Bus session") << u"none"_s << u"could not be asked"_s;
-        QTest::newRow("bus without a Secret Service") << u"bus"_s << u"could not be asked"_s;
-        QTest::newRow("secret-tool not installed") << u"no-tool"_s << u"libsecret-tools"_s;
+        QTest::newRow("no D-Bus session") << u"none"_s << u"there is no D-Bus session bus"_s;
+        QTest::newRow("bus address leading nowhere") << u"dead-bus"_s << u"could not be reached"_s;
+        QTest::newRow("bus without a Secret Service")
+            << u"bus"_s << u"no Secret Service is running"_s;
         QTest::newRow("keychain without an entry") << u"keyring"_s << u"nor the system keychain"_s;
     }
     void missingPasswordNamesBothWays() {
@@ -322,19 +399,64 @@ private slots:
                 QSKIP(qPrintable(m_skip));
             clients = m_session->environment();
         }
-        if (keychain == u"no-tool"_s)
-            clients.insert(u"PATH"_s, m_dir->path()); // a folder without secret-tool
+        if (keychain == u"dead-bus"_s)
+            clients.insert(u"DBUS_SESSION_BUS_ADDRESS"_s,
+                           u"unix:path="_s + m_dir->filePath(u"no-bus-here"_s));
+        clients.insert(u"PGPASSFILE"_s, emptyPgpass());
+        clients.remove(u"PGPASSWORD"_s);
 
-        useOnly(clients);
-        HistoryStore store;
-        const Status opened = store.open(location);
-        QVERIFY(!opened.ok());
-        const QString message = opened.errorMessage();
+        const Run run = ctl({u"audit"_s, u"--db"_s, location}, clients, {});
+        QCOMPARE(run.exitCode, 1);
+        const QString& message = run.err;
         QVERIFY2(message.contains(u"no password supplied"_s) && message.contains(expected) &&
                      message.contains(u"~/.pgpass"_s) && message.contains(u"PGPASSFILE"_s) &&
-                     message.contains(u"berthctl db-password "_s + location),
+                     message.contains(u"berthctl db-password "_s + location) &&
+                     !message.contains(u"secret-tool"_s),
                  qPrintable(message));
         verifyNoSecret(message, {m_serverPassword});
+    }
+
+    // Lookups from threads other than the main one, several at once, while the main
+    // thread blocks in wait() and runs no event loop.
+    void lookupFromOtherThreads_data() {
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<bool>("stored");
+        QTest::newRow("one thread, a stored password") << 1 << true;
+        QTest::newRow("one thread, no entry") << 1 << false;
+        QTest::newRow("four threads at once") << 4 << true;
+    }
+    void lookupFromOtherThreads() {
+        QFETCH(int, threads);
+        QFETCH(bool, stored);
+        if (!suiteSession())
+            QSKIP(qPrintable(m_skip));
+        const HistoryLocation location = uniqueLocation();
+        const QString password = randomPassword(u"threaded-"_s);
+        if (stored) {
+            // Stored from a thread too; secret-tool confirms what the keyring holds.
+            Status status = Error::make(u"not run"_s);
+            std::unique_ptr<QThread> writer(
+                QThread::create([&] { status = PostgresKeychain::store(location, password); }));
+            writer->start();
+            QVERIFY(writer->wait(QDeadlineTimer(60000)));
+            QVERIFY2(status.ok(), qPrintable(status.errorMessage()));
+            QCOMPARE(lookUp(*m_suiteSession, u"ci@%1:6543/berth"_s.arg(location.host)), password);
+        }
+
+        std::vector<QString> found(size_t(threads), u"(no answer)"_s);
+        std::vector<std::unique_ptr<QThread>> readers;
+        for (int i = 0; i < threads; ++i)
+            readers.emplace_back(QThread::create([&found, &location, i] {
+                const Result<std::optional<QString>> answer = PostgresKeychain::lookup(location);
+                found[size_t(i)] =
+                    !answer ? answer.error().message : answer.value().value_or(u"(none)"_s);
+            }));
+        for (const auto& reader : readers)
+            reader->start();
+        for (const auto& reader : readers)
+            QVERIFY(reader->wait(QDeadlineTimer(60000)));
+        for (const QString& answer : found)
+            QCOMPARE(answer, stored ? password : u"(none)"_s);
     }
 
     void dbPasswordReplacesAnEarlierOne() {
@@ -346,8 +468,37 @@ private slots:
             const Run stored =
                 ctl({u"db-password"_s, url}, m_session->environment(), password.toUtf8() + '\n');
             QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
-            QCOMPARE(lookUp(u"db.example"_s, 6543, u"ci"_s, u"berth"_s), password);
+            QCOMPARE(lookUp(*m_session, u"ci@db.example:6543/berth"_s), password);
         }
+    }
+
+    void dbPasswordStoresUnderTheDocumentedKey_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("pguser");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("host and port") << u"postgresql://ci@db.example:6543/berth"_s << QString()
+                                       << u"ci@db.example:6543/berth"_s;
+        QTest::newRow("default port")
+            << u"postgresql://ci@db.example/berth"_s << QString() << u"ci@db.example:5432/berth"_s;
+        QTest::newRow("IPv6 host")
+            << u"postgresql://ci@[::1]:6543/berth"_s << QString() << u"ci@[::1]:6543/berth"_s;
+        QTest::newRow("user from PGUSER")
+            << u"postgresql://db.example/berth"_s << u"ops"_s << u"ops@db.example:5432/berth"_s;
+    }
+    void dbPasswordStoresUnderTheDocumentedKey() {
+        QFETCH(QString, url);
+        QFETCH(QString, pguser);
+        QFETCH(QString, key);
+        if (!startSession(true))
+            QSKIP(qPrintable(m_skip));
+        QProcessEnvironment clients = m_session->environment();
+        if (!pguser.isEmpty())
+            clients.insert(u"PGUSER"_s, pguser);
+        const QString password = randomPassword(u"keyed-"_s);
+        const Run stored = ctl({u"db-password"_s, url}, clients, password.toUtf8() + '\n');
+        QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
+        QVERIFY2(stored.out.contains(u"key "_s + key), qPrintable(stored.out));
+        QCOMPARE(lookUp(*m_session, key), password);
     }
 
     void dbPasswordDoesNotEchoOnATerminal() {
@@ -379,7 +530,20 @@ private slots:
         QCOMPARE(terminal.exitCode(), 0);
         QVERIFY2(seen.contains("Stored the password"), seen.constData());
         verifyNoSecret(QString::fromUtf8(seen), {password});
-        QCOMPARE(lookUp(u"db.example"_s, 5432, u"ops"_s, u"berth"_s), password);
+        QCOMPARE(lookUp(*m_session, u"ops@db.example:5432/berth"_s), password);
+    }
+
+    void aLockedKeychainIsNamed() {
+        if (!startSession(true))
+            QSKIP(qPrintable(m_skip));
+        if (!m_session->restartKeyringLocked())
+            QSKIP(qPrintable(m_session->errorString()));
+        const Run run = ctl({u"db-password"_s, u"postgresql://ci@db.example/berth"_s},
+                            m_session->environment(), "locked-secret\n");
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"stayed locked"_s) && run.err.contains(u"~/.pgpass"_s),
+                 qPrintable(run.err));
+        verifyNoSecret(run.out + run.err, {u"locked-secret"_s});
     }
 
     void dbPasswordRefuses_data() {
@@ -397,7 +561,7 @@ private slots:
             << 2 << u"no password was given"_s;
         QTest::newRow("no keychain running")
             << QStringList{u"db-password"_s, u"postgresql://ci@db.example/berth"_s}
-            << QByteArray("stdin-secret\n") << 1 << u"~/.pgpass"_s;
+            << QByteArray("stdin-secret\n") << 1 << u"no D-Bus session bus"_s;
     }
     void dbPasswordRefuses() {
         QFETCH(QStringList, arguments);

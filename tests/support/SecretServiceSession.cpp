@@ -16,7 +16,7 @@ constexpr int kStartTimeoutMs = 15000;
 const QByteArray kKeyringPassword = "berth-test-keyring";
 
 // A session bus whose only listener is a socket in the test's folder and which has no
-// service directories: a secret-tool call before the daemon is up fails instead of
+// service directories: a client's call before the daemon is up fails instead of
 // starting a second keyring daemon through D-Bus activation.
 const QString kBusConfig =
     uR"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -140,15 +140,29 @@ bool SecretServiceSession::keyringAnswers() {
 bool SecretServiceSession::startKeyring() {
     if (m_address.isEmpty() && !startBus())
         return false;
+    return startKeyringDaemon(true);
+}
+
+bool SecretServiceSession::restartKeyringLocked() {
+    if (!m_keyring)
+        return fail(u"no keyring daemon to restart"_s);
+    stop(m_keyring);
+    return startKeyringDaemon(false);
+}
+
+bool SecretServiceSession::startKeyringDaemon(bool unlocked) {
     m_keyring = std::make_unique<QProcess>();
     m_keyring->setProcessEnvironment(environment());
     // --unlock takes the keyring's password from stdin and creates the login keyring
     // with it, the way a desktop login hands it over.
-    m_keyring->start(u"gnome-keyring-daemon"_s,
-                     {u"--foreground"_s, u"--unlock"_s, u"--components=secrets"_s});
+    QStringList arguments{u"--foreground"_s, u"--components=secrets"_s};
+    if (unlocked)
+        arguments.append(u"--unlock"_s);
+    m_keyring->start(u"gnome-keyring-daemon"_s, arguments);
     if (!m_keyring->waitForStarted(kStartTimeoutMs))
         return fail(u"gnome-keyring-daemon did not start: "_s + m_keyring->errorString());
-    m_keyring->write(kKeyringPassword);
+    if (unlocked)
+        m_keyring->write(kKeyringPassword);
     m_keyring->closeWriteChannel();
     if (!QTest::qWaitFor(
             [this] { return m_keyring->state() != QProcess::Running || keyringAnswers(); },

@@ -27,6 +27,9 @@ public:
     bool startBus();
     // The bus and gnome-keyring-daemon; returns once the daemon answers on the bus.
     bool startKeyring();
+    // After startKeyring: the daemon again, without the keyring's password, so the login
+    // keyring stays locked (no prompter runs on this bus to ask a person for it).
+    bool restartKeyringLocked();
     QString errorString() const { return m_error; }
 
     // What a client of this session needs: the bus address, HOME and the XDG
@@ -38,6 +41,7 @@ public:
 private:
     bool fail(const QString& error);
     bool keyringAnswers();
+    bool startKeyringDaemon(bool unlocked);
 
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_bus;
