@@ -1,0 +1,56 @@
+#include "policy/TagPolicy.h"
+
+#include "git/GitError.h"
+#include "git/GitRepository.h"
+
+#include <git2.h>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+namespace {
+
+const QString kPolicyFile = u"berth.toml"_s;
+
+using ObjectGuard = std::unique_ptr<git_object, decltype(&git_object_free)>;
+
+} // namespace
+
+Result<TagPolicy> readTagPolicy(const QString& clonePath) {
+    const Result<GitRepository> repository = GitRepository::open(clonePath);
+    if (!repository)
+        return repository.error();
+    git_object* head = nullptr;
+    if (const int code = git_revparse_single(&head, repository->handle(), "HEAD"); code != 0) {
+        if (code == GIT_ENOTFOUND || code == GIT_EUNBORNBRANCH)
+            return TagPolicy::defaults(
+                u"built-in defaults (the clone at %1 has no commit yet)"_s.arg(clonePath));
+        return gitError(code, u"Reading HEAD of the clone at %1"_s.arg(clonePath));
+    }
+    const ObjectGuard headGuard(head, &git_object_free);
+    char shortSha[8] = {};
+    git_oid_tostr(shortSha, sizeof shortSha, git_object_id(head));
+    const QString at = u"at %1 in %2"_s.arg(QLatin1StringView(shortSha), clonePath);
+
+    git_object* file = nullptr;
+    const QByteArray spec = "HEAD:" + kPolicyFile.toUtf8();
+    if (const int code = git_revparse_single(&file, repository->handle(), spec.constData());
+        code != 0) {
+        if (code == GIT_ENOTFOUND)
+            return TagPolicy::defaults(
+                u"built-in defaults (no %1 committed %2)"_s.arg(kPolicyFile, at));
+        return gitError(code, u"Reading %1 %2"_s.arg(kPolicyFile, at));
+    }
+    const ObjectGuard fileGuard(file, &git_object_free);
+    if (git_object_type(file) != GIT_OBJECT_BLOB)
+        return Error::make(u"%1 %2 is not a file."_s.arg(kPolicyFile, at));
+    const auto* blob = reinterpret_cast<git_blob*>(file);
+    const QByteArray text(static_cast<const char*>(git_blob_rawcontent(blob)),
+                          qsizetype(git_blob_rawsize(blob)));
+    return parseTagPolicy(text, kPolicyFile, u"%1 %2"_s.arg(kPolicyFile, at));
+}
+
+} // namespace berth
