@@ -1,6 +1,6 @@
 // The window never waits on the database: while another PostgreSQL session holds every
 // history table in ACCESS EXCLUSIVE mode (a CI job migrating the shared history, say), the
-// window refreshes a repository and starts a promotion; its GUI thread keeps turning, and
+// window refreshes a repository and confirms a promotion; its GUI thread keeps turning, and
 // both finish, with nothing lost, once the lock is released.
 
 #include "AsyncWait.h"
@@ -174,6 +174,14 @@ private slots:
         QVERIFY(load(*window, repository));
         QCOMPARE(window->timelineModel()->builds().size(), 2);
 
+        // The dialog is built before the lock: building widgets is GUI work of its own,
+        // and under the sanitizers on a busy machine it alone can take 100 ms.
+        ui::PromoteDialog* dialog =
+            window->releaseActions()->promote(m_digests.at(0), u"production"_s);
+        QVERIFY(dialog);
+        auto* confirm = dialog->findChild<QPushButton*>(u"confirmButton"_s);
+        QVERIFY(QTest::qWaitFor([confirm] { return confirm->isEnabled(); }, 10000));
+
         OtherSession other(url);
         // A window that does wait on the database would wait on this very thread, which
         // holds the lock: the server ends the session after 20 s, so such a window fails
@@ -191,11 +199,6 @@ private slots:
         probe.start();
         QSignalSpy loadFinished(window->loader(), &RepositoryLoader::finished);
         window->refresh();
-        ui::PromoteDialog* dialog =
-            window->releaseActions()->promote(m_digests.at(0), u"production"_s);
-        QVERIFY(dialog);
-        auto* confirm = dialog->findChild<QPushButton*>(u"confirmButton"_s);
-        QVERIFY(QTest::qWaitFor([confirm] { return confirm->isEnabled(); }, 10000));
         QTest::mouseClick(confirm, Qt::LeftButton);
         // Berth's database work is now queued behind the lock: its session waits on it.
         QVERIFY(QTest::qWaitFor([&other] { return other.waitingLocks() > 0; }, 30000));
