@@ -174,6 +174,12 @@ private slots:
         QTest::newRow("environments as a string")
             << QByteArray("[environments]\norder = \"dev, prod\"\n")
             << u"berth.toml:2:9: environments.order must be a list of strings"_s;
+        // Inputs fuzz_tagpolicy found: toml++ 3.3 asserts on a NUL in a table header.
+        QTest::newRow("NUL in a table header")
+            << QByteArray("[\0d!]mms\npui[tagst]a", 20) << u"berth.toml:1:2: a NUL byte"_s;
+        QTest::newRow("NULs in a key")
+            << QByteArray("tags.latest = true\n[@\0\0\0oating = [\"m\"]\n", 39)
+            << u"berth.toml:2:3: a NUL byte"_s;
         QTest::newRow("label key with a space")
             << QByteArray("[labels]\nrequired = [\"git commit\"]\n")
             << u"berth.toml:2:13: labels.required: \"git commit\" is not a label key"_s;
