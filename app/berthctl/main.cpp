@@ -4,6 +4,7 @@
 #include "GitCommands.h"
 #include "HistoryCommands.h"
 #include "KeychainCommands.h"
+#include "PolicyCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
 
@@ -13,6 +14,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QScopeGuard>
@@ -43,6 +45,8 @@ const QString kCommandSummary =
     u"                          good build before this one, skipping builds marked bad for\n"
     u"                          it and builds rolled back from\n"
     u"  mark <repository> <ref> good|bad --env <tag>  judge a build for an environment\n"
+    u"  policy [--git <clone>]  the tag policy in force (berth.toml at the clone's HEAD,\n"
+    u"                          default: the current directory) and where it came from\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -70,6 +74,8 @@ Runner runnerFor(const QString& command) {
         return &runRollback;
     if (command == u"mark"_s)
         return &runMark;
+    if (command == u"policy"_s)
+        return &runPolicy;
     if (command == u"db-password"_s)
         return &runDbPassword;
     return nullptr;
@@ -128,8 +134,8 @@ int main(int argc, char** argv) {
         u"location"_s);
     const QCommandLineOption gitClone(
         u"git"_s,
-        u"A local clone of the images' source repository (diff, builds; promote and "
-        u"rollback list the commits shipped and lost)."_s,
+        u"A local clone of the images' source repository (diff, builds, policy; promote "
+        u"and rollback list the commits shipped and lost)."_s,
         u"path"_s);
     const QCommandLineOption seenAt(
         u"seen-at"_s,
@@ -192,6 +198,9 @@ int main(int argc, char** argv) {
     invocation.registry.insecure = parser.isSet(insecure);
     invocation.registry.caFile = parser.value(caFile);
     invocation.gitClone = parser.value(gitClone);
+    // The policy lives in the service's own repository, where a pipeline already stands.
+    if (invocation.gitClone.isEmpty() && invocation.command == u"policy"_s)
+        invocation.gitClone = QDir::currentPath();
     if (!invocation.gitClone.isEmpty())
         git.emplace(QThreadPool::globalInstance());
     invocation.database =
