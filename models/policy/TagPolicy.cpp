@@ -249,13 +249,23 @@ QStringList TagPolicy::stagesBefore(const QString& environment) const {
 
 Result<TagPolicy> parseTagPolicy(const QByteArray& text, const QString& fileName,
                                  const QString& origin) {
-    // No text file holds a NUL, and toml++ 3.3 asserts on one inside a table header (found
-    // by fuzz_tagpolicy): refused here, where it is.
-    if (const qsizetype nul = text.indexOf('\0'); nul >= 0) {
-        const qsizetype lineStart = text.lastIndexOf('\n', nul) + 1;
-        return Error::make(u"%1:%2:%3: a NUL byte: this is not a text file"_s.arg(fileName)
-                               .arg(text.left(nul).count('\n') + 1)
-                               .arg(nul - lineStart + 1));
+    // toml++ 3.3 (Debian's) misbehaves on some bytes before it reports anything: it asserts
+    // on a NUL in a table header and reaches undefined behaviour on many non-ASCII letters
+    // after a bare key (both found by fuzz_tagpolicy). Everything a policy names is ASCII,
+    // so any other byte is refused here, where it is.
+    const auto unusable = std::find_if(text.cbegin(), text.cend(), [](char c) {
+        return c == '\0' || static_cast<unsigned char>(c) >= 0x80;
+    });
+    if (unusable != text.cend()) {
+        const qsizetype at = unusable - text.cbegin();
+        const qsizetype lineStart = text.lastIndexOf('\n', at) + 1;
+        return Error::make(u"%1:%2:%3: %4"_s.arg(fileName)
+                               .arg(text.left(at).count('\n') + 1)
+                               .arg(at - lineStart + 1)
+                               .arg(*unusable == '\0'
+                                        ? u"a NUL byte: this is not a text file"_s
+                                        : u"a character outside ASCII: a policy is written in "
+                                          u"ASCII only (comments included)"_s));
     }
     const std::string_view source(text.constData(), size_t(text.size()));
     toml::table root;

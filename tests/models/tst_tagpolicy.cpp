@@ -180,6 +180,16 @@ private slots:
         QTest::newRow("NULs in a key")
             << QByteArray("tags.latest = true\n[@\0\0\0oating = [\"m\"]\n", 39)
             << u"berth.toml:2:3: a NUL byte"_s;
+        // toml++ 3.3 reaches undefined behaviour on U+02CC after a bare key (fuzz_tagpolicy).
+        QTest::newRow("letter outside ASCII after a key")
+            << QByteArray("tags\xcb\x8c"
+                          "emver = \"\"\n")
+            << u"berth.toml:1:5: a character outside ASCII"_s;
+        QTest::newRow("letter outside ASCII in a comment")
+            << QByteArray("[tags]\n# d\xc3\xa9"
+                          "cid\xc3\xa9 en r\xc3\xa9"
+                          "union\n")
+            << u"berth.toml:2:4: a character outside ASCII"_s;
         QTest::newRow("label key with a space")
             << QByteArray("[labels]\nrequired = [\"git commit\"]\n")
             << u"berth.toml:2:13: labels.required: \"git commit\" is not a label key"_s;
