@@ -59,6 +59,11 @@ struct ActionFilter {
     QString registry;   // empty: any
     QString repository; // empty: any
     int limit = 0;      // 0: all
+
+    // Every action on one repository.
+    static ActionFilter ofRepository(const QString& registry, const QString& repository) {
+        return ActionFilter{registry, repository, 0};
+    }
 };
 
 enum class VerdictKind { Good, Bad };

@@ -39,10 +39,8 @@ Status finishAuditRow(HistoryStore& store, const ReleaseRequest& request, qint64
     const Status finished = store.finishAction(id, state, text);
     if (finished)
         return finished;
-    ActionFilter filter;
-    filter.registry = request.registry;
-    filter.repository = request.repository;
-    const Result<QList<Action>> actions = store.actions(filter);
+    const Result<QList<Action>> actions =
+        store.actions(ActionFilter::ofRepository(request.registry, request.repository));
     if (actions) {
         for (const Action& action : actions.value()) {
             if (action.id == id && action.state == state)
@@ -71,10 +69,8 @@ Result<RecordSummary> recordMove(HistoryStore& store, const ReleaseRequest& requ
 
 // Who put `tag` on `digest`, as the audit or the history tells it.
 QString whoMoved(HistoryStore& store, const ReleaseRequest& request, const QString& digest) {
-    ActionFilter filter;
-    filter.registry = request.registry;
-    filter.repository = request.repository;
-    const Result<QList<Action>> actions = store.actions(filter);
+    const Result<QList<Action>> actions =
+        store.actions(ActionFilter::ofRepository(request.registry, request.repository));
     if (actions) {
         for (const Action& action : actions.value()) {
             const bool moved =

@@ -46,10 +46,8 @@ HistorySnapshot readHistorySnapshot(HistoryStore& store, const QString& reposito
     else
         snapshot.problem = verdicts.error().message;
     loaded.positions = positions.value();
-    ActionFilter ofRepository;
-    ofRepository.registry = reference->domain();
-    ofRepository.repository = reference->path();
-    Result<QList<Action>> actions = store.actions(ofRepository);
+    Result<QList<Action>> actions =
+        store.actions(ActionFilter::ofRepository(reference->domain(), reference->path()));
     if (actions)
         loaded.actions = std::move(actions).value();
     else

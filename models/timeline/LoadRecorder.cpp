@@ -31,10 +31,8 @@ RecordedLoad recordLoad(HistoryStore& store, const QString& registry,
         result.verdicts = std::move(verdicts).value();
     else
         result.warnings.append(verdicts.error().message);
-    ActionFilter ofRepository;
-    ofRepository.registry = registry;
-    ofRepository.repository = collection.repository;
-    Result<QList<Action>> actions = store.actions(ofRepository);
+    Result<QList<Action>> actions =
+        store.actions(ActionFilter::ofRepository(registry, collection.repository));
     if (actions)
         result.actions = std::move(actions).value();
     else
