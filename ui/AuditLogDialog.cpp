@@ -39,7 +39,8 @@ AuditLogDialog::AuditLogDialog(ActionSource source, QWidget* parent)
     , m_tag(choiceBox(u"auditTagFilter"_s, u"Every tag"_s, {}, this))
     , m_kind(choiceBox(u"auditKindFilter"_s, u"Every action"_s,
                        {actionKindName(ActionKind::Promote), actionKindName(ActionKind::Rollback),
-                        actionKindName(ActionKind::MarkGood), actionKindName(ActionKind::MarkBad)},
+                        actionKindName(ActionKind::MarkGood), actionKindName(ActionKind::MarkBad),
+                        actionKindName(ActionKind::Publish)},
                        this))
     , m_state(
           choiceBox(u"auditStateFilter"_s, u"Every result"_s,

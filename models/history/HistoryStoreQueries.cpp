@@ -94,6 +94,8 @@ QString actionKindName(ActionKind kind) {
         return u"mark-good"_s;
     case ActionKind::MarkBad:
         return u"mark-bad"_s;
+    case ActionKind::Publish:
+        return u"publish"_s;
     }
     return {};
 }
@@ -111,8 +113,8 @@ QString actionStateName(ActionState state) {
 }
 
 std::optional<ActionKind> actionKindFromName(const QString& name) {
-    for (ActionKind kind :
-         {ActionKind::Promote, ActionKind::Rollback, ActionKind::MarkGood, ActionKind::MarkBad}) {
+    for (ActionKind kind : {ActionKind::Promote, ActionKind::Rollback, ActionKind::MarkGood,
+                            ActionKind::MarkBad, ActionKind::Publish}) {
         if (actionKindName(kind) == name)
             return kind;
     }

@@ -28,10 +28,11 @@ struct RecordSummary {
     int unchanged = 0;    // tags still on the digest they were last seen on
 };
 
-enum class ActionKind { Promote, Rollback, MarkGood, MarkBad };
+enum class ActionKind { Promote, Rollback, MarkGood, MarkBad, Publish };
 enum class ActionState { Pending, Succeeded, Failed };
 
-QString actionKindName(ActionKind kind);    // "promote", "rollback", "mark-good", "mark-bad"
+// "promote", "rollback", "mark-good", "mark-bad", "publish"
+QString actionKindName(ActionKind kind);
 QString actionStateName(ActionState state); // "pending", "succeeded", "failed"
 std::optional<ActionKind> actionKindFromName(const QString& name);
 std::optional<ActionState> actionStateFromName(const QString& name);
