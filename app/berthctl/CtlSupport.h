@@ -38,6 +38,9 @@ struct Invocation {
     bool markBad = false;          // --mark-bad (rollback): mark the build left bad first
     QDateTime seenAt;          // --seen-at (record): when the observation happened, UTC; else now
     bool allowPartial = false; // --allow-partial (record, builds): some unread tags exit 0
+    // labels
+    QString format;            // --format args|json|env (empty: args)
+    bool requireClean = false; // --require-clean: uncommitted changes refuse
 };
 
 using Finish = std::function<void(int exitCode)>;

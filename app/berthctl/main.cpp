@@ -4,6 +4,7 @@
 #include "GitCommands.h"
 #include "HistoryCommands.h"
 #include "KeychainCommands.h"
+#include "LabelsCommands.h"
 #include "PolicyCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
@@ -47,6 +48,9 @@ const QString kCommandSummary =
     u"  mark <repository> <ref> good|bad --env <tag>  judge a build for an environment\n"
     u"  policy [--git <clone>]  the tag policy in force (berth.toml at the clone's HEAD,\n"
     u"                          default: the current directory) and where it came from\n"
+    u"  labels [--git <clone>] [--format args|json|env] [--require-clean]  the --label\n"
+    u"                          arguments for docker/podman/buildah build: revision, date,\n"
+    u"                          source, version, branch of the clone's HEAD\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -76,6 +80,8 @@ Runner runnerFor(const QString& command) {
         return &runMark;
     if (command == u"policy"_s)
         return &runPolicy;
+    if (command == u"labels"_s)
+        return &runLabels;
     if (command == u"db-password"_s)
         return &runDbPassword;
     return nullptr;
@@ -169,8 +175,14 @@ int main(int argc, char** argv) {
     const QCommandLineOption allowPartial(
         u"allow-partial"_s, u"record/builds: exit 0 when some tags could not be read (never when "
                             u"none could)."_s);
+    const QCommandLineOption format(u"format"_s, u"labels: args (default), json or env."_s,
+                                    u"format"_s);
+    const QCommandLineOption requireClean(
+        u"require-clean"_s,
+        u"labels: refuse (exit 3) when tracked files have uncommitted changes."_s);
     parser.addOptions({json, insecure, caFile, concurrency, database, gitClone, seenAt, via, expect,
-                       reason, rollbackTo, environment, yes, markBad, actor, allowPartial});
+                       reason, rollbackTo, environment, yes, markBad, actor, allowPartial, format,
+                       requireClean});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -199,7 +211,8 @@ int main(int argc, char** argv) {
     invocation.registry.caFile = parser.value(caFile);
     invocation.gitClone = parser.value(gitClone);
     // The policy lives in the service's own repository, where a pipeline already stands.
-    if (invocation.gitClone.isEmpty() && invocation.command == u"policy"_s)
+    if (invocation.gitClone.isEmpty() &&
+        (invocation.command == u"policy"_s || invocation.command == u"labels"_s))
         invocation.gitClone = QDir::currentPath();
     if (!invocation.gitClone.isEmpty())
         git.emplace(QThreadPool::globalInstance());
@@ -221,6 +234,8 @@ int main(int argc, char** argv) {
     invocation.assumeYes = parser.isSet(yes);
     invocation.markBad = parser.isSet(markBad);
     invocation.allowPartial = parser.isSet(allowPartial);
+    invocation.format = parser.value(format);
+    invocation.requireClean = parser.isSet(requireClean);
     if (parser.isSet(actor)) {
         if (parser.value(actor).trimmed().isEmpty()) {
             printError(u"--actor takes a name, e.g. --actor \"$CI_JOB_URL\"."_s);

@@ -74,8 +74,8 @@ bool RemoteLocation::sameRepository(const RemoteLocation& other) const {
     return host == other.host && path.compare(other.path, Qt::CaseInsensitive) == 0;
 }
 
-QUrl RemoteLocation::commitUrl(const QString& commitId) const {
-    if (host.isEmpty() || scheme == u"file"_s || commitId.isEmpty())
+QUrl RemoteLocation::webUrl() const {
+    if (host.isEmpty() || scheme == u"file"_s)
         return {};
     QUrl url;
     const bool web = scheme == u"http"_s || scheme == u"https"_s;
@@ -83,6 +83,14 @@ QUrl RemoteLocation::commitUrl(const QString& commitId) const {
     url.setHost(host);
     if (web && port > 0)
         url.setPort(port); // an ssh or git port says nothing about the web server's
+    url.setPath(u"/"_s + path);
+    return url;
+}
+
+QUrl RemoteLocation::commitUrl(const QString& commitId) const {
+    QUrl url = webUrl();
+    if (url.isEmpty() || commitId.isEmpty())
+        return {};
     const QString segment = host == u"bitbucket.org"_s ? u"commits"_s : u"commit"_s;
     url.setPath(u"/%1/%2/%3"_s.arg(path, segment, commitId));
     return url;

@@ -25,6 +25,9 @@ struct RemoteLocation {
     // case, as the hosting services (GitHub, GitLab, Gitea) treat them.
     bool sameRepository(const RemoteLocation& other) const;
 
+    // The repository's web page, https://host/org/repo (http and the port kept for an
+    // http(s) remote), never with a user or password; empty for local and file remotes.
+    QUrl webUrl() const;
     // https://host/org/repo/commit/<id> (bitbucket.org: /commits/), keeping http and the
     // port for an http(s) remote; empty for local and file remotes, which have no web view.
     QUrl commitUrl(const QString& commitId) const;
