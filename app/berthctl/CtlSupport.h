@@ -41,6 +41,9 @@ struct Invocation {
     // labels
     QString format;            // --format args|json|env (empty: args)
     bool requireClean = false; // --require-clean: uncommitted changes refuse
+    // publish
+    QString releaseVersion; // --version X.Y.Z (empty: the release tag on HEAD, if any)
+    bool dryRun = false;    // --dry-run: print the plan, change nothing
 };
 
 using Finish = std::function<void(int exitCode)>;

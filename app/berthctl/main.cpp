@@ -6,6 +6,7 @@
 #include "KeychainCommands.h"
 #include "LabelsCommands.h"
 #include "PolicyCommands.h"
+#include "PublishCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
 
@@ -51,6 +52,10 @@ const QString kCommandSummary =
     u"  labels [--git <clone>] [--format args|json|env] [--require-clean]  the --label\n"
     u"                          arguments for docker/podman/buildah build: revision, date,\n"
     u"                          source, version, branch of the clone's HEAD\n"
+    u"  publish <repository> <built-ref> [--version X.Y.Z] [--dry-run]  apply the policy's\n"
+    u"                          tag set (short SHA, branch-SHA, version, v2.4, v2, latest) to\n"
+    u"                          the build CI pushed (digest or SHA tag); floating tags only\n"
+    u"                          move forward, immutable ones are never overwritten\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -80,6 +85,8 @@ Runner runnerFor(const QString& command) {
         return &runMark;
     if (command == u"policy"_s)
         return &runPolicy;
+    if (command == u"publish"_s)
+        return &runPublish;
     if (command == u"labels"_s)
         return &runLabels;
     if (command == u"db-password"_s)
@@ -123,7 +130,21 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription(u"Berth release dashboard, command line.\n\n"_s +
                                      kCommandSummary);
     parser.addHelpOption();
-    parser.addVersionOption();
+    // --version is publish's release version; alone, it is berthctl's own.
+    const QStringList arguments = app.arguments();
+    if (arguments.size() == 2 &&
+        (arguments.at(1) == u"--version"_s || arguments.at(1) == u"-v"_s)) {
+        QTextStream(stdout) << "berthctl " << app.applicationVersion() << Qt::endl;
+        return ExitOk;
+    }
+    const QCommandLineOption releaseVersion(
+        u"version"_s,
+        u"publish: the release version X.Y.Z (default: the release tag on HEAD). Alone: "
+        u"print berthctl's version."_s,
+        u"X.Y.Z"_s);
+    const QCommandLineOption dryRun(u"dry-run"_s,
+                                    u"publish: print the plan (tag, now, after, why); change "
+                                    u"nothing."_s);
     const QCommandLineOption json(u"json"_s, u"Machine-readable JSON on stdout."_s);
     const QCommandLineOption insecure(u"insecure"_s,
                                       u"Allow plain HTTP and unverified TLS for this registry."_s);
@@ -180,9 +201,9 @@ int main(int argc, char** argv) {
     const QCommandLineOption requireClean(
         u"require-clean"_s,
         u"labels: refuse (exit 3) when tracked files have uncommitted changes."_s);
-    parser.addOptions({json, insecure, caFile, concurrency, database, gitClone, seenAt, via, expect,
-                       reason, rollbackTo, environment, yes, markBad, actor, allowPartial, format,
-                       requireClean});
+    parser.addOptions({json,  insecure,     caFile, concurrency,  database,       gitClone, seenAt,
+                       via,   expect,       reason, rollbackTo,   environment,    yes,      markBad,
+                       actor, allowPartial, format, requireClean, releaseVersion, dryRun});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -193,9 +214,6 @@ int main(int argc, char** argv) {
     if (parser.isSet(u"help"_s)) {
         QTextStream(stdout) << parser.helpText();
         return ExitOk;
-    }
-    if (parser.isSet(u"version"_s)) {
-        parser.showVersion();
     }
 
     Invocation invocation;
@@ -212,7 +230,8 @@ int main(int argc, char** argv) {
     invocation.gitClone = parser.value(gitClone);
     // The policy lives in the service's own repository, where a pipeline already stands.
     if (invocation.gitClone.isEmpty() &&
-        (invocation.command == u"policy"_s || invocation.command == u"labels"_s))
+        (invocation.command == u"policy"_s || invocation.command == u"labels"_s ||
+         invocation.command == u"publish"_s))
         invocation.gitClone = QDir::currentPath();
     if (!invocation.gitClone.isEmpty())
         git.emplace(QThreadPool::globalInstance());
@@ -236,6 +255,8 @@ int main(int argc, char** argv) {
     invocation.allowPartial = parser.isSet(allowPartial);
     invocation.format = parser.value(format);
     invocation.requireClean = parser.isSet(requireClean);
+    invocation.releaseVersion = parser.value(releaseVersion);
+    invocation.dryRun = parser.isSet(dryRun);
     if (parser.isSet(actor)) {
         if (parser.value(actor).trimmed().isEmpty()) {
             printError(u"--actor takes a name, e.g. --actor \"$CI_JOB_URL\"."_s);

@@ -66,6 +66,13 @@ std::optional<SemanticVersion> SemanticVersion::parse(const QString& tag) {
     return version;
 }
 
+QString SemanticVersion::text() const {
+    QString version = u"%1.%2.%3"_s.arg(major).arg(minor).arg(patch);
+    if (!isRelease())
+        version += u'-' + prerelease.join(u'.');
+    return version;
+}
+
 std::strong_ordering SemanticVersion::operator<=>(const SemanticVersion& other) const {
     if (const auto order = major <=> other.major; order != 0)
         return order;

@@ -22,6 +22,8 @@ struct SemanticVersion {
     static std::optional<SemanticVersion> parse(const QString& tag);
 
     bool isRelease() const { return prerelease.isEmpty(); }
+    // 2.4.1, 3.0.0-rc.1: without a prefix, for a tag to prepend its own.
+    QString text() const;
     std::strong_ordering operator<=>(const SemanticVersion& other) const;
     bool operator==(const SemanticVersion& other) const {
         return (*this <=> other) == std::strong_ordering::equal;

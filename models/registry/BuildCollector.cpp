@@ -151,6 +151,20 @@ void BuildCollector::collect(const QString& repository, QObject* context,
     });
 }
 
+void BuildCollector::readDigests(const QString& repository,
+                                 const QMap<QString, QStringList>& tagsByDigest, QObject* context,
+                                 Callback<BuildCollection> done) {
+    auto job = std::make_shared<Job>();
+    job->collection.repository = repository;
+    job->done = GuardedCallback<BuildCollection>(context, std::move(done));
+    job->tagsByDigest = tagsByDigest;
+    for (auto it = tagsByDigest.cbegin(); it != tagsByDigest.cend(); ++it) {
+        for (const QString& tag : it.value())
+            job->collection.tagDigests.insert(tag, it.key());
+    }
+    readBuilds(job);
+}
+
 BuildCollection BuildCollector::fromCache(const QString& repository,
                                           const QMap<QString, QString>& tagDigests,
                                           ManifestCache& cache, TagClassifier classifier) {

@@ -40,6 +40,12 @@ public:
 
     void collect(const QString& repository, QObject* context, Callback<BuildCollection> done);
 
+    // The builds behind digests already known (a publish names its build), each with the
+    // tags given for it: manifests and configs from the cache, else the registry. No tag
+    // is listed or HEADed.
+    void readDigests(const QString& repository, const QMap<QString, QStringList>& tagsByDigest,
+                     QObject* context, Callback<BuildCollection> done);
+
     // The builds behind tags whose digests are already known (from the history store),
     // read from the cache alone: no request is made, so it returns at once. A manifest
     // or config the cache lacks leaves that build with a problem instead.

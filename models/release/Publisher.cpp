@@ -1,0 +1,308 @@
+#include "release/Publisher.h"
+
+#include "history/HistoryAccess.h"
+#include "history/HistoryStore.h"
+#include "registry/BuildCollector.h"
+#include "registry/ImageReference.h"
+#include "registry/ManifestCache.h"
+#include "registry/RegistryClient.h"
+#include "release/ReleaseTypes.h"
+
+#include <QDateTime>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+struct Publisher::Job {
+    PublishRequest request;
+    GuardedCallback<PublishOutcome> done;
+    PublishOutcome outcome;
+    ManifestBlob manifest;
+    QMap<QString, QString> labels;
+    QStringList registryTags;
+    QMap<QString, QString> current; // tag -> digest when looked at ("" = absent)
+    QDateTime lookedAt;
+    int waiting = 0;                // answers still to come in the current step
+    QString problem;                // the first failure of the current step
+    QMap<QString, qint64> rows;     // tag -> its pending audit row
+    QMap<QString, QString> results; // tag -> where it points after the PUT ("" = unknown)
+    QMap<QString, QString> errors;  // tag -> why its PUT or read-back failed
+
+    // Counts an answer of a parallel step; true when it was the last.
+    bool answered() { return --waiting == 0; }
+};
+
+namespace {
+
+QString shortDigest(const QString& digest) {
+    return digest.isEmpty() ? u"(absent)"_s : digest.left(19);
+}
+
+} // namespace
+
+Publisher::Publisher(RegistryClient* client, HistoryAccess* history, QObject* parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_history(history) {
+}
+
+Publisher::Publisher(RegistryClient* client, HistoryStore* store, QObject* parent)
+    : Publisher(client, static_cast<HistoryAccess*>(nullptr), parent) {
+    if (store) {
+        m_ownHistory = std::make_unique<InlineHistory>(store);
+        m_history = m_ownHistory.get();
+    }
+}
+
+Publisher::~Publisher() = default;
+
+void Publisher::run(const PublishRequest& request, QObject* context,
+                    Callback<PublishOutcome> done) {
+    auto job = std::make_shared<Job>();
+    job->request = request;
+    job->done = GuardedCallback<PublishOutcome>(context, std::move(done));
+    if (!isValidDigest(request.builtRef) && !isValidTag(request.builtRef))
+        return job->done(Result<PublishOutcome>::failure(
+            Outcome::Refused, u"\"%1\" is neither a tag nor a digest of %2."_s.arg(
+                                  request.builtRef, request.repository)));
+    if (!m_history && !request.dryRun)
+        return job->done(Result<PublishOutcome>::failure(
+            u"No history database is open, so the tags could not be audited; nothing was "
+            u"published."_s));
+    emit stepStarted(u"Reading the build %1"_s.arg(request.builtRef));
+    // One GET answers both the digest and the bytes every PUT will carry.
+    m_client->getManifest(request.repository, request.builtRef, this,
+                          [this, job](Result<ManifestBlob> blob) {
+                              if (!blob)
+                                  return job->done(blob.error());
+                              job->manifest = blob.value();
+                              job->request.subject.digest = blob->digest;
+                              // The build's labels and the registry's versions are
+                              // independent reads: both go out at once.
+                              job->waiting = job->request.subject.version ? 2 : 1;
+                              readBuild(job);
+                              if (job->request.subject.version)
+                                  readTagList(job);
+                          });
+}
+
+void Publisher::readBuild(const JobPtr& job) {
+    auto cache = std::make_shared<MemoryManifestCache>();
+    cache->storeManifest(job->manifest);
+    auto* collector = new BuildCollector(m_client, cache.get(), {}, this);
+    collector->readDigests(
+        job->request.repository, {{job->manifest.digest, {}}}, this,
+        [this, job, collector, cache](Result<BuildCollection> read) {
+            collector->deleteLater();
+            if (!read)
+                job->problem = read.errorMessage();
+            else if (read->builds.isEmpty() || !read->builds.first().problem.isEmpty())
+                job->problem = u"The build's image configuration could not be read: %1"_s.arg(
+                    read->builds.isEmpty() ? u"no build"_s : read->builds.first().problem);
+            else
+                job->labels = read->builds.first().labels;
+            if (job->answered())
+                lookAtTags(job);
+        });
+}
+
+void Publisher::readTagList(const JobPtr& job) {
+    m_client->listTags(job->request.repository, this, [this, job](Result<QStringList> tags) {
+        if (tags)
+            job->registryTags = tags.value();
+        else if (job->problem.isEmpty())
+            job->problem = tags.errorMessage();
+        if (job->answered())
+            lookAtTags(job);
+    });
+}
+
+void Publisher::lookAtTags(const JobPtr& job) {
+    if (!job->problem.isEmpty())
+        return job->done(Result<PublishOutcome>::failure(job->problem));
+    const PublishRequest& request = job->request;
+    const PublishTagSet set = publishTagSet(request.policy, request.subject, job->registryTags);
+    if (set.candidates.isEmpty()) {
+        job->outcome.plan =
+            settlePublishPlan(request.policy, request.repository, request.subject, set, {});
+        return plan(job);
+    }
+    emit stepStarted(u"Reading where %1 tag(s) point"_s.arg(set.candidates.size()));
+    job->waiting = int(set.candidates.size());
+    job->lookedAt = QDateTime::currentDateTimeUtc();
+    for (const PublishCandidate& candidate : set.candidates) {
+        const QString tag = candidate.tag;
+        m_client->headManifest(
+            request.repository, tag, this, [this, job, set, tag](Result<ManifestHead> head) {
+                if (head)
+                    job->current.insert(tag, head->digest);
+                else if (head.error().httpStatus != 404 && job->problem.isEmpty())
+                    job->problem = head.errorMessage();
+                if (!job->answered())
+                    return;
+                if (!job->problem.isEmpty())
+                    return job->done(Result<PublishOutcome>::failure(job->problem));
+                const PublishRequest& request = job->request;
+                job->outcome.plan = settlePublishPlan(request.policy, request.repository,
+                                                      request.subject, set, job->current);
+                plan(job);
+            });
+    }
+}
+
+void Publisher::plan(const JobPtr& job) {
+    PublishPlan& plan = job->outcome.plan;
+    const PublishRequest& request = job->request;
+    const QString revision = revisionRefusal(job->labels, request.subject.commit);
+    if (!revision.isEmpty())
+        plan.refusals.prepend(revision);
+    const QStringList missing = missingRequiredLabels(request.policy, job->labels);
+    if (!missing.isEmpty())
+        plan.refusals.append(
+            u"The policy requires every build to carry %1; this one lacks %2."_s.arg(
+                request.policy.requiredLabels.join(u", "_s), missing.join(u", "_s)));
+    if (plan.refused() || request.dryRun || plan.changes().isEmpty())
+        return job->done(job->outcome);
+    beginAuditRows(job);
+}
+
+void Publisher::beginAuditRows(const JobPtr& job) {
+    QList<Action> actions;
+    for (const PublishStep& step : job->outcome.plan.changes()) {
+        Action action;
+        action.registry = job->request.registry;
+        action.repository = job->request.repository;
+        action.tag = step.tag;
+        action.fromDigest = step.now;
+        action.toDigest = step.after;
+        action.kind = ActionKind::Publish;
+        action.transport = transportName(RetagTransport::Registry);
+        action.reason = job->request.reason;
+        actions.append(action);
+    }
+    // Every row before any PUT: a publish that cannot be audited in full changes nothing.
+    m_history->run<QMap<QString, qint64>>(
+        this,
+        [actions](HistoryStore& store) -> Result<QMap<QString, qint64>> {
+            QMap<QString, qint64> rows;
+            for (const Action& action : actions) {
+                const Result<qint64> id = store.beginAction(action);
+                if (id) {
+                    rows.insert(action.tag, id.value());
+                    continue;
+                }
+                for (const qint64 begun : std::as_const(rows))
+                    store.finishAction(begun, ActionState::Failed,
+                                       u"Not published: the audit row of %1 could not be "
+                                       u"written."_s.arg(action.tag));
+                return id.error();
+            }
+            return rows;
+        },
+        [this, job](Result<QMap<QString, qint64>> rows) {
+            if (!rows && rows.error().code == HistoryStore::kActionInProgress)
+                return job->done(Result<PublishOutcome>::failure(
+                    Outcome::Refused, rows.errorMessage() + u" Nothing was published."_s));
+            if (!rows)
+                return job->done(Result<PublishOutcome>::failure(
+                    u"Could not write the audit records, so nothing was published: %1"_s.arg(
+                        rows.errorMessage())));
+            job->rows = rows.value();
+            for (const qint64 id : std::as_const(job->rows))
+                job->outcome.actionIds.append(id);
+            putTags(job);
+        });
+}
+
+void Publisher::putTags(const JobPtr& job) {
+    const QList<PublishStep> changes = job->outcome.plan.changes();
+    emit stepStarted(
+        u"Applying %1 tag(s) to %2"_s.arg(changes.size()).arg(shortDigest(job->manifest.digest)));
+    job->waiting = int(changes.size());
+    for (const PublishStep& step : changes) {
+        const QString tag = step.tag;
+        m_client->putManifest(job->request.repository, tag, job->manifest, this,
+                              [this, job, tag](Result<QString> pushed) {
+                                  if (!pushed)
+                                      job->errors.insert(tag, pushed.errorMessage());
+                                  if (job->answered())
+                                      readBack(job);
+                              });
+    }
+}
+
+void Publisher::readBack(const JobPtr& job) {
+    QStringList pushed;
+    for (auto it = job->rows.cbegin(); it != job->rows.cend(); ++it) {
+        if (!job->errors.contains(it.key()))
+            pushed.append(it.key());
+    }
+    if (pushed.isEmpty())
+        return finishAuditRows(job);
+    emit stepStarted(u"Verifying %1 tag(s)"_s.arg(pushed.size()));
+    job->waiting = int(pushed.size());
+    for (const QString& tag : pushed) {
+        m_client->headManifest(
+            job->request.repository, tag, this, [this, job, tag](Result<ManifestHead> head) {
+                if (!head)
+                    job->errors.insert(
+                        tag, u"sent, but could not be read back: %1"_s.arg(head.errorMessage()));
+                else if (head->digest != job->manifest.digest)
+                    job->errors.insert(
+                        tag, u"after the PUT it points at %1, not at the build: "
+                             u"someone else wrote it meanwhile"_s.arg(shortDigest(head->digest)));
+                else
+                    job->results.insert(tag, head->digest);
+                if (job->answered())
+                    finishAuditRows(job);
+            });
+    }
+}
+
+void Publisher::finishAuditRows(const JobPtr& job) {
+    const QString registry = job->request.registry;
+    const QString repository = job->request.repository;
+    QList<PublishStep> changes = job->outcome.plan.changes();
+    m_history->run<Unit>(
+        this,
+        [job, registry, repository, changes](HistoryStore& store) -> Status {
+            const QString observer = currentObserver(u"berth"_s);
+            Status status = success();
+            // Every row is finished even when one write fails; the first failure is told.
+            auto keep = [&status](const auto& step) {
+                if (!step && status)
+                    status = step.error();
+            };
+            for (const PublishStep& step : changes) {
+                const qint64 id = job->rows.value(step.tag);
+                if (job->errors.contains(step.tag)) {
+                    keep(store.finishAction(id, ActionState::Failed, job->errors.value(step.tag)));
+                    continue;
+                }
+                keep(store.finishAction(id, ActionState::Succeeded));
+                if (!step.now.isEmpty())
+                    keep(store.recordObservations(registry, repository, {{step.tag, step.now}},
+                                                  job->lookedAt, observer));
+                keep(store.recordObservations(registry, repository, {{step.tag, step.after}},
+                                              QDateTime::currentDateTimeUtc(), observer));
+            }
+            return status;
+        },
+        [job, changes](Status recorded) {
+            for (const PublishStep& step : changes) {
+                if (job->errors.contains(step.tag))
+                    job->outcome.failed.append(
+                        u"%1: %2"_s.arg(step.tag, job->errors.value(step.tag)));
+                else
+                    job->outcome.applied.append(step.tag);
+            }
+            if (!recorded)
+                job->outcome.failed.append(
+                    u"The tags were applied but the history database "
+                    u"could not record it all: %1"_s.arg(recorded.errorMessage()));
+            job->done(job->outcome);
+        });
+}
+
+} // namespace berth
