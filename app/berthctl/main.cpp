@@ -4,6 +4,7 @@
 #include "GitCommands.h"
 #include "HistoryCommands.h"
 #include "KeychainCommands.h"
+#include "LintCommands.h"
 #include "PolicyCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
@@ -47,6 +48,8 @@ const QString kCommandSummary =
     u"  mark <repository> <ref> good|bad --env <tag>  judge a build for an environment\n"
     u"  policy [--git <clone>]  the tag policy in force (berth.toml at the clone's HEAD,\n"
     u"                          default: the current directory) and where it came from\n"
+    u"  lint <repository> [--git <clone>]  check the tags and their history against the\n"
+    u"                          tag policy; exit 3 when any finding is an error\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -76,6 +79,8 @@ Runner runnerFor(const QString& command) {
         return &runMark;
     if (command == u"policy"_s)
         return &runPolicy;
+    if (command == u"lint"_s)
+        return &runLint;
     if (command == u"db-password"_s)
         return &runDbPassword;
     return nullptr;
@@ -134,7 +139,7 @@ int main(int argc, char** argv) {
         u"location"_s);
     const QCommandLineOption gitClone(
         u"git"_s,
-        u"A local clone of the images' source repository (diff, builds, policy; promote "
+        u"A local clone of the images' source repository (diff, builds, policy, lint; promote "
         u"and rollback list the commits shipped and lost)."_s,
         u"path"_s);
     const QCommandLineOption seenAt(
@@ -199,7 +204,8 @@ int main(int argc, char** argv) {
     invocation.registry.caFile = parser.value(caFile);
     invocation.gitClone = parser.value(gitClone);
     // The policy lives in the service's own repository, where a pipeline already stands.
-    if (invocation.gitClone.isEmpty() && invocation.command == u"policy"_s)
+    if (invocation.gitClone.isEmpty() &&
+        (invocation.command == u"policy"_s || invocation.command == u"lint"_s))
         invocation.gitClone = QDir::currentPath();
     if (!invocation.gitClone.isEmpty())
         git.emplace(QThreadPool::globalInstance());

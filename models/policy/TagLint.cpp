@@ -308,7 +308,7 @@ private:
                     move.audited.isEmpty() ? u", outside Berth"_s : u", by "_s + move.audited));
             }
             add(TagLintCode::ImmutableMoved, {it.key()}, digests, u"tags.immutable"_s,
-                u"%1 is a %2 tag, which tags.immutable says never moves, but it moved %3"_s.arg(
+                u"%1 never moves (tags.immutable holds %2 tags), but it moved %3"_s.arg(
                     it.key(), tagKindName(kind), told.join(u"; then "_s)),
                 moves);
         }
