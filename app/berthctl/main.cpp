@@ -5,6 +5,7 @@
 #include "HistoryCommands.h"
 #include "KeychainCommands.h"
 #include "LabelsCommands.h"
+#include "LintCommands.h"
 #include "PolicyCommands.h"
 #include "PublishCommands.h"
 #include "RegistryCommands.h"
@@ -56,6 +57,8 @@ const QString kCommandSummary =
     u"                          tag set (short SHA, branch-SHA, version, v2.4, v2, latest) to\n"
     u"                          the build CI pushed (digest or SHA tag); floating tags only\n"
     u"                          move forward, immutable ones are never overwritten\n"
+    u"  lint <repository> [--git <clone>]  check the tags and their history against the\n"
+    u"                          tag policy; exit 3 when any finding is an error\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -89,6 +92,8 @@ Runner runnerFor(const QString& command) {
         return &runPublish;
     if (command == u"labels"_s)
         return &runLabels;
+    if (command == u"lint"_s)
+        return &runLint;
     if (command == u"db-password"_s)
         return &runDbPassword;
     return nullptr;
@@ -161,7 +166,7 @@ int main(int argc, char** argv) {
         u"location"_s);
     const QCommandLineOption gitClone(
         u"git"_s,
-        u"A local clone of the images' source repository (diff, builds, policy; promote "
+        u"A local clone of the images' source repository (diff, builds, policy, lint; promote "
         u"and rollback list the commits shipped and lost)."_s,
         u"path"_s);
     const QCommandLineOption seenAt(
@@ -231,7 +236,7 @@ int main(int argc, char** argv) {
     // The policy lives in the service's own repository, where a pipeline already stands.
     if (invocation.gitClone.isEmpty() &&
         (invocation.command == u"policy"_s || invocation.command == u"labels"_s ||
-         invocation.command == u"publish"_s))
+         invocation.command == u"publish"_s || invocation.command == u"lint"_s))
         invocation.gitClone = QDir::currentPath();
     if (!invocation.gitClone.isEmpty())
         git.emplace(QThreadPool::globalInstance());
