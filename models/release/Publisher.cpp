@@ -31,6 +31,11 @@ struct Publisher::Job {
 
     // Counts an answer of a parallel step; true when it was the last.
     bool answered() { return --waiting == 0; }
+    // Keeps the first failure of a parallel step: the one a person should read.
+    void fail(const QString& message) {
+        if (problem.isEmpty())
+            problem = message;
+    }
 };
 
 namespace {
@@ -70,21 +75,37 @@ void Publisher::run(const PublishRequest& request, QObject* context,
         return job->done(Result<PublishOutcome>::failure(
             u"No history database is open, so the tags could not be audited; nothing was "
             u"published."_s));
-    emit stepStarted(u"Reading the build %1"_s.arg(request.builtRef));
+    // The tag set's names do not depend on what the registry holds (only whether a
+    // floating tag moves does), so every read goes out at once: the build, the tag list,
+    // and where each tag of the set points. Nothing waits on another answer but the
+    // build's configuration, which needs the manifest first.
+    const PublishTagSet names = publishTagSet(request.policy, request.subject, {});
+    QStringList looks;
+    for (const PublishCandidate& candidate : names.candidates) {
+        if (candidate.tag != request.builtRef) // its GET answers where it points
+            looks.append(candidate.tag);
+    }
+    job->waiting = 1 + (request.subject.version ? 1 : 0) + int(looks.size());
+    job->lookedAt = QDateTime::currentDateTimeUtc();
+    emit stepStarted(u"Reading the build %1 and where %2 tag(s) point"_s.arg(request.builtRef)
+                         .arg(names.candidates.size()));
     // One GET answers both the digest and the bytes every PUT will carry.
     m_client->getManifest(request.repository, request.builtRef, this,
                           [this, job](Result<ManifestBlob> blob) {
-                              if (!blob)
-                                  return job->done(blob.error());
+                              if (!blob) {
+                                  job->fail(blob.errorMessage());
+                                  if (job->answered())
+                                      settle(job);
+                                  return;
+                              }
                               job->manifest = blob.value();
                               job->request.subject.digest = blob->digest;
-                              // The build's labels and the registry's versions are
-                              // independent reads: both go out at once.
-                              job->waiting = job->request.subject.version ? 2 : 1;
                               readBuild(job);
-                              if (job->request.subject.version)
-                                  readTagList(job);
                           });
+    if (request.subject.version)
+        readTagList(job);
+    for (const QString& tag : looks)
+        lookAt(job, tag);
 }
 
 void Publisher::readBuild(const JobPtr& job) {
@@ -96,14 +117,14 @@ void Publisher::readBuild(const JobPtr& job) {
         [this, job, collector, cache](Result<BuildCollection> read) {
             collector->deleteLater();
             if (!read)
-                job->problem = read.errorMessage();
+                job->fail(read.errorMessage());
             else if (read->builds.isEmpty() || !read->builds.first().problem.isEmpty())
-                job->problem = u"The build's image configuration could not be read: %1"_s.arg(
-                    read->builds.isEmpty() ? u"no build"_s : read->builds.first().problem);
+                job->fail(u"The build's image configuration could not be read: %1"_s.arg(
+                    read->builds.isEmpty() ? u"no build"_s : read->builds.first().problem));
             else
                 job->labels = read->builds.first().labels;
             if (job->answered())
-                lookAtTags(job);
+                settle(job);
         });
 }
 
@@ -111,44 +132,35 @@ void Publisher::readTagList(const JobPtr& job) {
     m_client->listTags(job->request.repository, this, [this, job](Result<QStringList> tags) {
         if (tags)
             job->registryTags = tags.value();
-        else if (job->problem.isEmpty())
-            job->problem = tags.errorMessage();
+        else
+            job->fail(tags.errorMessage());
         if (job->answered())
-            lookAtTags(job);
+            settle(job);
     });
 }
 
-void Publisher::lookAtTags(const JobPtr& job) {
+void Publisher::lookAt(const JobPtr& job, const QString& tag) {
+    m_client->headManifest(job->request.repository, tag, this,
+                           [this, job, tag](Result<ManifestHead> head) {
+                               if (head)
+                                   job->current.insert(tag, head->digest);
+                               else if (head.error().httpStatus != 404)
+                                   job->fail(head.errorMessage());
+                               if (job->answered())
+                                   settle(job);
+                           });
+}
+
+void Publisher::settle(const JobPtr& job) {
     if (!job->problem.isEmpty())
         return job->done(Result<PublishOutcome>::failure(job->problem));
     const PublishRequest& request = job->request;
+    if (isValidTag(request.builtRef))
+        job->current.insert(request.builtRef, request.subject.digest);
     const PublishTagSet set = publishTagSet(request.policy, request.subject, job->registryTags);
-    if (set.candidates.isEmpty()) {
-        job->outcome.plan =
-            settlePublishPlan(request.policy, request.repository, request.subject, set, {});
-        return plan(job);
-    }
-    emit stepStarted(u"Reading where %1 tag(s) point"_s.arg(set.candidates.size()));
-    job->waiting = int(set.candidates.size());
-    job->lookedAt = QDateTime::currentDateTimeUtc();
-    for (const PublishCandidate& candidate : set.candidates) {
-        const QString tag = candidate.tag;
-        m_client->headManifest(
-            request.repository, tag, this, [this, job, set, tag](Result<ManifestHead> head) {
-                if (head)
-                    job->current.insert(tag, head->digest);
-                else if (head.error().httpStatus != 404 && job->problem.isEmpty())
-                    job->problem = head.errorMessage();
-                if (!job->answered())
-                    return;
-                if (!job->problem.isEmpty())
-                    return job->done(Result<PublishOutcome>::failure(job->problem));
-                const PublishRequest& request = job->request;
-                job->outcome.plan = settlePublishPlan(request.policy, request.repository,
-                                                      request.subject, set, job->current);
-                plan(job);
-            });
-    }
+    job->outcome.plan =
+        settlePublishPlan(request.policy, request.repository, request.subject, set, job->current);
+    plan(job);
 }
 
 void Publisher::plan(const JobPtr& job) {

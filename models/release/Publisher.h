@@ -64,7 +64,9 @@ private:
 
     void readBuild(const JobPtr& job);
     void readTagList(const JobPtr& job);
-    void lookAtTags(const JobPtr& job);
+    void lookAt(const JobPtr& job, const QString& tag);
+    // Every read answered: the plan, from the registry's tags and where the set's point.
+    void settle(const JobPtr& job);
     void plan(const JobPtr& job);
     void beginAuditRows(const JobPtr& job);
     void putTags(const JobPtr& job);
