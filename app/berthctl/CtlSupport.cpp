@@ -16,6 +16,30 @@ void printError(const QString& message) {
     QTextStream(stderr) << "berthctl: " << escapedForTerminal(message) << Qt::endl;
 }
 
+std::optional<ImageReference> parseRepository(const QString& command, const QString& text) {
+    const Result<ImageReference> reference = ImageReference::parse(text);
+    if (!reference) {
+        printError(reference.error().message);
+        return std::nullopt;
+    }
+    if (!reference->tag().isEmpty() || !reference->digest().isEmpty()) {
+        printError(
+            u"%1 takes a repository, not an image: drop the tag or digest from \"%2\"."_s.arg(
+                command, text));
+        return std::nullopt;
+    }
+    return reference.value();
+}
+
+std::optional<ImageReference> soleRepositoryArgument(const Invocation& invocation) {
+    if (invocation.arguments.size() != 1) {
+        printError(u"%1 needs exactly one repository, e.g. localhost:5000/acme/app."_s.arg(
+            invocation.command));
+        return std::nullopt;
+    }
+    return parseRepository(invocation.command, invocation.arguments.first());
+}
+
 void printWarning(const QString& message) {
     QTextStream(stderr) << "berthctl: warning: " << escapedForTerminal(message) << Qt::endl;
 }

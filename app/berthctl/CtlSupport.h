@@ -2,6 +2,7 @@
 
 // What every berthctl command shares: exit codes, parsed global options, output.
 
+#include "registry/ImageReference.h"
 #include "registry/RegistryOptions.h"
 
 #include <QDateTime>
@@ -49,6 +50,10 @@ struct Invocation {
 using Finish = std::function<void(int exitCode)>;
 
 void printError(const QString& message);
+// A repository argument (registry/path, no tag or digest); says what is wrong otherwise.
+std::optional<ImageReference> parseRepository(const QString& command, const QString& text);
+// The command's only argument, a repository.
+std::optional<ImageReference> soleRepositoryArgument(const Invocation& invocation);
 void printWarning(const QString& message);
 void printJson(const QJsonValue& value);
 void printLine(const QString& line);

@@ -122,16 +122,10 @@ void runDiff(const Invocation& invocation, Finish finish) {
         printError(u"diff needs --git <path>: a local clone of the image's source."_s);
         return finish(ExitUsage);
     }
-    const Result<ImageReference> repository = ImageReference::parse(invocation.arguments[0]);
-    if (!repository) {
-        printError(repository.error().message);
+    const std::optional<ImageReference> repository =
+        parseRepository(invocation.command, invocation.arguments[0]);
+    if (!repository)
         return finish(ExitUsage);
-    }
-    if (!repository->tag().isEmpty() || !repository->digest().isEmpty()) {
-        printError(u"diff takes a repository, not an image: drop the tag or digest from "
-                   u"\"%1\"."_s.arg(invocation.arguments[0]));
-        return finish(ExitUsage);
-    }
 
     auto* client = new RegistryClient(repository->domain(), invocation.registry, qApp);
     QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);

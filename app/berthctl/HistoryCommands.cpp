@@ -18,21 +18,6 @@ namespace berth::ctl {
 
 namespace {
 
-std::optional<ImageReference> parseRepository(const QString& command, const QString& text) {
-    const Result<ImageReference> reference = ImageReference::parse(text);
-    if (!reference) {
-        printError(reference.error().message);
-        return std::nullopt;
-    }
-    if (!reference->tag().isEmpty() || !reference->digest().isEmpty()) {
-        printError(
-            u"%1 takes a repository, not an image: drop the tag or digest from \"%2\"."_s.arg(
-                command, text));
-        return std::nullopt;
-    }
-    return reference.value();
-}
-
 QString isoTime(const QDateTime& time) {
     return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
 }

@@ -15,25 +15,6 @@ namespace berth::ctl {
 
 namespace {
 
-std::optional<ImageReference> repositoryArgument(const Invocation& invocation) {
-    if (invocation.arguments.size() != 1) {
-        printError(u"lint needs exactly one repository, e.g. localhost:5000/acme/app."_s);
-        return std::nullopt;
-    }
-    const Result<ImageReference> reference = ImageReference::parse(invocation.arguments.first());
-    if (!reference) {
-        printError(reference.error().message);
-        return std::nullopt;
-    }
-    if (!reference->tag().isEmpty() || !reference->digest().isEmpty()) {
-        printError(
-            u"lint takes a repository, not an image: drop the tag or digest from \"%1\"."_s.arg(
-                invocation.arguments.first()));
-        return std::nullopt;
-    }
-    return reference.value();
-}
-
 QJsonValue jsonTime(const QDateTime& time) {
     return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
 }
@@ -99,7 +80,7 @@ void report(const Invocation& invocation, const ImageReference& repository, cons
 } // namespace
 
 void runLint(const Invocation& invocation, Finish finish) {
-    const std::optional<ImageReference> repository = repositoryArgument(invocation);
+    const std::optional<ImageReference> repository = soleRepositoryArgument(invocation);
     if (!repository)
         return finish(ExitUsage);
     const Result<TagPolicy> policy = readTagPolicy(invocation.gitClone);

@@ -75,13 +75,10 @@ void runPublish(const Invocation& invocation, Finish finish) {
                    u"pushed (its digest or the tag it was pushed under)."_s);
         return finish(ExitUsage);
     }
-    const Result<ImageReference> repository = ImageReference::parse(invocation.arguments.at(0));
-    if (!repository || !repository->tag().isEmpty() || !repository->digest().isEmpty()) {
-        printError(repository ? u"publish takes a repository, not an image: drop the tag or "
-                                u"digest from \"%1\"."_s.arg(invocation.arguments.at(0))
-                              : repository.error().message);
+    const std::optional<ImageReference> repository =
+        parseRepository(invocation.command, invocation.arguments.at(0));
+    if (!repository)
         return finish(ExitUsage);
-    }
     const QString builtRef = invocation.arguments.at(1);
     if (!isValidDigest(builtRef) && !isValidTag(builtRef)) {
         printError(u"\"%1\" is neither a digest (sha256:…) nor a tag."_s.arg(builtRef));

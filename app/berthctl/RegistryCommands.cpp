@@ -18,27 +18,6 @@ namespace berth::ctl {
 
 namespace {
 
-// A repository argument: full reference without tag or digest.
-std::optional<ImageReference> repositoryArgument(const Invocation& invocation) {
-    if (invocation.arguments.size() != 1) {
-        printError(u"%1 needs exactly one repository, e.g. localhost:5000/acme/app."_s.arg(
-            invocation.command));
-        return std::nullopt;
-    }
-    const Result<ImageReference> reference = ImageReference::parse(invocation.arguments.first());
-    if (!reference) {
-        printError(reference.error().message);
-        return std::nullopt;
-    }
-    if (!reference->tag().isEmpty() || !reference->digest().isEmpty()) {
-        printError(
-            u"%1 takes a repository, not an image: drop the tag or digest from \"%2\"."_s.arg(
-                invocation.command, invocation.arguments.first()));
-        return std::nullopt;
-    }
-    return reference.value();
-}
-
 RegistryClient* makeClient(const QString& domain, const Invocation& invocation) {
     auto* client = new RegistryClient(domain, invocation.registry, qApp);
     QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
@@ -82,7 +61,7 @@ void runRepos(const Invocation& invocation, Finish finish) {
 }
 
 void runTags(const Invocation& invocation, Finish finish) {
-    const std::optional<ImageReference> repository = repositoryArgument(invocation);
+    const std::optional<ImageReference> repository = soleRepositoryArgument(invocation);
     if (!repository)
         return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
@@ -105,7 +84,7 @@ void runTags(const Invocation& invocation, Finish finish) {
 }
 
 void runBuilds(const Invocation& invocation, Finish finish) {
-    const std::optional<ImageReference> repository = repositoryArgument(invocation);
+    const std::optional<ImageReference> repository = soleRepositoryArgument(invocation);
     if (!repository)
         return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
