@@ -167,12 +167,18 @@ void RegistryTransport::resolveBaseUrl(QObject* context, Callback<QUrl> done) {
     if (m_probing)
         return;
     m_probing = true;
-    probe(QUrl(u"https://"_s + m_apiHost));
+    // A registry on this machine is nearly always plain HTTP (docker's own rule treats
+    // loopback as insecure too): asking it in plain first spares every process a TLS
+    // handshake that can only fail. A TLS server there answers plain HTTP with an error
+    // page (Go's 400), never a registry's /v2/ answer, so it is then asked over https.
+    const bool plainFirst = isLoopbackHost(m_apiHost);
+    probe(QUrl((plainFirst ? u"http://"_s : u"https://"_s) + m_apiHost));
 }
 
 // The first exchange decides the scheme: https always; plain http only where the user
 // allowed it (insecure) or the registry runs on this machine, as docker does.
 void RegistryTransport::probe(const QUrl& base) {
+    (base.scheme() == u"https"_s ? m_probedHttps : m_probedPlain) = true;
     HttpRequest ping;
     ping.maxBodyBytes = 64 * 1024;
     CurlRequest request = curlRequest(ping, base.resolved(QUrl(u"/v2/"_s)));
@@ -180,19 +186,39 @@ void RegistryTransport::probe(const QUrl& base) {
     // verifies the certificate before sending a byte. So a plain-HTTP registry on this
     // machine never costs loading the system's trust store.
     request.verifyPeer = false;
-    m_curl->start(std::move(request), [this, base](CurlOutcome outcome) {
-        if (outcome.failure == CurlOutcome::Failure::None)
+    m_probeTransfer = m_curl->start(std::move(request), [this, base](CurlOutcome outcome) {
+        m_probeTransfer = 0;
+        const bool https = base.scheme() == u"https"_s;
+        const bool answered = outcome.failure == CurlOutcome::Failure::None;
+        if (https ? answered : answersLikeARegistry(outcome))
             return finishProbe(base);
+        if (!https) {
+            // Loopback asked in plain first. An odd answer (a registry whose /v2/ fails)
+            // is still plain HTTP if TLS turns out not to be spoken there either.
+            m_plainAnswered = answered;
+            if (!m_probedHttps)
+                return probe(QUrl(u"https://"_s + m_apiHost));
+        }
+        if (https && m_plainAnswered)
+            return finishProbe(QUrl(u"http://"_s + m_apiHost));
         const bool plainAllowed = m_options.insecure || isLoopbackHost(m_apiHost);
-        if (base.scheme() == u"https"_s && plainAllowed)
+        if (https && plainAllowed && !m_probedPlain)
             return probe(QUrl(u"http://"_s + m_apiHost));
         finishProbe(Result<QUrl>::failure(
             u"Cannot reach the registry %1: %2."_s.arg(m_apiHost, outcome.detail)));
     });
 }
 
+// /v2/ answers 200, or 401 with a challenge, on every registry; a TLS port asked in plain
+// text answers an error page or nothing.
+bool RegistryTransport::answersLikeARegistry(const CurlOutcome& outcome) {
+    return outcome.failure == CurlOutcome::Failure::None &&
+           (outcome.response.status == 200 || outcome.response.status == 401);
+}
+
 void RegistryTransport::finishProbe(const Result<QUrl>& result) {
     m_probing = false;
+    m_probedHttps = m_probedPlain = m_plainAnswered = false;
     if (result)
         m_baseUrl = result.value();
     const auto waiters = std::exchange(m_baseUrlWaiters, {});
@@ -397,6 +423,12 @@ void RegistryTransport::cancelAll() {
     for (const auto& [sequence, exchange] : m_all)
         exchanges.push_back(exchange);
     m_queue.clear();
+    // A probe still at work would decide the scheme from an answer nobody waits for any
+    // more (and a slow one outlasts the cancel): the next exchange probes afresh.
+    if (m_probing) {
+        m_curl->abort(std::exchange(m_probeTransfer, 0));
+        finishProbe(Result<QUrl>::failure(u"Cancelled."_s));
+    }
     for (const ExchangePtr& exchange : exchanges) {
         if (exchange->state == Exchange::State::Running)
             m_curl->abort(std::exchange(exchange->transfer, 0));

@@ -60,6 +60,7 @@ private:
     void resolveBaseUrl(QObject* context, Callback<QUrl> done);
     void probe(const QUrl& base);
     void finishProbe(const Result<QUrl>& result);
+    static bool answersLikeARegistry(const CurlOutcome& outcome);
     void enqueue(const ExchangePtr& exchange, bool front = false);
     void pump();
     void start(const ExchangePtr& exchange);
@@ -81,6 +82,10 @@ private:
 
     QUrl m_baseUrl;
     bool m_probing = false;
+    quint64 m_probeTransfer = 0;  // the probe's transfer while it runs
+    bool m_probedHttps = false;   // this probe round asked over https already
+    bool m_probedPlain = false;   // ... and in plain http
+    bool m_plainAnswered = false; // plain http got an HTTP answer, if not a registry's
     QList<GuardedCallback<QUrl>> m_baseUrlWaiters;
 
     std::deque<ExchangePtr> m_queue;
