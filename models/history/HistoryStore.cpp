@@ -418,20 +418,71 @@ Status HistoryStore::migrate() {
 }
 
 Status HistoryStore::inTransaction(const QString& purpose, const std::function<Status()>& body) {
+    return transaction(purpose, false, body);
+}
+
+Status HistoryStore::durably(const QString& purpose, const std::function<Status()>& body) {
+    return transaction(purpose, true, body);
+}
+
+Status HistoryStore::transaction(const QString& purpose, bool durable,
+                                 const std::function<Status()>& body) {
+    if (m_transactionDepth > 0)
+        return nested(purpose, body);
+    // WAL with synchronous=NORMAL commits without waiting for the disk: a power cut may take
+    // the last commits back. Fine for what the next refresh sees again, never for the audit,
+    // so its commits wait for the WAL to reach the disk. PostgreSQL commits durably anyway.
+    const bool fullSync = durable && !m_location.isPostgres();
+    if (fullSync) {
+        if (Result<QSqlQuery> set = run(purpose, u"PRAGMA synchronous=FULL"_s); !set)
+            return set.error();
+    }
     // IMMEDIATE takes SQLite's write lock up front: a read-then-write transaction that
     // upgrades later fails at once when another process wrote meanwhile, busy timeout or not.
     const QString begin = m_location.isPostgres() ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s;
-    if (Result<QSqlQuery> begun = run(purpose, begin); !begun)
-        return begun.error();
-    Status result = body();
-    if (result) {
-        if (Result<QSqlQuery> committed = run(purpose, u"COMMIT"_s); !committed)
-            result = committed.error();
-        else
-            return result;
+    Status result = success();
+    if (Result<QSqlQuery> begun = run(purpose, begin); !begun) {
+        result = begun.error();
+    } else {
+        ++m_transactionDepth;
+        result = body();
+        --m_transactionDepth;
+        if (result) {
+            if (Result<QSqlQuery> committed = run(purpose, u"COMMIT"_s); !committed)
+                result = committed.error();
+        }
+        if (!result) {
+            QSqlQuery rollback(database());
+            rollback.exec(u"ROLLBACK"_s); // the body's error is the one worth reporting
+        }
     }
-    QSqlQuery rollback(database());
-    rollback.exec(u"ROLLBACK"_s); // the body's error is the one worth reporting
+    if (fullSync) {
+        QSqlQuery normal(database());
+        normal.exec(u"PRAGMA synchronous=NORMAL"_s);
+    }
+    return result;
+}
+
+// Inside a transaction, a savepoint: the inner work fails alone (a position that could
+// not be recorded does not take the audit row written beside it back), and commits with
+// the outer transaction, as durably as that one.
+Status HistoryStore::nested(const QString& purpose, const std::function<Status()>& body) {
+    const QString savepoint = u"berth_%1"_s.arg(m_transactionDepth);
+    if (Result<QSqlQuery> set = run(purpose, u"SAVEPOINT "_s + savepoint); !set)
+        return set.error();
+    ++m_transactionDepth;
+    Status result = body();
+    --m_transactionDepth;
+    if (result) {
+        if (Result<QSqlQuery> released = run(purpose, u"RELEASE SAVEPOINT "_s + savepoint);
+            released)
+            return result;
+        else
+            result = released.error();
+    }
+    QSqlQuery undo(database());
+    undo.exec(u"ROLLBACK TO SAVEPOINT "_s + savepoint);
+    undo.exec(u"RELEASE SAVEPOINT "_s + savepoint);
     return result;
 }
 

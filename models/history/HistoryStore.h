@@ -72,7 +72,9 @@ public:
     Result<QMap<QString, QStringList>> tagsByDigest(const QString& registry,
                                                     const QString& repository) const;
 
-    // Writes the action as pending (before the registry is touched); returns its id.
+    // Writes the action as pending (before the registry is touched); returns its id. Both
+    // commit durably (they survive a power cut) unless called inside durably(), whose
+    // commit is then the durable one.
     Result<qint64> beginAction(Action action);
     Status finishAction(qint64 id, ActionState state, const QString& error = {});
     Result<QList<Action>> actions(const ActionFilter& filter = {}) const; // newest first
@@ -92,6 +94,11 @@ public:
     Status storeConfig(const QString& digest, const QByteArray& bytes, const QDateTime& created,
                        const QMap<QString, QString>& labels);
 
+    // Runs `body` as one transaction whose commit survives a power cut (the audit's rule);
+    // writes inside it, audit rows and positions alike, commit together, once. A write
+    // that fails inside it is undone alone. Nothing is committed when `body` fails.
+    Status durably(const QString& purpose, const std::function<Status()>& body);
+
 private:
     QSqlDatabase database() const;
     Status openSqlite();
@@ -104,6 +111,8 @@ private:
     Result<int> readVersion() const;
     Status migrate();
     Status inTransaction(const QString& purpose, const std::function<Status()>& body);
+    Status transaction(const QString& purpose, bool durable, const std::function<Status()>& body);
+    Status nested(const QString& purpose, const std::function<Status()>& body);
     Result<QSqlQuery> run(const QString& purpose, const QString& sql,
                           const QVariantList& values = {}) const;
     // A statement prepared once and kept until close(), for lookups asked hundreds of
@@ -117,6 +126,7 @@ private:
     QString m_connectionName;
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // by SQL
     HistoryLocation m_location;
+    int m_transactionDepth = 0; // open transaction plus savepoints
     QThread* m_thread = nullptr;
     int m_version = 0;
     std::optional<Error> m_writeRefusal;

@@ -255,34 +255,41 @@ Result<qint64> HistoryStore::beginAction(Action action) {
         action.user = currentActor();
     if (action.host.isEmpty())
         action.host = QSysInfo::machineHostName();
-    Result<QSqlQuery> query =
-        run(u"write the audit log"_s,
+    qint64 id = 0;
+    const Status written = durably(u"write the audit log"_s, [&]() -> Status {
+        Result<QSqlQuery> query = run(
+            u"write the audit log"_s,
             u"INSERT INTO actions (started_at, user_name, host, registry, repository, tag, "
             u"from_digest, to_digest, kind, transport, reason, state, error) "
             u"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '') RETURNING id"_s,
             {toMsOrNow(action.time), action.user, action.host, action.registry, action.repository,
              action.tag, action.fromDigest, action.toDigest, actionKindName(action.kind),
              action.transport, action.reason, actionStateName(ActionState::Pending)});
-    if (!query) {
-        // The unique index on pending actions refused the row: someone is moving this tag.
-        const Result<QList<Action>> pending = pendingActions();
-        if (pending) {
-            for (const Action& other : pending.value()) {
-                if (other.registry == action.registry && other.repository == action.repository &&
-                    other.tag == action.tag)
-                    return Error::make(
-                        u"%1 is being moved right now by %2 on %3 (action %4, started %5); "
-                        u"wait for it to finish, then look again."_s.arg(
-                            action.tag, other.user, other.host, QString::number(other.id),
-                            other.time.toString(Qt::ISODate)),
-                        0, kActionInProgress);
-            }
+        if (!query)
+            return query.error();
+        if (!query.value().next())
+            return failure(u"write the audit log"_s, u"the new action got no id"_s);
+        id = query.value().value(0).toLongLong();
+        return success();
+    });
+    if (written)
+        return id;
+    // The unique index on pending actions refused the row: someone is moving this tag. Asked
+    // once the refused transaction is over (PostgreSQL answers nothing inside it).
+    const Result<QList<Action>> pending = pendingActions();
+    if (pending) {
+        for (const Action& other : pending.value()) {
+            if (other.registry == action.registry && other.repository == action.repository &&
+                other.tag == action.tag)
+                return Error::make(
+                    u"%1 is being moved right now by %2 on %3 (action %4, started %5); "
+                    u"wait for it to finish, then look again."_s.arg(
+                        action.tag, other.user, other.host, QString::number(other.id),
+                        other.time.toString(Qt::ISODate)),
+                    0, kActionInProgress);
         }
-        return query.error();
     }
-    if (!query.value().next())
-        return failure(u"write the audit log"_s, u"the new action got no id"_s);
-    return query.value().value(0).toLongLong();
+    return written.error();
 }
 
 Status HistoryStore::finishAction(qint64 id, ActionState state, const QString& error) {
@@ -290,17 +297,21 @@ Status HistoryStore::finishAction(qint64 id, ActionState state, const QString& e
         return Error::make(u"An action can only be finished as succeeded or failed."_s);
     if (const Status allowed = writable(); !allowed)
         return allowed.error();
-    Result<QSqlQuery> query = run(
-        u"finish action %1 in the audit log"_s.arg(id),
-        u"UPDATE actions SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = ?"_s,
-        {actionStateName(state), error, QDateTime::currentMSecsSinceEpoch(), id,
-         actionStateName(ActionState::Pending)});
-    if (!query)
-        return query.error();
-    if (query.value().numRowsAffected() != 1)
-        return Error::make(
-            u"The audit log of %1 has no pending action %2."_s.arg(m_location.display()).arg(id));
-    return success();
+    const QString purpose = u"finish action %1 in the audit log"_s.arg(id);
+    return durably(purpose, [&]() -> Status {
+        Result<QSqlQuery> query = run(
+            purpose,
+            u"UPDATE actions SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = ?"_s,
+            {actionStateName(state), error, QDateTime::currentMSecsSinceEpoch(), id,
+             actionStateName(ActionState::Pending)});
+        if (!query)
+            return query.error();
+        if (query.value().numRowsAffected() != 1)
+            return Error::make(
+                u"The audit log of %1 has no pending action %2."_s.arg(m_location.display())
+                    .arg(id));
+        return success();
+    });
 }
 
 Result<QList<Action>> HistoryStore::actions(const ActionFilter& filter) const {

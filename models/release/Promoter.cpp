@@ -243,6 +243,13 @@ void Promoter::compareBeforeSwap(const JobPtr& job) {
             u"Use the registry transport (--via registry) to move %2 with every platform."_s.arg(
                 shortDigest(job->outcome.toDigest), request.tag),
             Outcome::Refused);
+    if (request.expectedCurrent && *request.expectedCurrent != job->outcome.toDigest) {
+        // Where the person saw the tag is already what the swap expects: the look taken once
+        // the pending row is written compares against it, so no look is needed before it.
+        // A tag moved meanwhile is then refused with an audit row that says so.
+        job->outcome.fromDigest = *request.expectedCurrent;
+        return retag(job);
+    }
     emit stepStarted(u"Reading where %1 points now"_s.arg(request.tag));
     currentDigest(request.repository, request.tag, this, [this, job](Result<QString> current) {
         if (!current)
@@ -309,12 +316,15 @@ void Promoter::retag(const JobPtr& job) {
 void Promoter::retagAudited(const JobPtr& job) {
     const ReleaseRequest& request = job->request;
 
-    // Compare again now that the pending row is written: between the first look and
-    // this row, another Berth may have moved the tag.
+    // Compare now that the pending row is written: between the first look (or the person's,
+    // when the request says where they saw the tag) and this row, another Berth may have
+    // moved the tag.
     currentDigest(request.repository, request.tag, this, [this, job](Result<QString> current) {
         if (!current)
             return fail(job, current.error().message);
         const ReleaseRequest& request = job->request;
+        if (current.value() != job->outcome.fromDigest && request.expectedCurrent)
+            return refuseMovedSinceSeen(job, current.value());
         if (current.value() != job->outcome.fromDigest)
             return fail(job,
                         u"%1 moved while this %2 was starting: it now points at %3. Nothing was "
@@ -322,6 +332,7 @@ void Promoter::retagAudited(const JobPtr& job) {
                                                                 actionKindName(request.kind),
                                                                 shortDigest(current.value())),
                         Outcome::Refused);
+        job->fromSeenAt = QDateTime::currentDateTimeUtc();
         emit stepStarted(
             u"Pointing %1 at %2"_s.arg(request.tag, shortDigest(job->outcome.toDigest)));
         auto next = [this, job](Result<QString> pushed) {
@@ -368,10 +379,17 @@ void Promoter::recordSuccess(const JobPtr& job, const QString& now) {
         [request = job->request, id = job->outcome.actionId, note = job->outcome.note,
          from = job->outcome.fromDigest, fromSeenAt = job->fromSeenAt,
          now](HistoryStore& store) -> Status {
-            const Status finished =
-                finishAuditRow(store, request, id, ActionState::Succeeded, note);
-            const Result<RecordSummary> recorded =
-                recordMove(store, request, from, fromSeenAt, now);
+            // One durable commit for the row and both positions: each write is undone alone
+            // if it fails, so a position that cannot be recorded never keeps the row pending.
+            Status finished = success();
+            Result<RecordSummary> recorded = RecordSummary{};
+            const Status committed = store.durably(u"record the move"_s, [&]() -> Status {
+                finished = finishAuditRow(store, request, id, ActionState::Succeeded, note);
+                recorded = recordMove(store, request, from, fromSeenAt, now);
+                return success();
+            });
+            if (!committed)
+                return committed;
             if (!finished)
                 return finished;
             if (!recorded)

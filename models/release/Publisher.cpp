@@ -193,23 +193,23 @@ void Publisher::beginAuditRows(const JobPtr& job) {
         action.reason = job->request.reason;
         actions.append(action);
     }
-    // Every row before any PUT: a publish that cannot be audited in full changes nothing.
+    // Every row before any PUT, in one durable commit: a publish that cannot be audited in
+    // full changes nothing and leaves no row behind.
     m_history->run<QMap<QString, qint64>>(
         this,
         [actions](HistoryStore& store) -> Result<QMap<QString, qint64>> {
             QMap<QString, qint64> rows;
-            for (const Action& action : actions) {
-                const Result<qint64> id = store.beginAction(action);
-                if (id) {
+            const Status written = store.durably(u"write the audit log"_s, [&]() -> Status {
+                for (const Action& action : actions) {
+                    const Result<qint64> id = store.beginAction(action);
+                    if (!id)
+                        return id.error();
                     rows.insert(action.tag, id.value());
-                    continue;
                 }
-                for (const qint64 begun : std::as_const(rows))
-                    store.finishAction(begun, ActionState::Failed,
-                                       u"Not published: the audit row of %1 could not be "
-                                       u"written."_s.arg(action.tag));
-                return id.error();
-            }
+                return success();
+            });
+            if (!written)
+                return written.error();
             return rows;
         },
         [this, job](Result<QMap<QString, qint64>> rows) {
@@ -286,19 +286,25 @@ void Publisher::finishAuditRows(const JobPtr& job) {
                 if (!step && status)
                     status = step.error();
             };
-            for (const PublishStep& step : changes) {
-                const qint64 id = job->rows.value(step.tag);
-                if (job->errors.contains(step.tag)) {
-                    keep(store.finishAction(id, ActionState::Failed, job->errors.value(step.tag)));
-                    continue;
+            // One durable commit for every row and position; a write that fails is undone
+            // alone.
+            keep(store.durably(u"record the published tags"_s, [&]() -> Status {
+                for (const PublishStep& step : changes) {
+                    const qint64 id = job->rows.value(step.tag);
+                    if (job->errors.contains(step.tag)) {
+                        keep(store.finishAction(id, ActionState::Failed,
+                                                job->errors.value(step.tag)));
+                        continue;
+                    }
+                    keep(store.finishAction(id, ActionState::Succeeded));
+                    if (!step.now.isEmpty())
+                        keep(store.recordObservations(registry, repository, {{step.tag, step.now}},
+                                                      job->lookedAt, observer));
+                    keep(store.recordObservations(registry, repository, {{step.tag, step.after}},
+                                                  QDateTime::currentDateTimeUtc(), observer));
                 }
-                keep(store.finishAction(id, ActionState::Succeeded));
-                if (!step.now.isEmpty())
-                    keep(store.recordObservations(registry, repository, {{step.tag, step.now}},
-                                                  job->lookedAt, observer));
-                keep(store.recordObservations(registry, repository, {{step.tag, step.after}},
-                                              QDateTime::currentDateTimeUtc(), observer));
-            }
+                return success();
+            }));
             return status;
         },
         [job, changes](Status recorded) {

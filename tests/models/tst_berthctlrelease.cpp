@@ -355,15 +355,17 @@ private slots:
 
         const CtlRun audit = ctl({u"audit"_s, repository(), u"--json"_s});
         const QJsonArray actions = QJsonDocument::fromJson(audit.out).array();
-        // Newest first: the rollback after the verdict it follows; a rollback refused
-        // before the registry was touched leaves the verdict alone.
-        const int verdictRow = rollbackFails ? 0 : 1;
-        QCOMPARE(actions.size(), rollbackFails ? 3 : 4); // two promotions before
-        if (!rollbackFails) {
-            QCOMPARE(actions[0].toObject().value(u"kind"_s).toString(), u"rollback"_s);
-            QCOMPARE(actions[0].toObject().value(u"state"_s).toString(), u"succeeded"_s);
-        }
-        const QJsonObject verdict = actions[verdictRow].toObject();
+        // Newest first: the rollback after the verdict it follows. A rollback refused by
+        // the compare-before-swap is audited as failed, saying why, and leaves the verdict.
+        QCOMPARE(actions.size(), 4); // two promotions before
+        const QJsonObject rollback = actions[0].toObject();
+        QCOMPARE(rollback.value(u"kind"_s).toString(), u"rollback"_s);
+        QCOMPARE(rollback.value(u"state"_s).toString(),
+                 rollbackFails ? u"failed"_s : u"succeeded"_s);
+        if (rollbackFails)
+            QVERIFY2(rollback.value(u"error"_s).toString().contains(u"moved since you looked"_s),
+                     qPrintable(rollback.value(u"error"_s).toString()));
+        const QJsonObject verdict = actions[1].toObject();
         QCOMPARE(verdict.value(u"kind"_s).toString(), u"mark-bad"_s);
         QCOMPARE(verdict.value(u"toDigest"_s).toString(), m_digests[2]);
         QCOMPARE(verdict.value(u"reason"_s).toString(), u"checkout 500s"_s);
