@@ -9,6 +9,7 @@
 #include "RegistrySidebar.h"
 #include "ReleaseActions.h"
 #include "TimelineView.h"
+#include "TrayNotifier.h"
 
 #include "registry/ImageReference.h"
 #include "timeline/EnvironmentMoves.h"
@@ -33,7 +34,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QSystemTrayIcon>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -62,7 +62,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_summary(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_moves(new EnvironmentMoveDetector(this))
-    , m_autoRefresh(new QTimer(this)) {
+    , m_autoRefresh(new QTimer(this))
+    , m_tray(new TrayNotifier(this)) {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(u"Berth"_s);
     m_filterModel->setSourceModel(m_timeline);
@@ -484,8 +485,7 @@ void MainWindow::onLoaded(const LoadedRepository& loaded) {
         moved.append(move.describe());
         m_banner->appendMessage(moved.constLast(), ErrorBanner::Level::Warning);
     }
-    if (!moved.isEmpty())
-        notifyMoves(moved);
+    m_tray->notify(u"Environment moved in %1"_s.arg(m_repository), moved);
     if (loaded.isFromHistory()) {
         m_summary->setText(m_summary->text() +
                            u" · as last seen %1, from history"_s.arg(QLocale().toString(
@@ -504,28 +504,6 @@ void MainWindow::onFailed(const QString& repository, const Error& error) {
         message += u" (HTTP %1%2)"_s.arg(error.httpStatus)
                        .arg(error.code.isEmpty() ? QString() : u", "_s + error.code);
     m_banner->showMessage(message, ErrorBanner::Level::Error);
-}
-
-void MainWindow::notifyMoves(const QStringList& lines) {
-    // In front, the banner is enough; behind other windows the user would not see it.
-    if (isActiveWindow() || !QSystemTrayIcon::isSystemTrayAvailable())
-        return;
-    if (!m_tray) {
-        m_tray = new QSystemTrayIcon(this);
-        QIcon icon = windowIcon();
-        if (icon.isNull())
-            icon = style()->standardIcon(QStyle::SP_MessageBoxInformation);
-        m_tray->setIcon(icon);
-        m_tray->setToolTip(u"Berth"_s);
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
-            showNormal();
-            raise();
-            activateWindow();
-        });
-    }
-    m_tray->show();
-    m_tray->showMessage(u"Environment moved in %1"_s.arg(m_repository), lines.join(u'\n'),
-                        QSystemTrayIcon::Information);
 }
 
 void MainWindow::setGitClone(const QString& repository, const QString& clonePath) {

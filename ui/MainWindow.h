@@ -15,7 +15,6 @@ class QLabel;
 class QLineEdit;
 class QSplitter;
 class QToolBar;
-class QSystemTrayIcon;
 class QTimer;
 class QToolButton;
 
@@ -39,6 +38,7 @@ class LoadProgress;
 class RegistrySidebar;
 class ReleaseActions;
 class TimelineView;
+class TrayNotifier;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -93,7 +93,6 @@ private:
     void showVerifiedMove(const QString& tag, const QString& digest);
     void onFailed(const QString& repository, const Error& error);
     void autoRefresh();
-    void notifyMoves(const QStringList& lines);
     void showBuild(const QString& digest);
     // Another repository is opened: nothing of the previous one may stay on screen.
     void clearRepository();
@@ -122,7 +121,7 @@ private:
     EnvironmentMoveDetector* m_moves;
     QTimer* m_autoRefresh;
     QComboBox* m_autoRefreshBox = nullptr;
-    QSystemTrayIcon* m_tray = nullptr; // created on the first notification
+    TrayNotifier* m_tray;
     QString m_repository;
     // berth --insecure / --ca-file, by domain: this session's only. The registry options
     // dialog alone changes what is saved.
