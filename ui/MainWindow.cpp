@@ -8,13 +8,16 @@
 #include "LoadProgress.h"
 #include "RegistrySidebar.h"
 #include "ReleaseActions.h"
+#include "TagHealthActions.h"
 #include "TimelineView.h"
 #include "TrayNotifier.h"
 
+#include "policy/TagPolicy.h"
 #include "registry/ImageReference.h"
 #include "timeline/EnvironmentMoves.h"
 #include "timeline/RepositoryListModel.h"
 #include "timeline/RepositoryLoader.h"
+#include "timeline/TagHealthModel.h"
 #include "timeline/TimelineFilterModel.h"
 #include "timeline/TimelineModel.h"
 #include "timeline/VerifiedMove.h"
@@ -95,6 +98,10 @@ MainWindow::MainWindow(QWidget* parent)
         m_banner->appendMessage(text, isError ? ErrorBanner::Level::Error
                                               : ErrorBanner::Level::Information);
     });
+    m_health = new TagHealthActions(m_loader, m_timeline, m_view, m_details, this);
+    // TAG POLICY: set from the linked clone's berth.toml
+    m_health->model()->setPolicy(TagPolicy::defaults(u"the defaults: no berth.toml read"_s));
+    connect(m_health, &TagHealthActions::buildRequested, this, &MainWindow::selectBuild);
     createActions();
 
     setTabOrder(m_sidebar->filterField(), m_sidebar->tree());
@@ -137,12 +144,7 @@ MainWindow::MainWindow(QWidget* parent)
         updateSummary();
     });
     connect(m_view, &TimelineView::currentBuildChanged, this, &MainWindow::showBuild);
-    connect(m_lanes, &EnvironmentLanes::buildRequested, this, [this](const QString& digest) {
-        if (!m_view->selectDigest(digest)) {
-            m_filter->clear(); // the build may be hidden by the filter
-            m_view->selectDigest(digest);
-        }
-    });
+    connect(m_lanes, &EnvironmentLanes::buildRequested, this, &MainWindow::selectBuild);
     connect(m_progress, &LoadProgress::cancelRequested, this, &MainWindow::cancelLoading);
 
     connect(m_loader, &RepositoryLoader::started, this, [this](const QString& repository) {
@@ -213,6 +215,7 @@ void MainWindow::createActions() {
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolbar->addAction(refresh);
     addReleaseActions(toolbar);
+    toolbar->addAction(m_health->action());
     toolbar->addAction(m_gitLink->linkAction());
 
     toolbar->addSeparator();
@@ -438,6 +441,7 @@ void MainWindow::cancelLoading() {
 
 void MainWindow::clearRepository() {
     m_timeline->clear();
+    m_health->clear();
     m_lanes->setLanes({}, m_timeline);
     m_details->clear();
     m_banner->hide();
@@ -514,6 +518,7 @@ void MainWindow::setGitClone(const QString& repository, const QString& clonePath
 
 void MainWindow::showBuild(const QString& digest) {
     m_gitLink->showBuild(m_timeline->rowOfDigest(digest) < 0 ? QString() : digest);
+    m_health->showBuild(m_timeline->rowOfDigest(digest) < 0 ? QString() : digest);
     const Build* build = m_timeline->buildAt(m_timeline->rowOfDigest(digest));
     if (!build) {
         m_details->clear();
@@ -523,6 +528,13 @@ void MainWindow::showBuild(const QString& digest) {
     m_details->showBuild(m_timeline->repository(), *build,
                          index.data(TimelineModel::SharesConfigWithRole).toStringList(),
                          index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>());
+}
+
+void MainWindow::selectBuild(const QString& digest) {
+    if (!m_view->selectDigest(digest)) {
+        m_filter->clear(); // the build may be hidden by the filter
+        m_view->selectDigest(digest);
+    }
 }
 
 void MainWindow::updateSummary() {
