@@ -4,8 +4,11 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -36,7 +39,6 @@ TagMovesView::TagMovesView(QWidget* parent)
     m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_list->setToolTip(u"Every position the history recorded for an immutable tag that moved: "
                        u"a build someone pulled by this tag is not the one it names now"_s);
-    m_list->setMinimumHeight(70);
     layout->addWidget(m_list);
     hide();
 }
@@ -75,7 +77,18 @@ void TagMovesView::showAlarms(const QList<TagAlarm>& alarms) {
         }
     }
     m_headline->setText(lines.join(u'\n'));
+    fitRows();
     setVisible(!alarms.isEmpty());
+}
+
+void TagMovesView::fitRows() {
+    // As tall as its moves (a few at most scroll): the details below stay in sight.
+    constexpr int kRowsShown = 5;
+    const int rows = std::clamp(m_list->topLevelItemCount(), 1, kRowsShown);
+    const int rowHeight = std::max(m_list->sizeHintForRow(0), m_list->fontMetrics().height());
+    m_list->setFixedHeight(m_list->header()->sizeHint().height() + rows * rowHeight +
+                           m_list->horizontalScrollBar()->sizeHint().height() +
+                           2 * m_list->frameWidth());
 }
 
 } // namespace berth::ui

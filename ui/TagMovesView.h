@@ -34,6 +34,8 @@ public:
     static QString madeByText(const TagLintMove& move);
 
 private:
+    void fitRows();
+
     QLabel* m_headline;
     QTreeWidget* m_list;
 };
