@@ -2,6 +2,7 @@
 
 #include "BuildCommitView.h"
 #include "TagChip.h"
+#include "TagMovesView.h"
 #include "VerdictText.h"
 
 #include "registry/Build.h"
@@ -55,6 +56,7 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     , m_stack(new QStackedWidget(this))
     , m_title(new QLabel(this))
     , m_verdicts(new QLabel(this))
+    , m_moves(new TagMovesView(this))
     , m_digest(new QLineEdit(this))
     , m_reference(new QLineEdit(this))
     , m_compose(new QLineEdit(this))
@@ -92,6 +94,8 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     m_verdicts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_verdicts->hide();
     layout->addWidget(m_verdicts);
+    // A moved release tag is an alarm about what was shipped under it: as high up.
+    layout->addWidget(m_moves);
 
     m_digest->setObjectName(u"digestField"_s);
     for (QLineEdit* field : {m_digest, m_reference, m_compose, m_run}) {
@@ -195,6 +199,7 @@ void DetailsPanel::setGitClone(const QString& clonePath) {
 void DetailsPanel::clear() {
     m_stack->setCurrentIndex(0);
     m_verdicts->clear();
+    m_moves->clear();
     m_commit->clear();
     for (QLineEdit* field : {m_digest, m_reference, m_compose, m_run})
         field->clear();

@@ -20,6 +20,7 @@ struct Build;
 namespace berth::ui {
 
 class BuildCommitView;
+class TagMovesView;
 
 class DetailsPanel : public QScrollArea {
     Q_OBJECT
@@ -34,6 +35,9 @@ public:
     // The clone the build's commit is looked up in; empty when none is linked.
     void setGitClone(const QString& clonePath);
     BuildCommitView* commitView() const { return m_commit; }
+    // Immutable tags that moved on or off the build, with their moves; set by the tag
+    // health, which lints after the build is shown.
+    TagMovesView* tagMovesView() const { return m_moves; }
 
     // What the copy buttons put on the clipboard.
     QString reference() const;   // repo@sha256:...
@@ -53,6 +57,7 @@ private:
     QStackedWidget* m_stack;
     QLabel* m_title;
     QLabel* m_verdicts;
+    TagMovesView* m_moves;
     QLineEdit* m_digest;
     QLineEdit* m_reference;
     QLineEdit* m_compose;

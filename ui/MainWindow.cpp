@@ -8,12 +8,16 @@
 #include "LoadProgress.h"
 #include "RegistrySidebar.h"
 #include "ReleaseActions.h"
+#include "TagHealthActions.h"
 #include "TimelineView.h"
+#include "TrayNotifier.h"
 
+#include "policy/TagPolicy.h"
 #include "registry/ImageReference.h"
 #include "timeline/EnvironmentMoves.h"
 #include "timeline/RepositoryListModel.h"
 #include "timeline/RepositoryLoader.h"
+#include "timeline/TagHealthModel.h"
 #include "timeline/TimelineFilterModel.h"
 #include "timeline/TimelineModel.h"
 #include "timeline/VerifiedMove.h"
@@ -33,7 +37,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QSystemTrayIcon>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -62,7 +65,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_summary(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_moves(new EnvironmentMoveDetector(this))
-    , m_autoRefresh(new QTimer(this)) {
+    , m_autoRefresh(new QTimer(this))
+    , m_tray(new TrayNotifier(this)) {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(u"Berth"_s);
     m_filterModel->setSourceModel(m_timeline);
@@ -94,6 +98,10 @@ MainWindow::MainWindow(QWidget* parent)
         m_banner->appendMessage(text, isError ? ErrorBanner::Level::Error
                                               : ErrorBanner::Level::Information);
     });
+    m_health = new TagHealthActions(m_loader, m_timeline, m_view, m_details, this);
+    // TAG POLICY: set from the linked clone's berth.toml
+    m_health->model()->setPolicy(TagPolicy::defaults(u"the defaults: no berth.toml read"_s));
+    connect(m_health, &TagHealthActions::buildRequested, this, &MainWindow::selectBuild);
     createActions();
 
     setTabOrder(m_sidebar->filterField(), m_sidebar->tree());
@@ -136,12 +144,7 @@ MainWindow::MainWindow(QWidget* parent)
         updateSummary();
     });
     connect(m_view, &TimelineView::currentBuildChanged, this, &MainWindow::showBuild);
-    connect(m_lanes, &EnvironmentLanes::buildRequested, this, [this](const QString& digest) {
-        if (!m_view->selectDigest(digest)) {
-            m_filter->clear(); // the build may be hidden by the filter
-            m_view->selectDigest(digest);
-        }
-    });
+    connect(m_lanes, &EnvironmentLanes::buildRequested, this, &MainWindow::selectBuild);
     connect(m_progress, &LoadProgress::cancelRequested, this, &MainWindow::cancelLoading);
 
     connect(m_loader, &RepositoryLoader::started, this, [this](const QString& repository) {
@@ -212,6 +215,7 @@ void MainWindow::createActions() {
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolbar->addAction(refresh);
     addReleaseActions(toolbar);
+    toolbar->addAction(m_health->action());
     toolbar->addAction(m_gitLink->linkAction());
 
     toolbar->addSeparator();
@@ -437,6 +441,7 @@ void MainWindow::cancelLoading() {
 
 void MainWindow::clearRepository() {
     m_timeline->clear();
+    m_health->clear();
     m_lanes->setLanes({}, m_timeline);
     m_details->clear();
     m_banner->hide();
@@ -484,8 +489,7 @@ void MainWindow::onLoaded(const LoadedRepository& loaded) {
         moved.append(move.describe());
         m_banner->appendMessage(moved.constLast(), ErrorBanner::Level::Warning);
     }
-    if (!moved.isEmpty())
-        notifyMoves(moved);
+    m_tray->notify(u"Environment moved in %1"_s.arg(m_repository), moved);
     if (loaded.isFromHistory()) {
         m_summary->setText(m_summary->text() +
                            u" · as last seen %1, from history"_s.arg(QLocale().toString(
@@ -506,28 +510,6 @@ void MainWindow::onFailed(const QString& repository, const Error& error) {
     m_banner->showMessage(message, ErrorBanner::Level::Error);
 }
 
-void MainWindow::notifyMoves(const QStringList& lines) {
-    // In front, the banner is enough; behind other windows the user would not see it.
-    if (isActiveWindow() || !QSystemTrayIcon::isSystemTrayAvailable())
-        return;
-    if (!m_tray) {
-        m_tray = new QSystemTrayIcon(this);
-        QIcon icon = windowIcon();
-        if (icon.isNull())
-            icon = style()->standardIcon(QStyle::SP_MessageBoxInformation);
-        m_tray->setIcon(icon);
-        m_tray->setToolTip(u"Berth"_s);
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
-            showNormal();
-            raise();
-            activateWindow();
-        });
-    }
-    m_tray->show();
-    m_tray->showMessage(u"Environment moved in %1"_s.arg(m_repository), lines.join(u'\n'),
-                        QSystemTrayIcon::Information);
-}
-
 void MainWindow::setGitClone(const QString& repository, const QString& clonePath) {
     // Named as the window names it ("ubuntu" is docker.io/library/ubuntu).
     const Result<ImageReference> reference = ImageReference::parse(repository);
@@ -536,6 +518,7 @@ void MainWindow::setGitClone(const QString& repository, const QString& clonePath
 
 void MainWindow::showBuild(const QString& digest) {
     m_gitLink->showBuild(m_timeline->rowOfDigest(digest) < 0 ? QString() : digest);
+    m_health->showBuild(m_timeline->rowOfDigest(digest) < 0 ? QString() : digest);
     const Build* build = m_timeline->buildAt(m_timeline->rowOfDigest(digest));
     if (!build) {
         m_details->clear();
@@ -545,6 +528,13 @@ void MainWindow::showBuild(const QString& digest) {
     m_details->showBuild(m_timeline->repository(), *build,
                          index.data(TimelineModel::SharesConfigWithRole).toStringList(),
                          index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>());
+}
+
+void MainWindow::selectBuild(const QString& digest) {
+    if (!m_view->selectDigest(digest)) {
+        m_filter->clear(); // the build may be hidden by the filter
+        m_view->selectDigest(digest);
+    }
 }
 
 void MainWindow::updateSummary() {

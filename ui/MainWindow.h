@@ -15,7 +15,6 @@ class QLabel;
 class QLineEdit;
 class QSplitter;
 class QToolBar;
-class QSystemTrayIcon;
 class QTimer;
 class QToolButton;
 
@@ -38,7 +37,9 @@ class GitLink;
 class LoadProgress;
 class RegistrySidebar;
 class ReleaseActions;
+class TagHealthActions;
 class TimelineView;
+class TrayNotifier;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -63,6 +64,8 @@ public:
     RepositoryLoader* loader() const { return m_loader; }
     // Promote, roll back, mark good/bad and the audit log.
     ReleaseActions* releaseActions() const { return m_release; }
+    // Lint findings on the timeline, in the details and in the "Tag health" view.
+    TagHealthActions* tagHealth() const { return m_health; }
     TimelineModel* timelineModel() const { return m_timeline; }
     // Tells when a refresh finds an environment moved by someone else.
     EnvironmentMoveDetector* environmentMoves() const { return m_moves; }
@@ -93,8 +96,9 @@ private:
     void showVerifiedMove(const QString& tag, const QString& digest);
     void onFailed(const QString& repository, const Error& error);
     void autoRefresh();
-    void notifyMoves(const QStringList& lines);
     void showBuild(const QString& digest);
+    // Selects the build on the timeline, clearing a filter that hides it.
+    void selectBuild(const QString& digest);
     // Another repository is opened: nothing of the previous one may stay on screen.
     void clearRepository();
     void showTimelineMenu(const QPoint& position);
@@ -119,10 +123,11 @@ private:
     QLabel* m_summary;
     QSplitter* m_splitter;
     ReleaseActions* m_release = nullptr;
+    TagHealthActions* m_health = nullptr;
     EnvironmentMoveDetector* m_moves;
     QTimer* m_autoRefresh;
     QComboBox* m_autoRefreshBox = nullptr;
-    QSystemTrayIcon* m_tray = nullptr; // created on the first notification
+    TrayNotifier* m_tray;
     QString m_repository;
     // berth --insecure / --ca-file, by domain: this session's only. The registry options
     // dialog alone changes what is saved.

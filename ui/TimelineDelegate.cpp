@@ -2,9 +2,11 @@
 
 #include "Readability.h"
 #include "TagChip.h"
+#include "TagMovesView.h"
 #include "VerdictText.h"
 
 #include "timeline/EnvironmentLane.h"
+#include "timeline/TagHealthModel.h"
 #include "timeline/TimelineModel.h"
 
 #include <QAbstractItemView>
@@ -58,11 +60,18 @@ QString verdictNote(const QList<Verdict>& verdicts) {
                                  environments.join(u", "_s));
 }
 
-QColor verdictColour(VerdictKind kind, const QColor& background, const QColor& fallback) {
-    const QColor hue = kind == VerdictKind::Bad ? QColor(200, 30, 30) : QColor(30, 140, 60);
+const QColor kBadHue(200, 30, 30);
+
+// `hue` made readable on `background`, else the fallback text colour.
+QColor readableHue(const QColor& hue, const QColor& background, const QColor& fallback) {
     const QColor colour = readability::readable(hue, background);
     return readability::contrast(colour, background) < readability::kTextContrast ? fallback
                                                                                   : colour;
+}
+
+QColor verdictColour(VerdictKind kind, const QColor& background, const QColor& fallback) {
+    return readableHue(kind == VerdictKind::Bad ? kBadHue : QColor(30, 140, 60), background,
+                       fallback);
 }
 
 QString platformsText(const QStringList& platforms) {
@@ -99,6 +108,41 @@ TimelineDelegate::RowColours TimelineDelegate::rowColours(const QPalette& palett
     return colours;
 }
 
+QString TimelineDelegate::alarmText(const QModelIndex& index) const {
+    if (!m_health)
+        return {};
+    QStringList parts;
+    for (const TagAlarm& alarm :
+         m_health->health().alarmsOn(index.data(TimelineModel::DigestRole).toString()))
+        parts.append(u"⚠ %1 %2"_s.arg(alarm.tag, alarm.carriesNow ? u"moved"_s : u"moved off"_s));
+    return parts.join(u"  "_s);
+}
+
+QStringList TimelineDelegate::alarmLines(const QModelIndex& index) const {
+    QStringList lines;
+    if (!m_health)
+        return lines;
+    for (const TagAlarm& alarm :
+         m_health->health().alarmsOn(index.data(TimelineModel::DigestRole).toString())) {
+        lines.append(u"⚠ %1 is immutable (tags.immutable) but moved %2 this build:"_s.arg(
+            alarm.tag, alarm.carriesNow ? u"onto"_s : u"off"_s));
+        for (const TagLintMove& move : alarm.moves)
+            lines.append(u"    %1: %2 → %3, seen by %4, %5"_s.arg(
+                TagMovesView::whenText(move), shortDigestOf(move.fromDigest),
+                shortDigestOf(move.toDigest),
+                move.observedBy.isEmpty() ? u"this read"_s : move.observedBy,
+                TagMovesView::madeByText(move)));
+    }
+    return lines;
+}
+
+QString TimelineDelegate::chipToolTip(const ClassifiedTag& tag) const {
+    QString text = u"%1: %2"_s.arg(tag.name, TagChip::kindDescription(tag.kind));
+    if (const TagRule* rule = m_health ? m_health->health().ruleOf(tag.name) : nullptr)
+        text += u"\nBreaks the tag policy's %1: %2"_s.arg(rule->setting, rule->rule);
+    return text;
+}
+
 int TimelineDelegate::rowHeight(const QFont& font) {
     return QFontMetrics(font).height() + TagChip::height(font) + 2 * kMargin;
 }
@@ -133,7 +177,6 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     const QRect rect = option.rect;
     const QFontMetrics metrics(option.font);
 
-    const auto tags = index.data(TimelineModel::TagsRole).value<QList<ClassifiedTag>>();
     const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
 
     painter->save();
@@ -196,7 +239,13 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
         note = verdictNote(verdicts);
         noteColour = verdictColour(verdicts.first().verdict, colours.background, colours.text);
     }
-    const int noteRoom = note.isEmpty() ? 0 : metrics.horizontalAdvance(note) + 2 * kSpacing;
+    // A moved release tag outranks every note: what was shipped under it is in doubt.
+    const QString alarm = alarmText(index);
+    QFont alarmFont = option.font;
+    alarmFont.setBold(true);
+    const int alarmWidth = alarm.isEmpty() ? 0 : QFontMetrics(alarmFont).horizontalAdvance(alarm);
+    const int noteRoom = (note.isEmpty() ? 0 : metrics.horizontalAdvance(note) + 2 * kSpacing) +
+                         (alarm.isEmpty() ? 0 : alarmWidth + 2 * kSpacing);
 
     QStringList facts;
     if (const QString platforms =
@@ -241,12 +290,22 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
         painter->setPen(noteColour);
         painter->drawText(right - noteWidth, baseline, note);
     }
+    if (!alarm.isEmpty()) {
+        const int alarmRight =
+            right - (note.isEmpty() ? 0 : metrics.horizontalAdvance(note) + 2 * kSpacing);
+        painter->fillRect(QRect(alarmRight - alarmWidth - kSpacing, rect.top() + 1,
+                                alarmWidth + kSpacing, metrics.height() + kMargin),
+                          colours.background);
+        painter->setFont(alarmFont);
+        painter->setPen(readableHue(kBadHue, colours.background, colours.text));
+        painter->drawText(alarmRight - alarmWidth, baseline, alarm);
+        painter->setFont(option.font);
+    }
 
     // Second line: tags, then where environments were before.
     painter->setClipRect(rect.adjusted(0, 0, -kMargin, 0));
-    const QPoint lineTopLeft = secondLineTopLeft(rect, metrics);
-    const int textBaseline = lineTopLeft.y() + metrics.ascent() + 2;
-    const ChipLine line = chipLine(tags, markers, option.font, lineTopLeft, right);
+    const int textBaseline = secondLineTopLeft(rect, metrics).y() + metrics.ascent() + 2;
+    const ChipLine line = chipLineOf(index, rect, option.font);
     painter->setFont(option.font);
     for (const PlacedChip& placed : line.chips) {
         TagChip::paint(painter, placed.rect.topLeft(), placed.tag, palette, option.font,
@@ -310,26 +369,29 @@ TimelineDelegate::ChipLine TimelineDelegate::chipLine(const QList<ClassifiedTag>
     return line;
 }
 
+TimelineDelegate::ChipLine TimelineDelegate::chipLineOf(const QModelIndex& index, const QRect& rect,
+                                                        const QFont& font) {
+    return chipLine(index.data(TimelineModel::TagsRole).value<QList<ClassifiedTag>>(),
+                    index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>(), font,
+                    secondLineTopLeft(rect, QFontMetrics(font)), rect.right() - kMargin);
+}
+
 bool TimelineDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view,
                                  const QStyleOptionViewItem& option, const QModelIndex& index) {
     if (!event || !view || event->type() != QEvent::ToolTip || !index.isValid())
         return QStyledItemDelegate::helpEvent(event, view, option, index);
-    // The chip under the pointer explains its kind; elsewhere the row's reference.
-    const auto tags = index.data(TimelineModel::TagsRole).value<QList<ClassifiedTag>>();
-    const QRect rect = option.rect;
-    const QFontMetrics metrics(option.font);
+    // The chip under the pointer explains its kind (and the rule its tag breaks);
+    // elsewhere the row's reference.
     const auto markers = index.data(TimelineModel::LaneMarkersRole).value<QList<LaneMarker>>();
-    const ChipLine line = chipLine(tags, markers, option.font, secondLineTopLeft(rect, metrics),
-                                   rect.right() - kMargin);
+    const ChipLine line = chipLineOf(index, option.rect, option.font);
     for (const PlacedChip& placed : line.chips) {
         if (!placed.pastPosition && placed.rect.contains(event->pos())) {
-            QToolTip::showText(
-                event->globalPos(),
-                u"%1: %2"_s.arg(placed.tag.name, TagChip::kindDescription(placed.tag.kind)), view);
+            QToolTip::showText(event->globalPos(), chipToolTip(placed.tag), view);
             return true;
         }
     }
     QStringList lines{index.data(TimelineModel::ReferenceRole).toString()};
+    lines.append(alarmLines(index));
     if (const QString summary = index.data(TimelineModel::CommitSummaryRole).toString();
         !summary.isEmpty())
         lines.append(

@@ -7,8 +7,10 @@
 
 #include "registry/TagClassifier.h"
 #include "timeline/EnvironmentLane.h"
+#include "timeline/TagHealthModel.h"
 
 #include <QColor>
+#include <QPointer>
 #include <QStyledItemDelegate>
 
 namespace berth::ui {
@@ -26,6 +28,13 @@ public:
 
     static int rowHeight(const QFont& font);
 
+    // The lint findings rows are painted with: a moved immutable tag is an alarm on its
+    // builds, a chip's tooltip names the rule its tag breaks. Looked up, never linted, in
+    // paint(). Null paints none.
+    void setTagHealth(TagHealthModel* health) { m_health = health; }
+    // What a row's alarm says ("⚠ v1.0.0 moved"), as painted; empty for most builds.
+    QString alarmText(const QModelIndex& index) const;
+
     // A row's second line as painted and as the tooltip reads it: the tags, then the
     // recent past positions ("was staging until …"), each whole or not at all.
     struct PlacedChip {
@@ -41,6 +50,8 @@ public:
     };
     static ChipLine chipLine(const QList<ClassifiedTag>& tags, const QList<LaneMarker>& markers,
                              const QFont& font, const QPoint& topLeft, int right);
+    // The second line of the row at `rect` (a view's visual rect), as painted.
+    static ChipLine chipLineOf(const QModelIndex& index, const QRect& rect, const QFont& font);
 
     // What a row's text is painted with, all opaque; each text colour reads on the
     // background at WCAG AA (4.5:1) or falls back to the palette's text colour.
@@ -51,6 +62,12 @@ public:
         QColor note;       // "same config as …", "incomplete"
     };
     static RowColours rowColours(const QPalette& palette, bool selected);
+
+private:
+    QStringList alarmLines(const QModelIndex& index) const;
+    QString chipToolTip(const ClassifiedTag& tag) const;
+
+    QPointer<TagHealthModel> m_health; // the window's, which may go first
 };
 
 } // namespace berth::ui
