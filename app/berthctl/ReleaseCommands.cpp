@@ -41,9 +41,11 @@ int exitCodeFor(const Error& error) {
     return error.outcome == Outcome::Refused ? ExitRefused : ExitFailure;
 }
 
-// `policy` names the environments (its classifier) and orders the stages promotions check.
+// `policy` names the environments (its classifier) and orders the stages promotions check;
+// `kind` is the move the session makes.
 std::shared_ptr<ReleaseSession> openSession(const Invocation& invocation, const QString& text,
-                                            int* exitCode, const TagPolicy& policy) {
+                                            int* exitCode, const TagPolicy& policy,
+                                            ActionKind kind) {
     const Result<ImageReference> reference = ImageReference::parse(text);
     if (!reference || !reference->tag().isEmpty() || !reference->digest().isEmpty()) {
         printError(reference ? u"%1 takes a repository, not an image: drop the tag or digest "
@@ -58,9 +60,9 @@ std::shared_ptr<ReleaseSession> openSession(const Invocation& invocation, const 
     if (!session->history)
         return nullptr;
     session->client = new RegistryClient(session->repository.domain(), invocation.registry, qApp);
-    session->promoter =
-        new Promoter(session->client, &session->history->store, policy.classifier(), qApp);
-    session->planner = plannerFor(policy);
+    session->promoter = new Promoter(session->client, &session->history->store,
+                                     releaseClassifier(policy, kind), qApp);
+    session->planner = plannerFor(policy, kind);
     if (invocation.via == u"engine"_s) {
         session->engine = std::make_unique<EngineClient>();
         session->promoter->setEngineRetag(makeEngineRetag(
@@ -278,7 +280,7 @@ std::optional<ReleaseStart> startRelease(const Invocation& invocation, ActionKin
         return std::nullopt;
     }
     int exitCode = ExitFailure;
-    auto session = openSession(invocation, invocation.arguments[0], &exitCode, *policy);
+    auto session = openSession(invocation, invocation.arguments[0], &exitCode, *policy, kind);
     if (!session) {
         finish(exitCode);
         return std::nullopt;
@@ -340,7 +342,8 @@ void runMark(const Invocation& invocation, Finish finish) {
     }
     int exitCode = ExitFailure;
     const auto session =
-        openSession(invocation, args[0], &exitCode, TagPolicy::defaults(u"built-in defaults"_s));
+        openSession(invocation, args[0], &exitCode, TagPolicy::defaults(u"built-in defaults"_s),
+                    ActionKind::MarkBad);
     if (!session)
         return finish(exitCode);
     // A verdict on a misspelt environment would protect nothing: refuse it before

@@ -53,8 +53,16 @@ PlanCheck stageOrderCheck(TagPolicy policy) {
     };
 }
 
-ReleasePlanner plannerFor(const TagPolicy& policy) {
-    ReleasePlanner planner(policy.classifier());
+TagClassifier releaseClassifier(const TagPolicy& policy, ActionKind kind) {
+    TagClassifier classifier = policy.classifier();
+    if (kind == ActionKind::Rollback)
+        classifier.setEnvironmentNames(classifier.environmentNames() +
+                                       TagClassifier().environmentNames());
+    return classifier;
+}
+
+ReleasePlanner plannerFor(const TagPolicy& policy, ActionKind kind) {
+    ReleasePlanner planner(releaseClassifier(policy, kind));
     planner.addCheck(stageOrderCheck(policy));
     return planner;
 }

@@ -23,8 +23,12 @@ QStringList skippedStages(const TagPolicy& policy, const ReleasePlan& plan,
 // The check for ReleasePlanner::addCheck: sets plan.skippedStages and adds the warning.
 PlanCheck stageOrderCheck(TagPolicy policy);
 
-// A planner that knows `policy`: its classifier (so the policy's environment names are
-// environments) and the stage-order check.
-ReleasePlanner plannerFor(const TagPolicy& policy);
+// The classifier a move of `kind` uses under `policy`: the policy's environment names
+// are environments; a rollback also takes the built-in names, so an environment tag the
+// policy does not list can still be rolled back.
+TagClassifier releaseClassifier(const TagPolicy& policy, ActionKind kind);
+
+// A planner for moves of `kind` under `policy`: releaseClassifier and the stage-order check.
+ReleasePlanner plannerFor(const TagPolicy& policy, ActionKind kind);
 
 } // namespace berth

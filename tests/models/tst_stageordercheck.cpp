@@ -105,7 +105,7 @@ private:
         request.repository = m_path;
         request.source = m_digests.at(build);
         request.tag = tag;
-        const ReleasePlanner planner = plannerFor(policy);
+        const ReleasePlanner planner = plannerFor(policy, kind);
         return waitForResult<ReleasePlan>([&](QObject* context, Callback<ReleasePlan> done) {
             planner.planFromRegistry(m_client.get(), nullptr, *m_store, request, {}, context, done);
         });
@@ -282,6 +282,14 @@ private slots:
         const auto skipping = planFor(policy.value(), ActionKind::Promote, u"production"_s, 3);
         QVERIFY(skipping && skipping->ok());
         QCOMPARE(skipping->value().skippedStages, QStringList{u"preprod"_s});
+        // A promotion follows the policy's names only; going back on an environment tag
+        // the policy forgot is never refused.
+        const auto canary = planFor(policy.value(), ActionKind::Promote, u"canary"_s, 3);
+        QVERIFY(canary && canary->ok());
+        QVERIFY(canary->value().refused());
+        const auto back = planFor(policy.value(), ActionKind::Rollback, u"canary"_s, 3);
+        QVERIFY(back && back->ok());
+        QVERIFY2(!back->value().refused(), qPrintable(back->value().refusalText()));
     }
 };
 
