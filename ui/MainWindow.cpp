@@ -10,6 +10,7 @@
 #include "ReleaseActions.h"
 #include "TimelineView.h"
 
+#include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
 #include "timeline/EnvironmentMoves.h"
 #include "timeline/RepositoryListModel.h"
@@ -271,6 +272,9 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     m_release = new ReleaseActions(m_timeline, m_loader, this);
     m_release->setOptionsSource([this](const QString& domain) { return optionsFor(domain); });
     m_release->setGitCloneSource([this] { return m_gitLink->clonePath(); });
+    m_release->setPolicySource(m_gitLink->policySource());
+    // Each read of the repository reads the clone's policy again: its HEAD may have moved.
+    connect(m_loader, &RepositoryLoader::started, m_gitLink->policySource(), &PolicySource::reload);
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
     connect(m_release, &ReleaseActions::tagMoved, this,
