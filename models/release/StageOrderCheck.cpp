@@ -8,6 +8,7 @@ namespace berth {
 
 namespace {
 
+// Whether the plan's build is at `stage` now (its tags) or was ever recorded there.
 bool wasAt(const QString& stage, const ReleasePlan& plan, const RollbackFacts& facts) {
     if (plan.to.tags.contains(stage))
         return true;
