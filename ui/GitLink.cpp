@@ -7,6 +7,7 @@
 #include "core/WhenFinished.h"
 #include "git/CloneRemotes.h"
 #include "git/CloneSettings.h"
+#include "policy/PolicySource.h"
 #include "timeline/CommitAnnotator.h"
 #include "timeline/TimelineModel.h"
 
@@ -32,6 +33,7 @@ GitLink::GitLink(TimelineModel* timeline, DetailsPanel* details, CommitLogPanel*
     , m_log(log)
     , m_window(window)
     , m_annotator(new CommitAnnotator(timeline, this))
+    , m_policy(new PolicySource(this))
     , m_action(new QAction(u"Link git clone…"_s, this)) {
     m_action->setObjectName(u"linkCloneAction"_s);
     m_action->setToolTip(u"Choose the local git clone of this repository's source, to see "
@@ -43,6 +45,13 @@ GitLink::GitLink(TimelineModel* timeline, DetailsPanel* details, CommitLogPanel*
         m_annotator->refresh();
         if (!m_shownDigest.isEmpty())
             m_log->showBuild(*m_timeline, m_shownDigest);
+    });
+    // Promotions plan with the defaults meanwhile; the person learns why, and where.
+    connect(m_policy, &PolicySource::policyChanged, this, [this] {
+        if (!m_policy->problem().isEmpty())
+            emit message(u"The tag policy is not in force: %1 Promotions follow the built-in "
+                         u"defaults (no stage order) until it is fixed."_s.arg(m_policy->problem()),
+                         true);
     });
     // A load may bring the first build naming its source: time to propose a clone.
     connect(timeline, &TimelineModel::modelReset, this, &GitLink::proposeClone);
@@ -92,6 +101,7 @@ void GitLink::apply(const QString& clonePath) {
     m_annotator->setClonePath(clonePath);
     m_details->setGitClone(clonePath);
     m_log->setClonePath(clonePath);
+    m_policy->setClonePath(clonePath);
 }
 
 void GitLink::chooseClone() {

@@ -5,6 +5,7 @@
 // commit log. The clone comes from `berth --git` (for its repository, this session), else from the
 // repository's setting, else it is proposed among the clones linked before whose remote
 // is the images' org.opencontainers.image.source. "Link git clone…" changes the setting.
+// The tag policy (berth.toml at the clone's HEAD) follows the same clone.
 
 #include <QObject>
 
@@ -13,6 +14,7 @@ class QWidget;
 
 namespace berth {
 class CommitAnnotator;
+class PolicySource;
 class TimelineModel;
 } // namespace berth
 
@@ -29,6 +31,8 @@ public:
 
     QAction* linkAction() const { return m_action; }
     CommitAnnotator* annotator() const { return m_annotator; }
+    // The policy of the clone in use; a policy that cannot be read is told through message().
+    PolicySource* policySource() const { return m_policy; }
 
     // From the command line (berth --git): the clone of `repository` (host/path) for
     // this session, not saved; other repositories keep their own. An empty path clears it.
@@ -62,6 +66,7 @@ private:
     CommitLogPanel* m_log;
     QWidget* m_window;
     CommitAnnotator* m_annotator;
+    PolicySource* m_policy;
     QAction* m_action;
     QString m_override;
     QString m_overrideRepository;

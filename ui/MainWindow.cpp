@@ -12,7 +12,7 @@
 #include "TimelineView.h"
 #include "TrayNotifier.h"
 
-#include "policy/TagPolicy.h"
+#include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
 #include "timeline/EnvironmentMoves.h"
 #include "timeline/RepositoryListModel.h"
@@ -99,8 +99,6 @@ MainWindow::MainWindow(QWidget* parent)
                                               : ErrorBanner::Level::Information);
     });
     m_health = new TagHealthActions(m_loader, m_timeline, m_view, m_details, this);
-    // TAG POLICY: set from the linked clone's berth.toml
-    m_health->model()->setPolicy(TagPolicy::defaults(u"the defaults: no berth.toml read"_s));
     connect(m_health, &TagHealthActions::buildRequested, this, &MainWindow::selectBuild);
     createActions();
 
@@ -275,6 +273,14 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     m_release = new ReleaseActions(m_timeline, m_loader, this);
     m_release->setOptionsSource([this](const QString& domain) { return optionsFor(domain); });
     m_release->setGitCloneSource([this] { return m_gitLink->clonePath(); });
+    m_release->setPolicySource(m_gitLink->policySource());
+    // Each read of the repository reads the clone's policy again: its HEAD may have moved.
+    connect(m_loader, &RepositoryLoader::started, m_gitLink->policySource(), &PolicySource::reload);
+    // Tag health lints against the same policy the promotions follow.
+    PolicySource* policy = m_gitLink->policySource();
+    m_health->model()->setPolicy(policy->policy());
+    connect(policy, &PolicySource::policyChanged, this,
+            [this, policy] { m_health->model()->setPolicy(policy->policy()); });
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
     connect(m_release, &ReleaseActions::tagMoved, this,

@@ -370,7 +370,8 @@ void PromoteDialog::confirm() {
     if (m_running || m_result || !m_confirm->isEnabled())
         return;
     m_running = true;
-    m_request.reason = m_reason->text().trimmed();
+    // The audit row names the stages a promotion skips before the person's words.
+    m_request.reason = m_plan.auditReason(m_reason->text().trimmed());
     m_request.transport =
         transportFromName(m_transport->currentData().toString()).value_or(RetagTransport::Registry);
     m_confirm->setEnabled(false);

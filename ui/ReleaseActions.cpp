@@ -6,10 +6,12 @@
 #include "engine/EngineClient.h"
 #include "history/HistoryAccess.h"
 #include "history/HistoryStore.h"
+#include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
 #include "release/EngineTransport.h"
 #include "release/ReleasePlanner.h"
+#include "release/StageOrderCheck.h"
 #include "release/VerdictRecorder.h"
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineModel.h"
@@ -46,6 +48,10 @@ ReleaseActions::ReleaseActions(TimelineModel* timeline, RepositoryLoader* loader
     , m_window(window) {
 }
 
+void ReleaseActions::setPolicySource(PolicySource* source) {
+    m_policy = source;
+}
+
 QStringList ReleaseActions::environmentChoices() const {
     QStringList tags;
     for (const EnvironmentLane& lane : m_timeline->lanes())
@@ -56,7 +62,12 @@ QStringList ReleaseActions::environmentChoices() const {
                 tags.append(tag.name);
         }
     }
-    QStringList choices = berth::environmentChoices(tags, m_policyEnvironments);
+    QStringList declared = m_policyEnvironments;
+    // A policy declares environments only by ordering them; the defaults' names are the
+    // classifier's, offered below only to a repository with none.
+    if (m_policy && m_policy->policy().promotionOrdered)
+        declared += m_policy->policy().environments;
+    QStringList choices = berth::environmentChoices(tags, declared);
     if (choices.isEmpty())
         choices = TagClassifier().environmentNames();
     return choices;
@@ -138,8 +149,10 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     request.tag = environment;
     // The compare-before-swap checks the tag against what this window showed.
     const QString shown = displayedDigestOf(environment);
+    const TagPolicy policy =
+        m_policy ? m_policy->policy() : TagPolicy::defaults(u"built-in defaults"_s);
     const ReleasePlan plan =
-        ReleasePlanner().plan({request, shown, m_timeline->builds(), {}}, *facts);
+        plannerFor(policy, kind).plan({request, shown, m_timeline->builds(), {}}, *facts);
     if (plan.refused()) {
         const bool noTarget =
             std::any_of(plan.refusals.cbegin(), plan.refusals.cend(),
@@ -160,7 +173,7 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     // The client and the promoter live as long as the dialog, which cannot close mid-run.
     const RegistryOptions options = m_options ? m_options(target.domain) : RegistryOptions{};
     auto* client = new RegistryClient(target.domain, options, dialog);
-    auto* promoter = new Promoter(client, history, TagClassifier(), dialog);
+    auto* promoter = new Promoter(client, history, releaseClassifier(policy, kind), dialog);
     if (const QString engineHost = engineHostFor(target.domain); !engineHost.isEmpty()) {
         promoter->setEngineRetag(engineRetag(engineHost, options));
         dialog->setEngineAvailable(true);

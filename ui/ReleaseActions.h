@@ -28,6 +28,7 @@ class QWidget;
 
 namespace berth {
 class EngineClient;
+class PolicySource;
 class RepositoryLoader;
 class TimelineModel;
 } // namespace berth
@@ -57,9 +58,12 @@ public:
     QString engineHostFor(const QString& domain) const;
 
     // The repository's environment tags (its lanes) first, then the names set by
-    // setPolicyEnvironments it does not have yet. A repository with neither is offered
-    // the classifier's names, so its first environment can be created.
+    // setPolicyEnvironments and those the policy orders that it does not have yet. A repository
+    // with neither is offered the classifier's names, so its first environment can be created.
     QStringList environmentChoices() const;
+    // The tag policy promotions follow (its environment names and stage order); without
+    // one, or until it is read, the built-in defaults.
+    void setPolicySource(PolicySource* source);
     // Environments a policy declares, offered even before the repository has them.
     void setPolicyEnvironments(const QStringList& names) { m_policyEnvironments = names; }
     // Where the window last saw `tag` ("" = the tag is not in the repository).
@@ -120,6 +124,7 @@ private:
     std::function<QString()> m_gitClone;
     QString m_defaultEngineHost;
     QStringList m_policyEnvironments;
+    QPointer<PolicySource> m_policy;
     // One client per engine address, shared with the retag functions handed out, so a
     // dialog still running at shutdown keeps its engine alive.
     std::map<QString, std::shared_ptr<EngineClient>> m_engines;

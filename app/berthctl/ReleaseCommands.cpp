@@ -3,11 +3,13 @@
 #include "HistoryCommands.h"
 
 #include "engine/EngineClient.h"
+#include "policy/TagPolicy.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
 #include "release/EngineTransport.h"
 #include "release/Promoter.h"
 #include "release/ReleasePlanner.h"
+#include "release/StageOrderCheck.h"
 #include "release/VerdictRecorder.h"
 
 #include <QCoreApplication>
@@ -39,8 +41,11 @@ int exitCodeFor(const Error& error) {
     return error.outcome == Outcome::Refused ? ExitRefused : ExitFailure;
 }
 
+// `policy` names the environments (its classifier) and orders the stages promotions check;
+// `kind` is the move the session makes.
 std::shared_ptr<ReleaseSession> openSession(const Invocation& invocation, const QString& text,
-                                            int* exitCode) {
+                                            int* exitCode, const TagPolicy& policy,
+                                            ActionKind kind) {
     const Result<ImageReference> reference = ImageReference::parse(text);
     if (!reference || !reference->tag().isEmpty() || !reference->digest().isEmpty()) {
         printError(reference ? u"%1 takes a repository, not an image: drop the tag or digest "
@@ -55,7 +60,9 @@ std::shared_ptr<ReleaseSession> openSession(const Invocation& invocation, const 
     if (!session->history)
         return nullptr;
     session->client = new RegistryClient(session->repository.domain(), invocation.registry, qApp);
-    session->promoter = new Promoter(session->client, &session->history->store, {}, qApp);
+    session->promoter = new Promoter(session->client, &session->history->store,
+                                     releaseClassifier(policy, kind), qApp);
+    session->planner = plannerFor(policy, kind);
     if (invocation.via == u"engine"_s) {
         session->engine = std::make_unique<EngineClient>();
         session->promoter->setEngineRetag(makeEngineRetag(
@@ -210,6 +217,8 @@ void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invoc
         }
         if (!request.expectedCurrent)
             request.expectedCurrent = plan.from.digest;
+        // The audit row says which stages the person chose to skip.
+        request.reason = plan.auditReason(request.reason);
         request.source = plan.to.digest;
         qint64 verdictId = 0;
         if (markBad && !markLeftBuildBad(session, invocation, plan, &verdictId))
@@ -225,6 +234,24 @@ void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invoc
     session->planner.planFromRegistry(session->client, session->history->cache.get(),
                                       session->history->store, request, invocation.gitClone, qApp,
                                       std::move(planned));
+}
+
+// The policy of the --git clone (berth.toml at HEAD), else the defaults: no promotion
+// order, so nothing changes without one. A promotion refuses to guess past a berth.toml
+// it cannot read; a rollback goes ahead with the defaults, since going back must never
+// wait on a policy file being fixed.
+std::optional<TagPolicy> releasePolicy(const Invocation& invocation, ActionKind kind) {
+    if (invocation.gitClone.isEmpty())
+        return TagPolicy::defaults(u"built-in defaults (no --git clone)"_s);
+    Result<TagPolicy> policy = readTagPolicy(invocation.gitClone);
+    if (policy)
+        return std::move(policy).value();
+    if (kind == ActionKind::Rollback) {
+        printWarning(policy.errorMessage() + u" Rolling back with the built-in defaults."_s);
+        return TagPolicy::defaults(u"built-in defaults (the clone's policy is unreadable)"_s);
+    }
+    printError(policy.errorMessage() + u" Nothing was changed."_s);
+    return std::nullopt;
 }
 
 struct ReleaseStart {
@@ -247,8 +274,13 @@ std::optional<ReleaseStart> startRelease(const Invocation& invocation, ActionKin
         finish(ExitUsage);
         return std::nullopt;
     }
+    const std::optional<TagPolicy> policy = releasePolicy(invocation, kind);
+    if (!policy) {
+        finish(ExitFailure);
+        return std::nullopt;
+    }
     int exitCode = ExitFailure;
-    auto session = openSession(invocation, invocation.arguments[0], &exitCode);
+    auto session = openSession(invocation, invocation.arguments[0], &exitCode, *policy, kind);
     if (!session) {
         finish(exitCode);
         return std::nullopt;
@@ -309,7 +341,9 @@ void runMark(const Invocation& invocation, Finish finish) {
         return finish(ExitUsage);
     }
     int exitCode = ExitFailure;
-    const auto session = openSession(invocation, args[0], &exitCode);
+    const auto session =
+        openSession(invocation, args[0], &exitCode, TagPolicy::defaults(u"built-in defaults"_s),
+                    ActionKind::MarkBad);
     if (!session)
         return finish(exitCode);
     // A verdict on a misspelt environment would protect nothing: refuse it before

@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
     const QCommandLineOption gitClone(
         u"git"_s,
         u"A local clone of the images' source repository (diff, builds, policy, lint; promote "
-        u"and rollback list the commits shipped and lost)."_s,
+        u"and rollback list the commits shipped and lost, and promote follows its stage "
+        u"order)."_s,
         u"path"_s);
     const QCommandLineOption seenAt(
         u"seen-at"_s,

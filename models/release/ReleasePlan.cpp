@@ -79,6 +79,13 @@ QString ReleasePlan::refusalText() const {
     return texts.join(u' ');
 }
 
+QString ReleasePlan::auditReason(const QString& reason) const {
+    if (skippedStages.isEmpty())
+        return reason;
+    const QString skipped = u"skipped "_s + skippedStages.join(u", "_s);
+    return reason.isEmpty() ? skipped : skipped + u": "_s + reason;
+}
+
 QString ReleasePlan::text(const QString& transport, const QString& reason) const {
     QString text = u"%1 %2/%3:%4\n  from  %5\n  to    %6\n"_s.arg(
         actionKindName(kind), registry, repository, tag, sideText(from, tag),
@@ -125,6 +132,8 @@ QJsonObject ReleasePlan::toJson() const {
                        {u"from"_s, sideJson(from)},         {u"to"_s, sideJson(to)},
                        {u"skipped"_s, skippedArray},        {u"warnings"_s, notesJson(warnings)},
                        {u"refusals"_s, notesJson(refusals)}};
+    if (!skippedStages.isEmpty())
+        object.insert(u"skippedStages"_s, QJsonArray::fromStringList(skippedStages));
     if (commits.state == PlanCommits::State::Known)
         object.insert(u"commits"_s, QJsonObject{{u"gained"_s, commits.range.gained.totalCount},
                                                 {u"lost"_s, commits.range.lost.totalCount}});

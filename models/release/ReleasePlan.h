@@ -39,6 +39,8 @@ inline const QString kImmutableTagNote = QStringLiteral("IMMUTABLE_TAG");
 inline const QString kUnknownSourceNote = QStringLiteral("UNKNOWN_SOURCE");
 inline const QString kNoRollbackTargetNote = QStringLiteral("NO_ROLLBACK_TARGET");
 inline const QString kNotDescendantNote = QStringLiteral("NOT_DESCENDANT");
+// A promotion past a stage the policy orders before the environment (release/StageOrderCheck.h).
+inline const QString kStageSkippedNote = QStringLiteral("STAGE_SKIPPED");
 
 struct PlanCommits {
     enum class State { NotAsked, Reading, Unknown, Known };
@@ -57,6 +59,7 @@ struct ReleasePlan {
     PlanSide to;
     PlanCommits commits;
     QList<SkippedBuild> skipped; // rollback: passed over, newest first
+    QStringList skippedStages;   // promote: the policy's stages it passes over, in order
     QList<PlanNote> warnings;
     QList<PlanNote> refusals;
 
@@ -66,6 +69,9 @@ struct ReleasePlan {
     QStringList acknowledgementsNeeded() const;
     // The refusals, one sentence after another.
     QString refusalText() const;
+    // The reason the audit row keeps: the person's, after the stages a promotion skips
+    // ("skipped staging: hotfix for the outage"), so the log says the order was broken.
+    QString auditReason(const QString& reason) const;
 
     // The plan as berthctl prints it: several lines, each ending in a newline.
     QString text(const QString& transport = {}, const QString& reason = {}) const;

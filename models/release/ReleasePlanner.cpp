@@ -84,7 +84,10 @@ Result<RollbackFacts> ReleasePlanner::readFacts(HistoryStore& store, const QStri
     const auto actions = store.actions(filter);
     if (!actions)
         return actions.error();
-    return RollbackFacts{history.value(), verdicts.value(), actions.value()};
+    const auto positions = store.positionsOfRepository(registry, repository);
+    if (!positions)
+        return positions.error();
+    return RollbackFacts{history.value(), verdicts.value(), actions.value(), positions.value()};
 }
 
 ReleasePlan ReleasePlanner::plan(const PlanInput& input, const RollbackFacts& facts) const {

@@ -45,7 +45,7 @@ public:
     void addCheck(PlanCheck check) { m_checks.append(std::move(check)); }
 
     // The history the plan needs for `tag`: its positions, the repository's verdicts and
-    // audit rows. Runs on the store's thread.
+    // audit rows, and every tag's positions. Runs on the store's thread.
     static Result<RollbackFacts> readFacts(HistoryStore& store, const QString& registry,
                                            const QString& repository, const QString& tag);
 

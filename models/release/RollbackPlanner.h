@@ -40,6 +40,9 @@ struct RollbackFacts {
     QList<TagPosition> history; // the tag's positions, newest first
     QList<Verdict> verdicts;    // of the repository, any environment
     QList<Action> actions;      // of the repository, newest first (rollbacks are used)
+    // Every recorded position of the repository's tags (by tag, newest first within a
+    // tag), for checks that compare environments (was the build ever in staging?).
+    QList<TagPosition> repositoryPositions;
 };
 
 // environment: the tag rolled back; currentDigest: where it points now. The target's

@@ -61,7 +61,7 @@ HistoryAccess* RepositoryLoader::history() {
 std::optional<RollbackFacts> RepositoryLoader::historyFacts(const QString& tag) const {
     if (!m_shownFacts || m_shownFacts->repository != m_shown)
         return std::nullopt;
-    RollbackFacts facts{{}, m_shownFacts->verdicts, m_shownFacts->actions};
+    RollbackFacts facts{{}, m_shownFacts->verdicts, m_shownFacts->actions, m_shownFacts->positions};
     for (const TagPosition& position : m_shownFacts->positions) {
         if (position.tag == tag)
             facts.history.append(position);

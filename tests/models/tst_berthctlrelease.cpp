@@ -1,8 +1,9 @@
 // berthctl promote, rollback and mark as a script or an on-call engineer runs them:
-// against a real docker-registry on loopback, a real SQLite history, and (for the
-// engine transport) a real dockerd.
+// against a real docker-registry on loopback, a real SQLite history, real git clones
+// holding the tag policy, and (for the engine transport) a real dockerd.
 
 #include "EngineServer.h"
+#include "GitSandbox.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "TestMain.h"
@@ -11,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -66,6 +68,22 @@ private:
         run.out = process.readAllStandardOutput();
         run.err = QString::fromUtf8(process.readAllStandardError());
         return run;
+    }
+
+    // A clone whose HEAD commits `policy` as berth.toml.
+    QString cloneWithPolicy(const QByteArray& policy) {
+        GitSandbox sandbox(m_dir->filePath(u"git"_s));
+        const QString clone = sandbox.newRepository(u"service"_s);
+        if (clone.isEmpty() ||
+            sandbox.commitFile(clone, u"berth.toml"_s, policy, u"Tag policy"_s).isEmpty()) {
+            qWarning("%s", qPrintable(sandbox.lastError()));
+            return {};
+        }
+        return clone;
+    }
+
+    QJsonArray audit() {
+        return QJsonDocument::fromJson(ctl({u"audit"_s, repository(), u"--json"_s}).out).array();
     }
 
     QString digestOf(const QString& tag) {
@@ -375,6 +393,104 @@ private slots:
             ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s, u"--yes"_s});
         QCOMPARE(again.exitCode, 3);
         QVERIFY2(again.err.contains(u"checkout 500s"_s), qPrintable(again.err));
+    }
+
+    void skippingAStageThePolicyOrdersNeedsAReason_data() {
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("without a reason") << QString();
+        QTest::newRow("with a reason") << u"hotfix for the outage"_s;
+    }
+
+    void skippingAStageThePolicyOrdersNeedsAReason() {
+        QFETCH(QString, reason);
+        const QString clone =
+            cloneWithPolicy("[environments]\norder = [\"staging\", \"production\"]\n");
+        QVERIFY(!clone.isEmpty());
+        // v1.2.0 never ran in staging.
+        QStringList arguments{u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s,
+                              u"--yes"_s,   u"--git"_s,   clone};
+        if (!reason.isEmpty())
+            arguments << u"--reason"_s << reason;
+        const CtlRun run = ctl(arguments);
+        QVERIFY2(run.err.contains(u"production from a build never seen in staging (policy order "
+                                  u"staging → production)"_s),
+                 qPrintable(run.err));
+        if (reason.isEmpty()) {
+            QCOMPARE(run.exitCode, 3);
+            QVERIFY2(run.err.contains(u"--reason"_s), qPrintable(run.err));
+            QCOMPARE(digestOf(u"production"_s), m_digests[0]);
+            QCOMPARE(audit().size(), 0);
+            return;
+        }
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[2]);
+        const QJsonArray actions = audit();
+        QCOMPARE(actions.size(), 1);
+        QCOMPARE(actions[0].toObject().value(u"reason"_s).toString(),
+                 u"skipped staging: hotfix for the outage"_s);
+    }
+
+    void theJsonPlanCarriesTheSkip() {
+        const QString clone =
+            cloneWithPolicy("[environments]\norder = [\"staging\", \"production\"]\n");
+        QVERIFY(!clone.isEmpty());
+        const CtlRun run = ctl({u"promote"_s, repository(), u"v1.2.0"_s, u"production"_s,
+                                u"--yes"_s, u"--json"_s, u"--git"_s, clone});
+        QCOMPARE(run.exitCode, 3);
+        const QJsonObject plan = run.json().value(u"plan"_s).toObject();
+        QCOMPARE(plan.value(u"skippedStages"_s).toArray(), QJsonArray{u"staging"_s});
+        const QJsonObject warning = plan.value(u"warnings"_s).toArray().first().toObject();
+        QCOMPARE(warning.value(u"code"_s).toString(), u"STAGE_SKIPPED"_s);
+        QVERIFY(warning.value(u"needsAcknowledgement"_s).toBool());
+    }
+
+    void aPromotionInTheOrderMovesWithoutAReason_data() {
+        QTest::addColumn<bool>("policy");
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<int>("lands");
+        // v1.1.0 runs in staging now.
+        QTest::newRow("from staging, policy ordered") << true << u"v1.1.0"_s << 1;
+        // Without --git nothing orders the stages: today's behaviour.
+        QTest::newRow("never in staging, no policy") << false << u"v1.2.0"_s << 2;
+    }
+
+    void aPromotionInTheOrderMovesWithoutAReason() {
+        QFETCH(bool, policy);
+        QFETCH(QString, source);
+        QFETCH(int, lands);
+        QStringList arguments{u"promote"_s,    repository(), source,
+                              u"production"_s, u"--yes"_s,   u"--json"_s};
+        if (policy) {
+            const QString clone =
+                cloneWithPolicy("[environments]\norder = [\"staging\", \"production\"]\n");
+            QVERIFY(!clone.isEmpty());
+            arguments << u"--git"_s << clone;
+        }
+        const CtlRun run = ctl(arguments);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[lands]);
+        const QJsonObject plan = run.json().value(u"plan"_s).toObject();
+        QVERIFY(plan.value(u"warnings"_s).toArray().isEmpty());
+        QCOMPARE(audit()[0].toObject().value(u"reason"_s).toString(), QString());
+    }
+
+    void aMalformedPolicyStopsAPromotionButNotARollback() {
+        const QString clone =
+            cloneWithPolicy("[environments]\norder = [\"staging\", \"production\"]\nstages = 2\n");
+        QVERIFY(!clone.isEmpty());
+        const CtlRun promote = ctl({u"promote"_s, repository(), u"v1.1.0"_s, u"production"_s,
+                                    u"--yes"_s, u"--reason"_s, u"QA passed"_s, u"--git"_s, clone});
+        QCOMPARE(promote.exitCode, 1);
+        QVERIFY2(promote.err.contains(QRegularExpression(u"berth\\.toml:3:1: unknown key"_s)),
+                 qPrintable(promote.err));
+        QCOMPARE(digestOf(u"production"_s), m_digests[0]);
+        QCOMPARE(audit().size(), 0);
+        // Going back never waits on the policy being fixed: the defaults serve, said so.
+        const CtlRun rollback = ctl({u"rollback"_s, repository(), u"staging"_s, u"--to"_s,
+                                     u"v1.0.0"_s, u"--yes"_s, u"--git"_s, clone});
+        QVERIFY2(rollback.exitCode == 0, qPrintable(rollback.err));
+        QVERIFY2(rollback.err.contains(u"berth.toml:3:1"_s), qPrintable(rollback.err));
+        QCOMPARE(digestOf(u"staging"_s), m_digests[0]);
     }
 
     void aVanishedEngineFailsTheAuditedAction() {

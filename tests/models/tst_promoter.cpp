@@ -234,7 +234,7 @@ private slots:
         QCOMPARE(history->size(), 3);
 
         auto target = chooseRollbackTarget(u"production"_s, m_digests[2],
-                                           RollbackFacts{history.value(), {}, {}});
+                                           RollbackFacts{history.value(), {}, {}, {}});
         QVERIFY(target.ok());
         QCOMPARE(target->digest, m_digests[1]);
 
@@ -249,7 +249,7 @@ private slots:
         const auto verdicts = m_store->verdicts(registry(), kRepository);
         QVERIFY(verdicts.ok());
         target = chooseRollbackTarget(u"production"_s, m_digests[2],
-                                      RollbackFacts{history.value(), verdicts.value(), {}});
+                                      RollbackFacts{history.value(), verdicts.value(), {}, {}});
         QVERIFY(target.ok());
         QCOMPARE(target->digest, m_digests[0]);
         QCOMPARE(target->skippedBad, 1);
@@ -276,7 +276,7 @@ private slots:
         QCOMPARE(history->at(0).digest, m_digests[1]); // newest first
         QCOMPARE(history->at(1).digest, m_digests[0]);
         const auto target = chooseRollbackTarget(u"production"_s, m_digests[1],
-                                                 RollbackFacts{history.value(), {}, {}});
+                                                 RollbackFacts{history.value(), {}, {}, {}});
         QVERIFY2(target.ok(), qPrintable(target.errorMessage()));
         QCOMPARE(target->digest, m_digests[0]);
     }
