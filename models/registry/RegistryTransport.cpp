@@ -188,22 +188,27 @@ void RegistryTransport::probe(const QUrl& base) {
     request.verifyPeer = false;
     m_probeTransfer = m_curl->start(std::move(request), [this, base](CurlOutcome outcome) {
         m_probeTransfer = 0;
-        const bool https = base.scheme() == u"https"_s;
         const bool answered = outcome.failure == CurlOutcome::Failure::None;
-        if (https ? answered : answersLikeARegistry(outcome))
-            return finishProbe(base);
-        if (!https) {
-            // Loopback asked in plain first. An odd answer (a registry whose /v2/ fails)
-            // is still plain HTTP if TLS turns out not to be spoken there either.
+        if (base.scheme() == u"https"_s) {
+            if (answered)
+                return finishProbe(base);
+            // No TLS here: the plain answer already had is the server's own (an odd /v2/
+            // for it to explain), else plain HTTP where it is allowed and not yet asked.
+            if (m_plainAnswered)
+                return finishProbe(QUrl(u"http://"_s + m_apiHost));
+            const bool plainAllowed = m_options.insecure || isLoopbackHost(m_apiHost);
+            if (plainAllowed && !m_probedPlain)
+                return probe(QUrl(u"http://"_s + m_apiHost));
+        } else {
+            // Asked in plain after https failed, any answer is the server's. Asked in plain
+            // first (loopback), only a registry's own /v2/ answer settles it: a TLS port
+            // answers plain text with an error page.
+            if (m_probedHttps ? answered : answersLikeARegistry(outcome))
+                return finishProbe(base);
             m_plainAnswered = answered;
             if (!m_probedHttps)
                 return probe(QUrl(u"https://"_s + m_apiHost));
         }
-        if (https && m_plainAnswered)
-            return finishProbe(QUrl(u"http://"_s + m_apiHost));
-        const bool plainAllowed = m_options.insecure || isLoopbackHost(m_apiHost);
-        if (https && plainAllowed && !m_probedPlain)
-            return probe(QUrl(u"http://"_s + m_apiHost));
         finishProbe(Result<QUrl>::failure(
             u"Cannot reach the registry %1: %2."_s.arg(m_apiHost, outcome.detail)));
     });
