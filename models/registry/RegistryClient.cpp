@@ -313,7 +313,7 @@ void RegistryClient::authorizePush(const QString& repository, QObject* context,
 
 void RegistryClient::putManifest(const QString& repository, const QString& tag,
                                  const ManifestBlob& blob, QObject* context,
-                                 Callback<QString> done) {
+                                 Callback<ManifestPut> done) {
     HttpRequest request;
     request.method = "PUT";
     request.path = u"/v2/%1/manifests/%2"_s.arg(repository, tag);
@@ -321,7 +321,7 @@ void RegistryClient::putManifest(const QString& repository, const QString& tag,
     request.body = blob.bytes;
     request.scope = pushScope(repository);
     request.maxBodyBytes = 1024 * 1024;
-    GuardedCallback<QString> callback(context, std::move(done));
+    GuardedCallback<ManifestPut> callback(context, std::move(done));
     m_transport->send(request, this, [=](Result<HttpResponse> response) mutable {
         const QString subject = u"Retagging %1:%2"_s.arg(repository, tag);
         if (!response)
@@ -332,10 +332,10 @@ void RegistryClient::putManifest(const QString& repository, const QString& tag,
         const QString stored =
             QString::fromLatin1(response->header("Docker-Content-Digest")).trimmed();
         if (!stored.isEmpty() && stored != blob.digest)
-            return callback(
-                Result<QString>::failure(u"%1: the registry stored digest %2 instead of %3."_s.arg(
-                    subject, stored, blob.digest)));
-        callback(blob.digest);
+            return callback(Result<ManifestPut>::failure(
+                u"%1: the registry stored digest %2 instead of %3."_s.arg(subject, stored,
+                                                                          blob.digest)));
+        callback(ManifestPut{blob.digest, !stored.isEmpty()});
     });
 }
 

@@ -39,9 +39,9 @@ public:
                  QObject* context, Callback<QByteArray> done);
 
     // PUTs manifest bytes exactly as given under `tag`; answers the digest the registry
-    // stored, which must be the blob's own.
+    // stored, which must be the blob's own, and whether the registry said so.
     void putManifest(const QString& repository, const QString& tag, const ManifestBlob& blob,
-                     QObject* context, Callback<QString> done);
+                     QObject* context, Callback<ManifestPut> done);
     // Fetches (and caches) the authorization putManifest will need, so a PUT made later
     // does not wait for the token service. Anonymous registries answer at once.
     void authorizePush(const QString& repository, QObject* context, Callback<Unit> done);

@@ -61,6 +61,14 @@ struct ManifestHead {
     qint64 size = 0;
 };
 
+// What a manifest PUT answered. A registry that names the digest it stored under the tag
+// (Docker-Content-Digest) has said where the tag points now, which is what a read-back
+// would learn; one that does not leaves only the digest of the bytes sent.
+struct ManifestPut {
+    QString digest;
+    bool confirmedByRegistry = false;
+};
+
 // A manifest exactly as the registry sent it; the digest is verified over bytes.
 struct ManifestBlob {
     QString digest;

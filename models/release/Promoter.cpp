@@ -345,7 +345,13 @@ void Promoter::retagAudited(const JobPtr& job) {
         if (request.transport == RetagTransport::Engine)
             m_engineRetag(request, job->outcome.toDigest, job->manifest.mediaType, this, next);
         else
-            m_client->putManifest(request.repository, request.tag, job->manifest, this, next);
+            // The engine's retag answers no stored digest, so both ways verify by reading
+            // the tag back.
+            m_client->putManifest(request.repository, request.tag, job->manifest, this,
+                                  [next](Result<ManifestPut> put) {
+                                      next(put ? Result<QString>(put->digest)
+                                               : Result<QString>(put.error()));
+                                  });
     });
 }
 

@@ -235,9 +235,11 @@ void Publisher::putTags(const JobPtr& job) {
     for (const PublishStep& step : changes) {
         const QString tag = step.tag;
         m_client->putManifest(job->request.repository, tag, job->manifest, this,
-                              [this, job, tag](Result<QString> pushed) {
+                              [this, job, tag](Result<ManifestPut> pushed) {
                                   if (!pushed)
                                       job->errors.insert(tag, pushed.errorMessage());
+                                  else if (pushed->confirmedByRegistry)
+                                      job->results.insert(tag, pushed->digest);
                                   if (job->answered())
                                       readBack(job);
                               });
@@ -245,16 +247,18 @@ void Publisher::putTags(const JobPtr& job) {
 }
 
 void Publisher::readBack(const JobPtr& job) {
-    QStringList pushed;
+    // A tag whose PUT answer named the stored digest is settled by that answer: a HEAD now
+    // would learn the same, one request per tag later. The others are read back.
+    QStringList unconfirmed;
     for (auto it = job->rows.cbegin(); it != job->rows.cend(); ++it) {
-        if (!job->errors.contains(it.key()))
-            pushed.append(it.key());
+        if (!job->errors.contains(it.key()) && !job->results.contains(it.key()))
+            unconfirmed.append(it.key());
     }
-    if (pushed.isEmpty())
+    if (unconfirmed.isEmpty())
         return finishAuditRows(job);
-    emit stepStarted(u"Verifying %1 tag(s)"_s.arg(pushed.size()));
-    job->waiting = int(pushed.size());
-    for (const QString& tag : pushed) {
+    emit stepStarted(u"Verifying %1 tag(s)"_s.arg(unconfirmed.size()));
+    job->waiting = int(unconfirmed.size());
+    for (const QString& tag : unconfirmed) {
         m_client->headManifest(
             job->request.repository, tag, this, [this, job, tag](Result<ManifestHead> head) {
                 if (!head)

@@ -4,12 +4,13 @@
 // registry API: the manifest's own bytes PUT under each missing tag, so every tag names the
 // same digest and no layer moves. Each tag it changes is guarded like a promotion: where
 // the tag points is read first and refused if an immutable tag names another build, an
-// audit row (kind publish) is written before the PUT, the tag is read back after it, and
-// both positions are recorded in the history.
+// audit row (kind publish) is written before the PUT, the PUT's answer settles where the tag
+// points (the digest the registry says it stored; read back when it says none), and both
+// positions are recorded in the history.
 //
 // The registry has no conditional PUT: between the look and the PUT another pipeline may
-// write the same tag. Pending rows keep two Berths sharing a history database apart; the
-// read-back after the PUT catches a writer from outside.
+// write the same tag and lose it to this one, which no later read could tell. Pending rows
+// keep two Berths sharing a history database apart.
 
 #include "core/Callback.h"
 #include "release/PublishPlan.h"

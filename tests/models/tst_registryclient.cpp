@@ -367,12 +367,14 @@ private slots:
         QVERIFY2(ready->ok(), qPrintable(ready->errorMessage()));
         QCOMPARE(client.transport()->auth()->tokensFetched(), 2); // pull,push
 
-        const auto put = waitForResult<QString>([&](QObject* context, Callback<QString> done) {
-            client.putManifest(kRepository, u"canary"_s, blob->value(), context, done);
-        });
+        const auto put =
+            waitForResult<ManifestPut>([&](QObject* context, Callback<ManifestPut> done) {
+                client.putManifest(kRepository, u"canary"_s, blob->value(), context, done);
+            });
         QVERIFY(put.has_value());
         QVERIFY2(put->ok(), qPrintable(put->errorMessage()));
-        QCOMPARE(put->value(), blob->value().digest);
+        QCOMPARE(put->value().digest, blob->value().digest);
+        QVERIFY(put->value().confirmedByRegistry); // distribution names what it stored
         QCOMPARE(client.transport()->auth()->tokensFetched(), 2); // the PUT took the cached one
     }
 

@@ -146,9 +146,10 @@ private:
             });
         if (!blob || !blob->ok())
             return false;
-        const auto put = waitForResult<QString>([&](QObject* context, Callback<QString> done) {
-            client.putManifest(path, tag, blob->value(), context, done);
-        });
+        const auto put =
+            waitForResult<ManifestPut>([&](QObject* context, Callback<ManifestPut> done) {
+                client.putManifest(path, tag, blob->value(), context, done);
+            });
         return put && put->ok();
     }
 

@@ -1,0 +1,136 @@
+// How a publish settles each tag it PUT, on a scripted registry (the real one always
+// names the stored digest, so only a scripted one can leave it out): a PUT answered with
+// Docker-Content-Digest is settled by that answer and not read back; a PUT answered without
+// it is read back, and a read-back that finds another build fails that tag in the outcome
+// and in its audit row.
+
+#include "AsyncWait.h"
+#include "HostileFixtures.h"
+#include "HostileRegistry.h"
+#include "TestMain.h"
+
+#include "history/HistoryStore.h"
+#include "registry/RegistryClient.h"
+#include "release/Publisher.h"
+
+#include <QCryptographicHash>
+#include <QTemporaryDir>
+
+using namespace Qt::StringLiterals;
+using namespace berth;
+using namespace berth::test;
+
+namespace {
+
+const QString kCommit = u"abc1234def5678abc1234def5678abc1234def56"_s;
+const QString kShaTag = kCommit.left(7);
+const QString kBranchTag = u"main-"_s + kShaTag;
+
+QByteArray sha256Digest(const QByteArray& bytes) {
+    return "sha256:" + QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+}
+
+// A build whose configuration names kCommit as its revision, as CI built it.
+struct ScriptedBuild {
+    QByteArray config = R"({"config":{"Labels":{"org.opencontainers.image.revision":")" +
+                        kCommit.toLatin1() + R"("}}})";
+    QByteArray manifest =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+        R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":)" +
+        QByteArray::number(config.size()) + R"(,"digest":")" + sha256Digest(config) +
+        R"("},"layers":[]})";
+    QByteArray digest = sha256Digest(manifest);
+};
+
+HostileAnswer manifestAnswer(const QByteArray& bytes, const QByteArray& digest) {
+    return HostileAnswer::json(
+        200, bytes, {{"Content-Type", OciManifestType}, {"Docker-Content-Digest", digest}});
+}
+
+} // namespace
+
+class TestPublisherAnswers : public QObject {
+    Q_OBJECT
+
+private slots:
+    void eachTagIsSettledByThePutsAnswerOrReadBack_data() {
+        QTest::addColumn<bool>("putNamesDigest");
+        QTest::addColumn<bool>("readBackFindsAnother");
+        QTest::addColumn<int>("expectedHeads");
+        QTest::newRow("the PUT names the stored digest") << true << false << 1;
+        QTest::newRow("the PUT names none, read back") << false << false << 2;
+        QTest::newRow("the PUT names none, another build found") << false << true << 2;
+    }
+
+    void eachTagIsSettledByThePutsAnswerOrReadBack() {
+        QFETCH(bool, putNamesDigest);
+        QFETCH(bool, readBackFindsAnother);
+        QFETCH(int, expectedHeads);
+
+        const ScriptedBuild build;
+        const QByteArray other = "sha256:" + QByteArray(64, 'e');
+        HostileRegistry server;
+        QVERIFY(server.listen());
+        server.setAnswer("GET", u"/v2/"_s, HostileAnswer::json(200, "{}"));
+        server.setAnswer("GET", manifestPath(kShaTag),
+                         manifestAnswer(build.manifest, build.digest));
+        server.setAnswer(
+            "GET",
+            u"/v2/%1/blobs/%2"_s.arg(Repository, QString::fromLatin1(sha256Digest(build.config))),
+            HostileAnswer::json(200, build.config));
+        // The look before the PUT finds no tag; a read-back after it finds the build (or,
+        // when someone else wrote the tag meanwhile, another one).
+        server.setAnswers(
+            "HEAD", manifestPath(kBranchTag),
+            {HostileAnswer::registryError(404, "MANIFEST_UNKNOWN", "unknown"),
+             manifestAnswer(build.manifest, readBackFindsAnother ? other : build.digest)});
+        HeaderList putHeaders{
+            {"Location", "/v2/" + Repository.toLatin1() + "/manifests/" + build.digest}};
+        if (putNamesDigest)
+            putHeaders.append({"Docker-Content-Digest", build.digest});
+        server.setAnswer("PUT", manifestPath(kBranchTag), HostileAnswer::json(201, {}, putHeaders));
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        HistoryStore store;
+        const Status opened = store.open(dir.filePath(u"history.sqlite"_s));
+        QVERIFY2(opened, qPrintable(opened.errorMessage()));
+        RegistryClient client(server.hostPort(), hostileOptions(dir));
+        Publisher publisher(&client, &store);
+
+        PublishRequest request;
+        request.registry = server.hostPort();
+        request.repository = Repository;
+        request.builtRef = kShaTag;
+        request.subject.commit = kCommit;
+        request.subject.branch = u"main"_s;
+        request.reason = u"published by a scripted pipeline"_s;
+        const auto outcome =
+            waitForResult<PublishOutcome>([&](QObject* context, Callback<PublishOutcome> done) {
+                publisher.run(request, context, done);
+            });
+        QVERIFY(outcome.has_value());
+        QVERIFY2(outcome->ok(), qPrintable(outcome->errorMessage()));
+
+        QCOMPARE(server.hitCount("PUT", manifestPath(kBranchTag)), 1);
+        QCOMPARE(server.hitCount("HEAD", manifestPath(kBranchTag)), expectedHeads);
+        const Result<QList<Action>> actions = store.actions();
+        QVERIFY(actions);
+        QCOMPARE(actions->size(), 1);
+        QCOMPARE(actions->first().tag, kBranchTag);
+        if (readBackFindsAnother) {
+            QVERIFY(outcome->value().applied.isEmpty());
+            QCOMPARE(outcome->value().failed.size(), 1);
+            QVERIFY2(outcome->value().failed.first().contains(u"someone else wrote it"_s),
+                     qPrintable(outcome->value().failed.first()));
+            QCOMPARE(actions->first().state, ActionState::Failed);
+        } else {
+            QCOMPARE(outcome->value().applied, QStringList{kBranchTag});
+            QVERIFY(outcome->value().failed.isEmpty());
+            QCOMPARE(actions->first().state, ActionState::Succeeded);
+        }
+    }
+};
+
+BERTH_TEST_MAIN(TestPublisherAnswers)
+#include "tst_publisheranswers.moc"
