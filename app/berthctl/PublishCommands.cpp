@@ -99,8 +99,11 @@ void runPublish(const Invocation& invocation, Finish finish) {
         printError(policy.errorMessage());
         return finish(ExitFailure);
     }
+    // The build's revision label is what ties it to HEAD; uncommitted changes in the
+    // clone publish nothing, so the work tree is not walked.
     const Result<BuildLabels> head = readBuildLabels(
-        invocation.gitClone, [](const char* name) { return qEnvironmentVariable(name); });
+        invocation.gitClone, [](const char* name) { return qEnvironmentVariable(name); },
+        WorkTreeCheck::Skip);
     if (!head) {
         printError(head.errorMessage());
         return finish(ExitFailure);

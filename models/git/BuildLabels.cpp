@@ -148,8 +148,8 @@ QString BuildLabels::value(const QString& key) const {
     return {};
 }
 
-Result<BuildLabels> readBuildLabels(const QString& clonePath,
-                                    const EnvironmentLookup& environment) {
+Result<BuildLabels> readBuildLabels(const QString& clonePath, const EnvironmentLookup& environment,
+                                    WorkTreeCheck workTree) {
     const Result<GitRepository> opened = GitRepository::open(clonePath);
     if (!opened)
         return opened.error();
@@ -169,10 +169,12 @@ Result<BuildLabels> readBuildLabels(const QString& clonePath,
     const git_oid* id = git_object_id(commit);
 
     BuildLabels result;
-    const Result<QStringList> changed = changedFiles(repository);
-    if (!changed)
-        return changed.error();
-    result.changedFiles = changed.value();
+    if (workTree == WorkTreeCheck::Compare) {
+        const Result<QStringList> changed = changedFiles(repository);
+        if (!changed)
+            return changed.error();
+        result.changedFiles = changed.value();
+    }
 
     bool fromEpoch = false;
     const QString epochText = environment("SOURCE_DATE_EPOCH").trimmed();
