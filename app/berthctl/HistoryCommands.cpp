@@ -154,7 +154,7 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
             }
             for (const QString& problem : session->cache->problems())
                 printWarning(problem);
-            RecordedCollection recorded{collection.value(), {}, 0, {}};
+            RecordedCollection recorded{collection.value(), {}, 0, {}, &session->store};
             if (const std::optional<Error>& refusal = session->store.writeRefusal()) {
                 printWarning(refusal->code == HistoryStore::kReadOnly
                                  ? refusal->message +

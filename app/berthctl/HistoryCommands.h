@@ -43,6 +43,8 @@ struct RecordedCollection {
     RecordSummary summary;
     int reconciled = 0;  // pending actions settled on this run
     QStringList settled; // each of them, described for the user
+    // The history it was recorded in, for reading more of it; valid while done runs.
+    const HistoryStore* store = nullptr;
 };
 
 // Reads the repository through the history's manifest cache, records every tag's

@@ -1,5 +1,6 @@
 // berthctl: Berth's operations for scripts, CI pipelines and terminals.
 
+#include "BoardCommands.h"
 #include "CtlSupport.h"
 #include "GitCommands.h"
 #include "HistoryCommands.h"
@@ -59,6 +60,9 @@ const QString kCommandSummary =
     u"                          move forward, immutable ones are never overwritten\n"
     u"  lint <repository> [--git <clone>]  check the tags and their history against the\n"
     u"                          tag policy; exit 3 when any finding is an error\n"
+    u"  board <repository>... [--git <clone>]  every repository's environments side by side:\n"
+    u"                          the build each runs, since when, its verdict, and whether\n"
+    u"                          it came through the environment before it\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -68,6 +72,8 @@ using Runner = void (*)(const Invocation&, Finish);
 Runner runnerFor(const QString& command) {
     if (command == u"repos"_s)
         return &runRepos;
+    if (command == u"board"_s)
+        return &runBoard;
     if (command == u"tags"_s)
         return &runTags;
     if (command == u"builds"_s)

@@ -1,0 +1,213 @@
+#include "BoardCommands.h"
+
+#include "HistoryCommands.h"
+
+#include "board/ReleaseBoard.h"
+#include "policy/TagPolicy.h"
+#include "registry/RegistryClient.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ctl {
+
+namespace {
+
+struct BoardRead {
+    QString repository; // host/path
+    BuildCollection collection;
+    QList<TagPosition> positions;
+    QList<Verdict> verdicts;
+    bool failed = false;
+};
+
+struct BoardSession {
+    Invocation invocation;
+    Finish finish;
+    TagPolicy policy;
+    QList<ImageReference> repositories;
+    QHash<QString, RegistryClient*> clients; // one per registry, its connections shared
+    QList<BoardRead> reads;
+};
+
+RegistryClient* clientFor(BoardSession& session, const QString& domain) {
+    RegistryClient*& client = session.clients[domain];
+    if (!client) {
+        client = new RegistryClient(domain, session.invocation.registry, qApp);
+        QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
+    }
+    return client;
+}
+
+QString cellText(const BoardCell& cell) {
+    if (cell.isEmpty())
+        return u"-"_s;
+    QStringList parts{cell.version};
+    if (cell.since.isValid())
+        parts.append(u"since "_s + cell.since.toString(u"yyyy-MM-dd"_s));
+    switch (cell.standing) {
+    case UpstreamStanding::None:
+        break;
+    case UpstreamStanding::Same:
+        parts.append(u"= "_s + cell.upstream);
+        break;
+    case UpstreamStanding::Differs:
+        parts.append(u"≠ "_s + cell.upstream);
+        break;
+    case UpstreamStanding::NotFromUpstream:
+        parts.append(u"not seen in "_s + cell.upstream);
+        break;
+    }
+    if (cell.verdict)
+        parts.append(*cell.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s);
+    return parts.join(u", "_s);
+}
+
+QJsonObject cellJson(const BoardCell& cell) {
+    QJsonObject object{{u"environment"_s, cell.environment}};
+    if (cell.isEmpty())
+        return object;
+    object.insert(u"digest"_s, cell.digest);
+    object.insert(u"version"_s, cell.version);
+    object.insert(u"since"_s, cell.since.isValid() ? QJsonValue(cell.since.toString(Qt::ISODate))
+                                                   : QJsonValue());
+    object.insert(u"verdict"_s,
+                  cell.verdict
+                      ? QJsonValue(*cell.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s)
+                      : QJsonValue());
+    object.insert(u"upstream"_s, cell.upstream.isEmpty() ? QJsonValue() : cell.upstream);
+    object.insert(u"standing"_s, upstreamStandingName(cell.standing));
+    return object;
+}
+
+void printBoard(const std::shared_ptr<BoardSession>& session) {
+    const QStringList order = session->policy.promotionOrdered
+                                  ? session->policy.environments
+                                  : QStringList{u"dev"_s, u"staging"_s, u"production"_s};
+    const TagClassifier classifier = session->policy.classifier();
+    QList<BuildCollection> collections;
+    for (const BoardRead& read : std::as_const(session->reads))
+        collections.append(read.collection);
+    const QStringList columns = boardColumns(order, collections, classifier);
+
+    QList<BoardRow> rows;
+    bool anyFailed = false;
+    for (const BoardRead& read : std::as_const(session->reads)) {
+        rows.append(boardRow(read.repository, read.collection, read.positions, read.verdicts,
+                             columns, classifier));
+        anyFailed = anyFailed || read.failed;
+    }
+    if (session->invocation.json) {
+        QJsonArray rowsJson;
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            QJsonArray cells;
+            for (const BoardCell& cell : rows[i].cells)
+                cells.append(cellJson(cell));
+            rowsJson.append(QJsonObject{{u"repository"_s, rows[i].repository},
+                                        {u"read"_s, !session->reads[i].failed},
+                                        {u"cells"_s, cells}});
+        }
+        printJson(QJsonObject{{u"columns"_s, QJsonArray::fromStringList(columns)},
+                              {u"rows"_s, rowsJson}});
+    } else {
+        QList<QStringList> table;
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            QStringList line{rows[i].repository};
+            for (const BoardCell& cell : rows[i].cells)
+                line.append(session->reads[i].failed ? u"(not read)"_s : cellText(cell));
+            table.append(line);
+        }
+        QStringList header{u"REPOSITORY"_s};
+        for (const QString& column : columns)
+            header.append(column.toUpper());
+        printTable(header, table);
+    }
+    session->finish(anyFailed ? ExitFailure : ExitOk);
+}
+
+// Reads the repositories one after the other, each recorded in the history as `builds`
+// records it; a repository that fails is kept as a row that says so.
+void readNext(const std::shared_ptr<BoardSession>& session) {
+    const qsizetype next = session->reads.size();
+    if (next == session->repositories.size())
+        return printBoard(session);
+    const ImageReference& repository = session->repositories.at(next);
+    // collectAndRecord answers either done or finish, once; a failure was printed.
+    auto answered = std::make_shared<bool>(false);
+    collectAndRecord(
+        session->invocation, repository, clientFor(*session, repository.domain()),
+        HistoryAccess::Read,
+        [session, repository, answered](int) {
+            if (std::exchange(*answered, true))
+                return;
+            BoardRead failed;
+            failed.repository = repository.repository();
+            failed.failed = true;
+            session->reads.append(failed);
+            readNext(session);
+        },
+        [session, repository, answered](const RecordedCollection& recorded) {
+            if (std::exchange(*answered, true))
+                return;
+            for (const QString& warning : recorded.collection.warnings)
+                printWarning(warning);
+            BoardRead read;
+            read.repository = repository.repository();
+            read.collection = recorded.collection;
+            const Result<QList<TagPosition>> positions =
+                recorded.store->positionsOfRepository(repository.domain(), repository.path());
+            const Result<QList<Verdict>> verdicts =
+                recorded.store->verdicts(repository.domain(), repository.path());
+            if (!positions || !verdicts) {
+                printWarning(u"%1: the history could not be read (%2); the board shows where "
+                             u"its environments are now only."_s.arg(
+                                 read.repository,
+                                 positions ? verdicts.errorMessage() : positions.errorMessage()));
+            }
+            if (positions)
+                read.positions = positions.value();
+            if (verdicts)
+                read.verdicts = verdicts.value();
+            session->reads.append(read);
+            // The next read starts from the event loop: this history session closes first.
+            QMetaObject::invokeMethod(
+                qApp, [session] { readNext(session); }, Qt::QueuedConnection);
+        });
+}
+
+} // namespace
+
+void runBoard(const Invocation& invocation, Finish finish) {
+    if (invocation.arguments.isEmpty()) {
+        printError(u"board takes one or more repositories, e.g. localhost:5000/acme/api "
+                   u"localhost:5000/acme/web."_s);
+        return finish(ExitUsage);
+    }
+    auto session = std::make_shared<BoardSession>();
+    session->invocation = invocation;
+    session->finish = std::move(finish);
+    for (const QString& argument : invocation.arguments) {
+        const std::optional<ImageReference> repository =
+            parseRepository(invocation.command, argument);
+        if (!repository)
+            return session->finish(ExitUsage);
+        session->repositories.append(*repository);
+    }
+    const Result<TagPolicy> policy =
+        invocation.gitClone.isEmpty()
+            ? Result<TagPolicy>(TagPolicy::defaults(u"built-in defaults (no --git clone)"_s))
+            : readTagPolicy(invocation.gitClone);
+    if (!policy) {
+        printError(policy.errorMessage());
+        return session->finish(ExitFailure);
+    }
+    session->policy = policy.value();
+    readNext(session);
+}
+
+} // namespace berth::ctl

@@ -1,0 +1,58 @@
+#pragma once
+
+// The release board: one row per repository, one column per environment in promotion order,
+// each cell saying which build the environment runs, since when, how it was judged, and how
+// it stands against the environment before it (the row's upstream). Computed from what one
+// read of the repository and its history give, so the window and `berthctl board` agree.
+
+#include "history/HistoryTypes.h"
+#include "registry/BuildCollector.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace berth {
+
+enum class UpstreamStanding {
+    None,            // the first environment of the row: nothing comes before it
+    Same,            // runs the build the upstream environment runs
+    Differs,         // runs a build the upstream environment ran before, or moved on from
+    NotFromUpstream, // runs a build the upstream environment never ran (a stage skipped)
+};
+
+// "none", "same", "differs", "not-from-upstream"
+QString upstreamStandingName(UpstreamStanding standing);
+
+struct BoardCell {
+    QString environment;
+    QString digest;  // empty: the repository has no such environment tag
+    QString version; // the build's exact version tag, else its SHA tag, else its short digest
+    QDateTime since; // UTC: when the environment was first seen on it; invalid when unknown
+    std::optional<VerdictKind> verdict; // the build's verdict for this environment
+    QString upstream;                   // the environment compared with; empty for None
+    UpstreamStanding standing = UpstreamStanding::None;
+
+    bool isEmpty() const { return digest.isEmpty(); }
+};
+
+struct BoardRow {
+    QString repository;     // host/path
+    QList<BoardCell> cells; // one per board column, in the columns' order
+};
+
+// The board's columns: `order` (the promotion order: the policy's, else dev, staging,
+// production) first, then every other environment some row has, in the classifier's order.
+QStringList boardColumns(const QStringList& order, const QList<BuildCollection>& rows,
+                         const TagClassifier& classifier = {});
+
+// One repository's row. `positions` are the history's positions of its tags (any kind, any
+// order) and `verdicts` its builds' verdicts; both may be empty without history.
+BoardRow boardRow(const QString& repository, const BuildCollection& collection,
+                  const QList<TagPosition>& positions, const QList<Verdict>& verdicts,
+                  const QStringList& columns, const TagClassifier& classifier = {});
+
+} // namespace berth

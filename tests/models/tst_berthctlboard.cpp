@@ -1,0 +1,149 @@
+// berthctl board over a real docker-registry on loopback and a real SQLite history: several
+// repositories side by side, each environment's build and how it stands against the one
+// before it, as promotions made by berthctl move them; a repository that cannot be read is
+// a row that says so and exit 1, the others still shown.
+
+#include "GitSandbox.h"
+#include "RegistrySeeder.h"
+#include "RegistryServer.h"
+#include "TestMain.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace berth::test;
+
+namespace {
+
+QJsonObject image(const QStringList& tags, const QString& seed) {
+    return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},  {u"format"_s, u"oci"_s},
+                       {u"created"_s, u"2026-01-02T03:04:05Z"_s},      {u"labels"_s, QJsonObject{}},
+                       {u"platforms"_s, QJsonArray{u"linux/amd64"_s}}, {u"layerSeed"_s, seed}};
+}
+
+// The board's cell for `environment` in the row of `repository`; empty when absent.
+QJsonObject cell(const QJsonObject& board, const QString& repository, const QString& environment) {
+    for (const QJsonValue& row : board.value(u"rows"_s).toArray()) {
+        if (row[u"repository"_s].toString() != repository)
+            continue;
+        for (const QJsonValue& found : row[u"cells"_s].toArray()) {
+            if (found[u"environment"_s].toString() == environment)
+                return found.toObject();
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+class TestBerthctlBoard : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<RegistryServer> m_server;
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+    QString repository(const QString& path) const { return m_server->hostPort() + u"/"_s + path; }
+
+    // berthctl in a sandbox of its own (HOME, no docker login), on the test's history.
+    ProcessRun ctl(QStringList arguments) {
+        arguments << u"--db"_s << m_dir->filePath(u"history.sqlite"_s);
+        return GitSandbox(m_dir->path()).berthctl(arguments, m_dir->path());
+    }
+
+    QJsonObject board(const QStringList& repositories) {
+        const ProcessRun run = ctl(QStringList{u"board"_s, u"--json"_s} + repositories);
+        if (run.exitCode != 0)
+            qWarning("board exited %d: %s", run.exitCode, qPrintable(run.errors));
+        return QJsonDocument::fromJson(run.out).object();
+    }
+
+    bool seed(const QString& path, const QJsonArray& images) {
+        QString error;
+        RegistrySeeder::seed(*m_server, {{u"repository"_s, path}, {u"images"_s, images}}, &error);
+        if (!error.isEmpty())
+            qWarning("%s", qPrintable(error));
+        return error.isEmpty();
+    }
+
+private slots:
+    void init() {
+        const QString missing = RegistryServer::unavailableReason({});
+        if (!missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        m_server = std::make_unique<RegistryServer>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        // api: production on 1.0.0, staging on 1.1.0, 1.2.0 built; web: one build everywhere.
+        QVERIFY(seed(u"acme/api"_s, {image({u"v1.0.0"_s, u"production"_s}, u"api-1"_s),
+                                     image({u"v1.1.0"_s, u"staging"_s}, u"api-2"_s),
+                                     image({u"v1.2.0"_s}, u"api-3"_s)}));
+        QVERIFY(seed(u"acme/web"_s,
+                     {image({u"v3.0.0"_s, u"dev"_s, u"staging"_s, u"production"_s}, u"web"_s)}));
+    }
+
+    void cleanup() {
+        m_server.reset();
+        m_dir.reset();
+    }
+
+    void showsEachEnvironmentAndHowItCameThere() {
+        const QString api = repository(u"acme/api"_s);
+        const QString web = repository(u"acme/web"_s);
+        QJsonObject read = board({api, web});
+        QCOMPARE(read[u"columns"_s].toArray(),
+                 (QJsonArray{u"dev"_s, u"staging"_s, u"production"_s}));
+        QCOMPARE(cell(read, api, u"production"_s)[u"version"_s].toString(), u"v1.0.0"_s);
+        // The first look: staging was never seen on 1.0.0, so production did not come from it.
+        QCOMPARE(cell(read, api, u"production"_s)[u"standing"_s].toString(),
+                 u"not-from-upstream"_s);
+        QCOMPARE(cell(read, api, u"staging"_s)[u"standing"_s].toString(), u"none"_s);
+        QVERIFY(!cell(read, api, u"dev"_s).contains(u"digest"_s)); // api has no dev
+        QCOMPARE(cell(read, web, u"staging"_s)[u"standing"_s].toString(), u"same"_s);
+        QCOMPARE(cell(read, web, u"production"_s)[u"upstream"_s].toString(), u"staging"_s);
+        QVERIFY(!cell(read, web, u"production"_s)[u"since"_s].toString().isEmpty());
+
+        // Promoted through staging: production runs what staging runs.
+        QCOMPARE(ctl({u"promote"_s, u"--yes"_s, api, u"v1.1.0"_s, u"production"_s}).exitCode, 0);
+        read = board({api, web});
+        QCOMPARE(cell(read, api, u"production"_s)[u"version"_s].toString(), u"v1.1.0"_s);
+        QCOMPARE(cell(read, api, u"production"_s)[u"standing"_s].toString(), u"same"_s);
+
+        // Staging moves on: production is now behind a build staging ran before.
+        QCOMPARE(ctl({u"promote"_s, u"--yes"_s, api, u"v1.2.0"_s, u"staging"_s}).exitCode, 0);
+        read = board({api, web});
+        QCOMPARE(cell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.2.0"_s);
+        QCOMPARE(cell(read, api, u"production"_s)[u"standing"_s].toString(), u"differs"_s);
+
+        const ProcessRun table = ctl({u"board"_s, api, web});
+        QCOMPARE(table.exitCode, 0);
+        const QString text = QString::fromUtf8(table.out);
+        QVERIFY2(text.contains(u"REPOSITORY"_s) && text.contains(u"PRODUCTION"_s),
+                 qPrintable(text));
+        QVERIFY2(text.contains(u"v1.1.0, since "_s) && text.contains(u"≠ staging"_s),
+                 qPrintable(text));
+    }
+
+    void anUnreadableRepositoryIsARowThatSaysSo() {
+        const QString api = repository(u"acme/api"_s);
+        const QString missing = repository(u"acme/gone"_s);
+        const ProcessRun run = ctl({u"board"_s, u"--json"_s, api, missing});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.errors.contains(u"acme/gone"_s), qPrintable(run.errors));
+        const QJsonArray rows = QJsonDocument::fromJson(run.out).object()[u"rows"_s].toArray();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0][u"read"_s].toBool(), true);
+        QCOMPARE(rows[1][u"repository"_s].toString(), missing);
+        QCOMPARE(rows[1][u"read"_s].toBool(), false);
+        QCOMPARE(ctl({u"board"_s}).exitCode, 2);
+    }
+};
+
+BERTH_TEST_MAIN(TestBerthctlBoard)
+#include "tst_berthctlboard.moc"
