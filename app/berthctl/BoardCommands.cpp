@@ -44,30 +44,6 @@ RegistryClient* clientFor(BoardSession& session, const QString& domain) {
     return client;
 }
 
-QString cellText(const BoardCell& cell) {
-    if (cell.isEmpty())
-        return u"-"_s;
-    QStringList parts{cell.version};
-    if (cell.since.isValid())
-        parts.append(u"since "_s + cell.since.toString(u"yyyy-MM-dd"_s));
-    switch (cell.standing) {
-    case UpstreamStanding::None:
-        break;
-    case UpstreamStanding::Same:
-        parts.append(u"= "_s + cell.upstream);
-        break;
-    case UpstreamStanding::Differs:
-        parts.append(u"≠ "_s + cell.upstream);
-        break;
-    case UpstreamStanding::NotFromUpstream:
-        parts.append(u"not seen in "_s + cell.upstream);
-        break;
-    }
-    if (cell.verdict)
-        parts.append(*cell.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s);
-    return parts.join(u", "_s);
-}
-
 QJsonObject cellJson(const BoardCell& cell) {
     QJsonObject object{{u"environment"_s, cell.environment}};
     if (cell.isEmpty())
@@ -119,7 +95,7 @@ void printBoard(const std::shared_ptr<BoardSession>& session) {
         for (qsizetype i = 0; i < rows.size(); ++i) {
             QStringList line{rows[i].repository};
             for (const BoardCell& cell : rows[i].cells)
-                line.append(session->reads[i].failed ? u"(not read)"_s : cellText(cell));
+                line.append(session->reads[i].failed ? u"(not read)"_s : boardCellText(cell));
             table.append(line);
         }
         QStringList header{u"REPOSITORY"_s};

@@ -70,6 +70,30 @@ bool ranOn(const EnvironmentLane& lane, const QString& digest) {
 
 } // namespace
 
+QString boardCellText(const BoardCell& cell) {
+    if (cell.isEmpty())
+        return u"-"_s;
+    QStringList parts{cell.version};
+    if (cell.since.isValid())
+        parts.append(u"since "_s + cell.since.toString(u"yyyy-MM-dd"_s));
+    switch (cell.standing) {
+    case UpstreamStanding::None:
+        break;
+    case UpstreamStanding::Same:
+        parts.append(u"= "_s + cell.upstream);
+        break;
+    case UpstreamStanding::Differs:
+        parts.append(u"≠ "_s + cell.upstream);
+        break;
+    case UpstreamStanding::NotFromUpstream:
+        parts.append(u"not seen in "_s + cell.upstream);
+        break;
+    }
+    if (cell.verdict)
+        parts.append(*cell.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s);
+    return parts.join(u", "_s);
+}
+
 QStringList boardColumns(const QStringList& order, const QList<BuildCollection>& rows,
                          const TagClassifier& classifier) {
     QStringList columns = order;

@@ -49,6 +49,10 @@ struct BoardRow {
 QStringList boardColumns(const QStringList& order, const QList<BuildCollection>& rows,
                          const TagClassifier& classifier = {});
 
+// What a cell says in one line: "v1.1.0, since 2026-03-04, ≠ staging, good"; "-" when
+// the environment is absent.
+QString boardCellText(const BoardCell& cell);
+
 // One repository's row. `positions` are the history's positions of its tags (any kind, any
 // order) and `verdicts` its builds' verdicts; both may be empty without history.
 BoardRow boardRow(const QString& repository, const BuildCollection& collection,
