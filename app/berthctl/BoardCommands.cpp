@@ -4,6 +4,7 @@
 
 #include "board/ReleaseBoard.h"
 #include "policy/TagPolicy.h"
+#include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
 
 #include <QCoreApplication>
@@ -156,18 +157,81 @@ void readNext(const std::shared_ptr<BoardSession>& session) {
         });
 }
 
+// "registry/path/": every repository the registry's catalog lists under the path.
+struct CatalogPath {
+    QString domain;
+    QString prefix; // "acme/" or empty for the whole registry
+};
+
+std::optional<CatalogPath> parseCatalogPath(const QString& argument) {
+    const QString trimmed = argument.chopped(1);
+    const qsizetype slash = trimmed.indexOf(u'/');
+    CatalogPath path{trimmed.left(slash < 0 ? trimmed.size() : slash),
+                     slash < 0 ? QString() : trimmed.mid(slash + 1) + u'/'};
+    const bool hostLike =
+        path.domain.contains(u'.') || path.domain.contains(u':') || path.domain == u"localhost"_s;
+    if (!hostLike || (!path.prefix.isEmpty() && !isValidRepositoryPath(path.prefix.chopped(1)))) {
+        printError(u"\"%1\" is not a registry path: write the registry's host (and port), then "
+                   u"the path, ending in /, e.g. localhost:5000/acme/."_s.arg(argument));
+        return std::nullopt;
+    }
+    return path;
+}
+
+// Replaces each catalog path by the repositories listed under it, in the catalog's order,
+// after the repositories named outright; then reads them all.
+void expandCatalogPaths(const std::shared_ptr<BoardSession>& session, QList<CatalogPath> paths) {
+    if (paths.isEmpty())
+        return readNext(session);
+    const CatalogPath path = paths.takeFirst();
+    clientFor(*session, path.domain)
+        ->listRepositories(qApp, [session, path, paths](Result<QStringList> names) {
+            if (!names) {
+                printError(u"The catalog of %1 could not be read (%2); a registry without a "
+                           u"catalog needs its repositories named one by one."_s.arg(
+                               path.domain, names.errorMessage()));
+                return session->finish(ExitFailure);
+            }
+            int found = 0;
+            for (const QString& name : names.value()) {
+                if (!name.startsWith(path.prefix))
+                    continue;
+                if (const Result<ImageReference> reference =
+                        ImageReference::parse(path.domain + u'/' + name)) {
+                    session->repositories.append(reference.value());
+                    ++found;
+                }
+            }
+            if (found == 0) {
+                printError(u"The catalog of %1 lists no repository under \"%2\"."_s.arg(
+                    path.domain, path.prefix));
+                return session->finish(ExitFailure);
+            }
+            expandCatalogPaths(session, paths);
+        });
+}
+
 } // namespace
 
 void runBoard(const Invocation& invocation, Finish finish) {
     if (invocation.arguments.isEmpty()) {
         printError(u"board takes one or more repositories, e.g. localhost:5000/acme/api "
-                   u"localhost:5000/acme/web."_s);
+                   u"localhost:5000/acme/web, or a registry path ending in / for every "
+                   u"repository its catalog lists there, e.g. localhost:5000/acme/."_s);
         return finish(ExitUsage);
     }
     auto session = std::make_shared<BoardSession>();
     session->invocation = invocation;
     session->finish = std::move(finish);
+    QList<CatalogPath> catalogPaths;
     for (const QString& argument : invocation.arguments) {
+        if (argument.endsWith(u'/')) {
+            const std::optional<CatalogPath> path = parseCatalogPath(argument);
+            if (!path)
+                return session->finish(ExitUsage);
+            catalogPaths.append(*path);
+            continue;
+        }
         const std::optional<ImageReference> repository =
             parseRepository(invocation.command, argument);
         if (!repository)
@@ -183,7 +247,7 @@ void runBoard(const Invocation& invocation, Finish finish) {
         return session->finish(ExitFailure);
     }
     session->policy = policy.value();
-    readNext(session);
+    expandCatalogPaths(session, catalogPaths);
 }
 
 } // namespace berth::ctl

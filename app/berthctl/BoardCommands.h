@@ -8,10 +8,11 @@
 
 namespace berth::ctl {
 
-// board <repository…> [--git <clone>] [--json]: reads (and records) each repository in
-// turn, one client per registry. The columns follow the clone's berth.toml when it orders
-// its environments, else dev, staging, production, then any other environment seen. A
-// repository that cannot be read is said and shown empty; the exit is then 1.
+// board <repository or registry/path/…> [--git <clone>] [--json]: reads (and records) each
+// repository in turn, one client per registry; an argument ending in / stands for every
+// repository the registry's catalog lists under that path. The columns follow the clone's
+// berth.toml when it orders its environments, else dev, staging, production, then any other
+// environment seen. A repository that cannot be read is said and shown empty; the exit is then 1.
 void runBoard(const Invocation& invocation, Finish finish);
 
 } // namespace berth::ctl

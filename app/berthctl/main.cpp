@@ -60,9 +60,10 @@ const QString kCommandSummary =
     u"                          move forward, immutable ones are never overwritten\n"
     u"  lint <repository> [--git <clone>]  check the tags and their history against the\n"
     u"                          tag policy; exit 3 when any finding is an error\n"
-    u"  board <repository>... [--git <clone>]  every repository's environments side by side:\n"
-    u"                          the build each runs, since when, its verdict, and whether\n"
-    u"                          it came through the environment before it\n"
+    u"  board <repository|registry/path/>... [--git <clone>]  environments side by side,\n"
+    u"                          one row per repository (a path ending in /: every one the\n"
+    u"                          catalog lists there): the build each runs, since when, its\n"
+    u"                          verdict, and whether it came through the stage before it\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;

@@ -143,6 +143,27 @@ private slots:
         QCOMPARE(rows[1][u"read"_s].toBool(), false);
         QCOMPARE(ctl({u"board"_s}).exitCode, 2);
     }
+
+    void aRegistryPathStandsForWhatTheCatalogListsThere() {
+        QVERIFY(seed(u"other/tool"_s, {image({u"v0.1.0"_s, u"production"_s}, u"tool"_s)}));
+        const ProcessRun run = ctl({u"board"_s, u"--json"_s, m_server->hostPort() + u"/acme/"_s});
+        QCOMPARE(run.exitCode, 0);
+        QStringList repositories;
+        for (const QJsonValue& row : QJsonDocument::fromJson(run.out).object()[u"rows"_s].toArray())
+            repositories.append(row[u"repository"_s].toString());
+        QCOMPARE(repositories, (QStringList{repository(u"acme/api"_s), repository(u"acme/web"_s)}));
+
+        const ProcessRun everything = ctl({u"board"_s, m_server->hostPort() + u"/"_s});
+        QCOMPARE(everything.exitCode, 0);
+        QVERIFY2(QString::fromUtf8(everything.out).contains(repository(u"other/tool"_s)),
+                 qPrintable(QString::fromUtf8(everything.out)));
+
+        const ProcessRun none = ctl({u"board"_s, m_server->hostPort() + u"/nothing/"_s});
+        QCOMPARE(none.exitCode, 1);
+        QVERIFY2(none.errors.contains(u"lists no repository under \"nothing/\""_s),
+                 qPrintable(none.errors));
+        QCOMPARE(ctl({u"board"_s, u"acme/"_s}).exitCode, 2); // no registry named
+    }
 };
 
 BERTH_TEST_MAIN(TestBerthctlBoard)
