@@ -33,8 +33,14 @@ struct BoardSession {
     TagPolicy policy;
     QList<ImageReference> repositories;
     QHash<QString, RegistryClient*> clients; // one per registry, its connections shared
-    QList<BoardRead> reads;
+    QList<BoardRead> reads;                  // one per repository, in their order
+    qsizetype started = 0;                   // repositories whose read has begun
+    qsizetype finished = 0;
 };
+
+// Repositories read at once: each read already keeps many requests in flight, so a few
+// repositories overlap one's listing and database work with another's HEADs.
+constexpr qsizetype kReadsAtOnce = 4;
 
 RegistryClient* clientFor(BoardSession& session, const QString& domain) {
     RegistryClient*& client = session.clients[domain];
@@ -107,34 +113,45 @@ void printBoard(const std::shared_ptr<BoardSession>& session) {
     session->finish(anyFailed ? ExitFailure : ExitOk);
 }
 
-// Reads the repositories one after the other, each recorded in the history as `builds`
-// records it; a repository that fails is kept as a row that says so.
-void readNext(const std::shared_ptr<BoardSession>& session) {
-    const qsizetype next = session->reads.size();
-    if (next == session->repositories.size())
+void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype index);
+
+// Starts reads until kReadsAtOnce are under way; prints the board once every one is done.
+void readMore(const std::shared_ptr<BoardSession>& session) {
+    if (session->finished == session->repositories.size())
         return printBoard(session);
-    const ImageReference& repository = session->repositories.at(next);
+    while (session->started < session->repositories.size() &&
+           session->started - session->finished < kReadsAtOnce)
+        readRepository(session, session->started++);
+}
+
+// One repository read and recorded as `builds` records it, then its history read; one that
+// fails is kept as a row that says so.
+void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype index) {
+    const ImageReference repository = session->repositories.at(index);
+    session->reads[index].repository = repository.repository();
     // collectAndRecord answers either done or finish, once; a failure was printed.
     auto answered = std::make_shared<bool>(false);
+    const auto readDone = [session] {
+        ++session->finished;
+        // From the event loop: the history session of the read just done closes first.
+        QMetaObject::invokeMethod(
+            qApp, [session] { readMore(session); }, Qt::QueuedConnection);
+    };
     collectAndRecord(
         session->invocation, repository, clientFor(*session, repository.domain()),
         HistoryAccess::Read,
-        [session, repository, answered](int) {
+        [session, index, answered, readDone](int) {
             if (std::exchange(*answered, true))
                 return;
-            BoardRead failed;
-            failed.repository = repository.repository();
-            failed.failed = true;
-            session->reads.append(failed);
-            readNext(session);
+            session->reads[index].failed = true;
+            readDone();
         },
-        [session, repository, answered](const RecordedCollection& recorded) {
+        [session, index, repository, answered, readDone](const RecordedCollection& recorded) {
             if (std::exchange(*answered, true))
                 return;
             for (const QString& warning : recorded.collection.warnings)
                 printWarning(warning);
-            BoardRead read;
-            read.repository = repository.repository();
+            BoardRead& read = session->reads[index];
             read.collection = recorded.collection;
             const Result<QList<TagPosition>> positions =
                 recorded.store->positionsOfRepository(repository.domain(), repository.path());
@@ -150,10 +167,7 @@ void readNext(const std::shared_ptr<BoardSession>& session) {
                 read.positions = positions.value();
             if (verdicts)
                 read.verdicts = verdicts.value();
-            session->reads.append(read);
-            // The next read starts from the event loop: this history session closes first.
-            QMetaObject::invokeMethod(
-                qApp, [session] { readNext(session); }, Qt::QueuedConnection);
+            readDone();
         });
 }
 
@@ -181,8 +195,10 @@ std::optional<CatalogPath> parseCatalogPath(const QString& argument) {
 // Replaces each catalog path by the repositories listed under it, in the catalog's order,
 // after the repositories named outright; then reads them all.
 void expandCatalogPaths(const std::shared_ptr<BoardSession>& session, QList<CatalogPath> paths) {
-    if (paths.isEmpty())
-        return readNext(session);
+    if (paths.isEmpty()) {
+        session->reads.resize(session->repositories.size());
+        return readMore(session);
+    }
     const CatalogPath path = paths.takeFirst();
     clientFor(*session, path.domain)
         ->listRepositories(qApp, [session, path, paths](Result<QStringList> names) {
