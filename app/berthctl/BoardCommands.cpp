@@ -79,11 +79,19 @@ void printBoard(const std::shared_ptr<BoardSession>& session) {
     const QStringList columns = boardColumns(order, collections, classifier);
 
     QList<BoardRow> rows;
+    QList<BoardRead> reads; // of the rows shown, in the same order
     bool anyFailed = false;
+    const QStringList& differs = session->invocation.differs;
     for (const BoardRead& read : std::as_const(session->reads)) {
-        rows.append(boardRow(read.repository, read.collection, read.positions, read.verdicts,
-                             columns, classifier));
         anyFailed = anyFailed || read.failed;
+        BoardRow row = boardRow(read.repository, read.collection, read.positions, read.verdicts,
+                                columns, classifier);
+        // A row that could not be read is kept: nothing says its environments agree.
+        if (!differs.isEmpty() && !read.failed &&
+            !environmentsDiffer(row, differs.at(0), differs.at(1)))
+            continue;
+        rows.append(std::move(row));
+        reads.append(read);
     }
     if (session->invocation.json) {
         QJsonArray rowsJson;
@@ -92,7 +100,7 @@ void printBoard(const std::shared_ptr<BoardSession>& session) {
             for (const BoardCell& cell : rows[i].cells)
                 cells.append(cellJson(cell));
             rowsJson.append(QJsonObject{{u"repository"_s, rows[i].repository},
-                                        {u"read"_s, !session->reads[i].failed},
+                                        {u"read"_s, !reads[i].failed},
                                         {u"cells"_s, cells}});
         }
         printJson(QJsonObject{{u"columns"_s, QJsonArray::fromStringList(columns)},
@@ -102,7 +110,7 @@ void printBoard(const std::shared_ptr<BoardSession>& session) {
         for (qsizetype i = 0; i < rows.size(); ++i) {
             QStringList line{rows[i].repository};
             for (const BoardCell& cell : rows[i].cells)
-                line.append(session->reads[i].failed ? u"(not read)"_s : boardCellText(cell));
+                line.append(reads[i].failed ? u"(not read)"_s : boardCellText(cell));
             table.append(line);
         }
         QStringList header{u"REPOSITORY"_s};
@@ -115,10 +123,8 @@ void printBoard(const std::shared_ptr<BoardSession>& session) {
 
 void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype index);
 
-// Starts reads until kReadsAtOnce are under way; prints the board once every one is done.
+// Starts reads until kReadsAtOnce are under way.
 void readMore(const std::shared_ptr<BoardSession>& session) {
-    if (session->finished == session->repositories.size())
-        return printBoard(session);
     while (session->started < session->repositories.size() &&
            session->started - session->finished < kReadsAtOnce)
         readRepository(session, session->started++);
@@ -131,11 +137,13 @@ void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype inde
     session->reads[index].repository = repository.repository();
     // collectAndRecord answers either done or finish, once; a failure was printed.
     auto answered = std::make_shared<bool>(false);
+    // From the event loop: the history session of the read just done closes first. The
+    // board is printed once, by the last read to finish.
     const auto readDone = [session] {
-        ++session->finished;
-        // From the event loop: the history session of the read just done closes first.
+        const bool last = ++session->finished == session->repositories.size();
         QMetaObject::invokeMethod(
-            qApp, [session] { readMore(session); }, Qt::QueuedConnection);
+            qApp, [session, last] { last ? printBoard(session) : readMore(session); },
+            Qt::QueuedConnection);
     };
     collectAndRecord(
         session->invocation, repository, clientFor(*session, repository.domain()),
@@ -234,6 +242,12 @@ void runBoard(const Invocation& invocation, Finish finish) {
         printError(u"board takes one or more repositories, e.g. localhost:5000/acme/api "
                    u"localhost:5000/acme/web, or a registry path ending in / for every "
                    u"repository its catalog lists there, e.g. localhost:5000/acme/."_s);
+        return finish(ExitUsage);
+    }
+    if (!invocation.differs.isEmpty() &&
+        (invocation.differs.size() != 2 || !isValidTag(invocation.differs.at(0)) ||
+         !isValidTag(invocation.differs.at(1)))) {
+        printError(u"--differs takes two environments, e.g. staging,production."_s);
         return finish(ExitUsage);
     }
     auto session = std::make_shared<BoardSession>();

@@ -42,6 +42,8 @@ struct Invocation {
     // labels
     QString format;            // --format args|json|env (empty: args)
     bool requireClean = false; // --require-clean: uncommitted changes refuse
+    // board
+    QStringList differs; // --differs a,b: only rows where environments a and b differ
     // publish
     QString releaseVersion; // --version X.Y.Z (empty: the release tag on HEAD, if any)
     bool dryRun = false;    // --dry-run: print the plan, change nothing

@@ -211,12 +211,18 @@ int main(int argc, char** argv) {
                             u"none could)."_s);
     const QCommandLineOption format(u"format"_s, u"labels: args (default), json or env."_s,
                                     u"format"_s);
+    const QCommandLineOption differs(
+        u"differs"_s,
+        u"board: only the rows where two environments run different builds, e.g. "
+        u"staging,production."_s,
+        u"env,env"_s);
     const QCommandLineOption requireClean(
         u"require-clean"_s,
         u"labels: refuse (exit 3) when tracked files have uncommitted changes."_s);
-    parser.addOptions({json,  insecure,     caFile, concurrency,  database,       gitClone, seenAt,
-                       via,   expect,       reason, rollbackTo,   environment,    yes,      markBad,
-                       actor, allowPartial, format, requireClean, releaseVersion, dryRun});
+    parser.addOptions(
+        {json,  insecure,     caFile, concurrency,  database,       gitClone, seenAt,
+         via,   expect,       reason, rollbackTo,   environment,    yes,      markBad,
+         actor, allowPartial, format, requireClean, releaseVersion, dryRun,   differs});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -268,6 +274,8 @@ int main(int argc, char** argv) {
     invocation.allowPartial = parser.isSet(allowPartial);
     invocation.format = parser.value(format);
     invocation.requireClean = parser.isSet(requireClean);
+    if (parser.isSet(differs))
+        invocation.differs = parser.value(differs).split(u',');
     invocation.releaseVersion = parser.value(releaseVersion);
     invocation.dryRun = parser.isSet(dryRun);
     if (parser.isSet(actor)) {

@@ -94,6 +94,17 @@ QString boardCellText(const BoardCell& cell) {
     return parts.join(u", "_s);
 }
 
+bool environmentsDiffer(const BoardRow& row, const QString& first, const QString& second) {
+    const auto digestIn = [&row](const QString& environment) {
+        for (const BoardCell& cell : row.cells) {
+            if (cell.environment == environment)
+                return cell.digest;
+        }
+        return QString();
+    };
+    return digestIn(first) != digestIn(second);
+}
+
 QStringList boardColumns(const QStringList& order, const QList<BuildCollection>& rows,
                          const TagClassifier& classifier) {
     QStringList columns = order;

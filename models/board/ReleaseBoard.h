@@ -53,6 +53,10 @@ QStringList boardColumns(const QStringList& order, const QList<BuildCollection>&
 // the environment is absent.
 QString boardCellText(const BoardCell& cell);
 
+// Whether the row's `first` and `second` environments run different builds (one present and
+// the other absent counts): "only rows where staging ≠ production".
+bool environmentsDiffer(const BoardRow& row, const QString& first, const QString& second);
+
 // One repository's row. `positions` are the history's positions of its tags (any kind, any
 // order) and `verdicts` its builds' verdicts; both may be empty without history.
 BoardRow boardRow(const QString& repository, const BuildCollection& collection,

@@ -122,6 +122,19 @@ private slots:
         QCOMPARE(row.cells[0].verdict, std::nullopt);
     }
 
+    void rowsWhereTwoEnvironmentsDiffer() {
+        const BoardRow behind = boardRow(
+            u"r"_s, collection({{u"staging"_s, kNew}, {u"production"_s, kOld}}), {}, {}, kColumns);
+        const BoardRow level = boardRow(
+            u"r"_s, collection({{u"staging"_s, kNew}, {u"production"_s, kNew}}), {}, {}, kColumns);
+        const BoardRow unreleased =
+            boardRow(u"r"_s, collection({{u"staging"_s, kNew}}), {}, {}, kColumns);
+        QVERIFY(environmentsDiffer(behind, u"staging"_s, u"production"_s));
+        QVERIFY(!environmentsDiffer(level, u"staging"_s, u"production"_s));
+        QVERIFY(environmentsDiffer(unreleased, u"staging"_s, u"production"_s));
+        QVERIFY(!environmentsDiffer(unreleased, u"dev"_s, u"production"_s)); // both absent
+    }
+
     void columnsAreThePromotionOrderThenOtherEnvironmentsSeen() {
         const QList<BuildCollection> rows{collection({{u"canary"_s, kNew}, {u"qa"_s, kOld}}),
                                           collection({{u"production"_s, kOld}})};
