@@ -8,6 +8,7 @@
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMutex>
 #include <QSqlDatabase>
@@ -367,8 +368,18 @@ Status HistoryStore::prepareSchema() {
     }
     if (!m_location.isPostgres()) {
         // WAL lets readers and one writer work at once, so two Berth processes coexist.
-        Result<QSqlQuery> mode =
-            run(u"switch to write-ahead logging"_s, u"PRAGMA journal_mode=WAL"_s);
+        // The switch reads the file, then needs it alone: while another process is midway
+        // through a write (creating the schema beside this one, say), SQLite answers "locked"
+        // at once instead of waiting, so it is asked again within the same busy timeout.
+        const QString purpose = u"switch to write-ahead logging"_s;
+        Result<QSqlQuery> mode = run(purpose, u"PRAGMA journal_mode=WAL"_s);
+        QElapsedTimer waited;
+        waited.start();
+        while (!mode && mode.errorMessage().contains(u"database is locked"_s) &&
+               waited.elapsed() < kBusyTimeoutMs) {
+            QThread::msleep(20);
+            mode = run(purpose, u"PRAGMA journal_mode=WAL"_s);
+        }
         if (!mode)
             return mode.error();
         if (!mode.value().next() ||

@@ -10,6 +10,7 @@
 #include "history/SqlManifestCache.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -83,6 +84,37 @@ private slots:
         QVERIFY(m_dir->isValid());
     }
     void cleanup() { m_dir.reset(); }
+
+    // Another process midway through a write on the file (here Python's sqlite3 holding a
+    // write transaction open, as a second Berth creating the schema would): opening waits for
+    // it instead of failing at once with "database is locked".
+    void aWriteInProgressElsewhereIsWaitedFor() {
+        const QString path = m_dir->filePath(u"shared.sqlite"_s);
+        QProcess writer;
+        writer.start(u"python3"_s, {u"-c"_s,
+                                    u"import sqlite3, sys, time\n"
+                                    u"c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                                    u"c.execute('BEGIN IMMEDIATE')\n"
+                                    u"print('holding', flush=True)\n"
+                                    u"time.sleep(0.8)\n"
+                                    u"c.execute('COMMIT')\n"_s,
+                                    path});
+        if (!writer.waitForStarted())
+            QSKIP("python3 is not available here");
+        QVERIFY(writer.waitForReadyRead(10000));
+        QCOMPARE(writer.readLine().trimmed(), QByteArray("holding"));
+        QElapsedTimer waited;
+        waited.start();
+        HistoryStore store;
+        const Status opened = store.open(path);
+        QVERIFY2(opened, qPrintable(opened.errorMessage()));
+        QVERIFY2(waited.elapsed() >= 300, "opened while the other write was still under way");
+        QVERIFY(writer.waitForFinished(10000));
+        QCOMPARE(writer.exitCode(), 0);
+        QVERIFY(store.recordObservations(u"localhost:5000"_s, u"acme/app"_s,
+                                         {{u"v1"_s, u"sha256:"_s + QString(64, u'a')}},
+                                         QDateTime::currentDateTimeUtc(), u"test"_s));
+    }
 
     void migratesFromEmpty_data() { addBackends(); }
     void migratesFromEmpty() {
