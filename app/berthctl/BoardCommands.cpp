@@ -176,7 +176,9 @@ void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype inde
             if (verdicts)
                 read.verdicts = verdicts.value();
             readDone();
-        });
+        },
+        // A board is looked at again and again: only what can have moved is asked about.
+        session->invocation.full ? std::nullopt : std::optional(RefreshRule{}));
 }
 
 // "registry/path/": every repository the registry's catalog lists under the path.

@@ -44,6 +44,7 @@ struct Invocation {
     bool requireClean = false; // --require-clean: uncommitted changes refuse
     // board
     QStringList differs; // --differs a,b: only rows where environments a and b differ
+    bool full = false;   // --full: ask about every tag, the immutable ones too
     // publish
     QString releaseVersion; // --version X.Y.Z (empty: the release tag on HEAD, if any)
     bool dryRun = false;    // --dry-run: print the plan, change nothing

@@ -115,7 +115,8 @@ int readOutcome(const Invocation& invocation, const QString& repository,
 
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
                       RegistryClient* client, HistoryAccess access, Finish finish,
-                      std::function<void(const RecordedCollection&)> done) {
+                      std::function<void(const RecordedCollection&)> done,
+                      std::optional<RefreshRule> refresh) {
     int exitCode = ExitFailure;
     std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode, access);
     if (!session)
@@ -145,6 +146,21 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
         }
     }
     auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
+    if (refresh) {
+        const Result<QList<TagPosition>> positions =
+            session->store.positionsOfRepository(registry, repository.path());
+        if (!positions) {
+            printError(positions.error().message);
+            return finish(ExitFailure);
+        }
+        // Newest first within a tag: the first row of each is where it was last seen.
+        QMap<QString, KnownTag> known;
+        for (const TagPosition& position : positions.value()) {
+            if (!known.contains(position.tag))
+                known.insert(position.tag, KnownTag{position.digest, position.lastSeen});
+        }
+        collector->setKnownTags(known, *refresh);
+    }
     collector->collect(
         repository.path(), collector,
         [session, registry, seenAt, finish, done](Result<BuildCollection> collection) {
@@ -162,9 +178,12 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
                                  : u"The tag positions read now were not recorded."_s);
                 return done(recorded);
             }
+            // What the history supplied was not seen now: its last sighting stays as it was.
+            QMap<QString, QString> seen = collection->tagDigests;
+            for (const QString& tag : collection->fromHistory)
+                seen.remove(tag);
             const Result<RecordSummary> summary = session->store.recordObservations(
-                registry, collection->repository, collection->tagDigests, seenAt,
-                currentObserver(u"berthctl"_s));
+                registry, collection->repository, seen, seenAt, currentObserver(u"berthctl"_s));
             if (!summary) {
                 printError(summary.error().message);
                 return finish(ExitFailure);

@@ -51,9 +51,12 @@ struct RecordedCollection {
 // position and settles pending actions the registry now answers for. On failure it
 // prints the reason and calls finish; on success it calls done. With Read access a
 // history that takes no writes is only read (and the positions go unrecorded).
+// With `refresh`, only the tags it says can have moved are asked about (RefreshPlan.h);
+// the others keep the history's digest and are not recorded as seen.
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
                       RegistryClient* client, HistoryAccess access, Finish finish,
-                      std::function<void(const RecordedCollection&)> done);
+                      std::function<void(const RecordedCollection&)> done,
+                      std::optional<RefreshRule> refresh = std::nullopt);
 
 void runRecord(const Invocation& invocation, Finish finish);
 void runHistory(const Invocation& invocation, Finish finish);

@@ -216,13 +216,17 @@ int main(int argc, char** argv) {
         u"board: only the rows where two environments run different builds, e.g. "
         u"staging,production."_s,
         u"env,env"_s);
+    const QCommandLineOption full(
+        u"full"_s,
+        u"board: ask the registry about every tag (default: the tags that can move, and the "
+        u"immutable ones not checked for an hour or due in the rolling sweep)."_s);
     const QCommandLineOption requireClean(
         u"require-clean"_s,
         u"labels: refuse (exit 3) when tracked files have uncommitted changes."_s);
-    parser.addOptions(
-        {json,  insecure,     caFile, concurrency,  database,       gitClone, seenAt,
-         via,   expect,       reason, rollbackTo,   environment,    yes,      markBad,
-         actor, allowPartial, format, requireClean, releaseVersion, dryRun,   differs});
+    parser.addOptions({json,  insecure,     caFile, concurrency,  database,       gitClone, seenAt,
+                       via,   expect,       reason, rollbackTo,   environment,    yes,      markBad,
+                       actor, allowPartial, format, requireClean, releaseVersion, dryRun,   differs,
+                       full});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -274,6 +278,7 @@ int main(int argc, char** argv) {
     invocation.allowPartial = parser.isSet(allowPartial);
     invocation.format = parser.value(format);
     invocation.requireClean = parser.isSet(requireClean);
+    invocation.full = parser.isSet(full);
     if (parser.isSet(differs))
         invocation.differs = parser.value(differs).split(u',');
     invocation.releaseVersion = parser.value(releaseVersion);

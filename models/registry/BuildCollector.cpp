@@ -17,6 +17,7 @@ struct BuildCollector::Job {
     GuardedCallback<BuildCollection> done;
     int pending = 0;
     QMap<QString, QStringList> tagsByDigest;
+    QStringList toHead;     // the listed tags to ask about
     bool cacheOnly = false; // a miss is a problem, not a request
 };
 
@@ -147,8 +148,24 @@ void BuildCollector::collect(const QString& repository, QObject* context,
             }
             job->collection.tagDigests.insert(tag, QString());
         }
+        job->toHead = job->collection.tagDigests.keys();
+        if (m_known) {
+            const RefreshPlan plan = planRefresh(job->toHead, *m_known, m_classifier, m_refreshRule,
+                                                 QDateTime::currentDateTimeUtc());
+            job->toHead = plan.toCheck;
+            for (auto it = plan.fromHistory.cbegin(); it != plan.fromHistory.cend(); ++it) {
+                job->collection.tagDigests.insert(it.key(), it.value());
+                job->tagsByDigest[it.value()].append(it.key());
+                job->collection.fromHistory.append(it.key());
+            }
+        }
         headAllTags(job);
     });
+}
+
+void BuildCollector::setKnownTags(QMap<QString, KnownTag> known, const RefreshRule& rule) {
+    m_known = std::move(known);
+    m_refreshRule = rule;
 }
 
 void BuildCollector::readDigests(const QString& repository,
@@ -185,9 +202,9 @@ BuildCollection BuildCollector::fromCache(const QString& repository,
 }
 
 void BuildCollector::headAllTags(const std::shared_ptr<Job>& job) {
-    const QStringList tags = job->collection.tagDigests.keys();
+    const QStringList tags = job->toHead;
     if (tags.isEmpty())
-        return finish(job);
+        return readBuilds(job);
     job->pending = int(tags.size());
     // All HEADs are issued at once; the transport keeps the number in flight bounded.
     for (const QString& tag : tags) {

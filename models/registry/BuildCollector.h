@@ -6,11 +6,13 @@
 
 #include "core/Callback.h"
 #include "registry/Build.h"
+#include "registry/RefreshPlan.h"
 #include "registry/TagClassifier.h"
 
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 namespace berth {
 
@@ -26,6 +28,9 @@ struct BuildCollection {
     // failed to arrive), to the first error about each. A build that arrived but does not
     // parse is a bad build, shown with its problem, not a failed read.
     QMap<QString, QString> failedTags;
+    // Tags whose digest is the history's (see RefreshPlan.h): listed, but not asked about on
+    // this read, so not seen now either. Empty unless known tags were given.
+    QStringList fromHistory;
 
     int tagsSeen() const; // every tag listed: read or failed
 };
@@ -39,6 +44,9 @@ public:
     ~BuildCollector() override;
 
     void collect(const QString& repository, QObject* context, Callback<BuildCollection> done);
+    // Makes the next collect() ask only about the tags `rule` says can have moved (see
+    // RefreshPlan.h); the others take their digest from `known`.
+    void setKnownTags(QMap<QString, KnownTag> known, const RefreshRule& rule);
 
     // The builds behind digests already known (a publish names its build), each with the
     // tags given for it: manifests and configs from the cache, else the registry. No tag
@@ -71,6 +79,8 @@ private:
     ManifestCache* m_cache;
     std::unique_ptr<ManifestCache> m_ownCache;
     TagClassifier m_classifier;
+    std::optional<QMap<QString, KnownTag>> m_known;
+    RefreshRule m_refreshRule;
 };
 
 // The commit a build came from: the OCI revision label, else a git.commit label,

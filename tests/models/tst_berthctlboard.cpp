@@ -160,6 +160,29 @@ private slots:
         QCOMPARE(ctl({u"board"_s, u"--differs"_s, u"staging"_s, api}).exitCode, 2);
     }
 
+    void aRefreshAsksOnlyAboutWhatCanHaveMovedUnlessFull() {
+        const QString api = repository(u"acme/api"_s);
+        QJsonObject read = board({api});
+        const QString stagingDigest = cell(read, api, u"staging"_s)[u"digest"_s].toString();
+        QCOMPARE(cell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.1.0"_s);
+        // Behind Berth's back, the release tag of staging's build is pointed elsewhere: an
+        // immutable tag, checked a moment ago, so a refresh takes it from the history (the
+        // rolling share, one of api's three releases, goes to v1.0.0, listed first).
+        QVERIFY(seed(u"acme/api"_s, {image({u"v1.1.0"_s}, u"api-rebuilt"_s)}));
+        read = board({api});
+        QCOMPARE(cell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.1.0"_s);
+        // --full asks about every tag: staging's build has lost its release tag.
+        const ProcessRun full = ctl({u"board"_s, u"--json"_s, u"--full"_s, api});
+        QCOMPARE(full.exitCode, 0);
+        const QJsonObject fullRead = QJsonDocument::fromJson(full.out).object();
+        QCOMPARE(cell(fullRead, api, u"staging"_s)[u"digest"_s].toString(), stagingDigest);
+        QCOMPARE(cell(fullRead, api, u"staging"_s)[u"version"_s].toString(),
+                 stagingDigest.left(19));
+        // An environment is asked about on every refresh.
+        QCOMPARE(ctl({u"promote"_s, u"--yes"_s, api, u"v1.2.0"_s, u"staging"_s}).exitCode, 0);
+        QCOMPARE(cell(board({api}), api, u"staging"_s)[u"version"_s].toString(), u"v1.2.0"_s);
+    }
+
     void aRegistryPathStandsForWhatTheCatalogListsThere() {
         QVERIFY(seed(u"other/tool"_s, {image({u"v0.1.0"_s, u"production"_s}, u"tool"_s)}));
         const ProcessRun run = ctl({u"board"_s, u"--json"_s, m_server->hostPort() + u"/acme/"_s});
