@@ -108,7 +108,11 @@ private slots:
     }
 
     void theNewestVerdictForTheEnvironmentCounts() {
-        Verdict good{u"h"_s, u"acme/api"_s, kOld, u"production"_s, VerdictKind::Good, at(3)};
+        Verdict good;
+        good.digest = kOld;
+        good.environment = u"production"_s;
+        good.verdict = VerdictKind::Good;
+        good.time = at(3);
         Verdict bad = good;
         bad.verdict = VerdictKind::Bad;
         bad.time = at(4);
