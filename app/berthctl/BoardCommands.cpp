@@ -31,6 +31,7 @@ struct BoardSession {
     Invocation invocation;
     Finish finish;
     TagPolicy policy;
+    std::shared_ptr<HistorySession> history; // opened once, for every repository's read
     QList<ImageReference> repositories;
     QHash<QString, RegistryClient*> clients; // one per registry, its connections shared
     QList<BoardRead> reads;                  // one per repository, in their order
@@ -137,7 +138,7 @@ void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype inde
     session->reads[index].repository = repository.repository();
     // collectAndRecord answers either done or finish, once; a failure was printed.
     auto answered = std::make_shared<bool>(false);
-    // From the event loop: the history session of the read just done closes first. The
+    // From the event loop, after the read's own callback has returned. The
     // board is printed once, by the last read to finish.
     const auto readDone = [session] {
         const bool last = ++session->finished == session->repositories.size();
@@ -178,7 +179,8 @@ void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype inde
             readDone();
         },
         // A board is looked at again and again: only what can have moved is asked about.
-        session->invocation.full ? std::nullopt : std::optional(RefreshRule{}));
+        CollectOptions{session->invocation.full ? std::nullopt : std::optional(RefreshRule{}),
+                       session->history});
 }
 
 // "registry/path/": every repository the registry's catalog lists under the path.
@@ -279,6 +281,10 @@ void runBoard(const Invocation& invocation, Finish finish) {
         return session->finish(ExitFailure);
     }
     session->policy = policy.value();
+    int exitCode = ExitFailure;
+    session->history = openHistory(invocation, &exitCode, HistoryAccess::Read);
+    if (!session->history)
+        return session->finish(exitCode);
     expandCatalogPaths(session, catalogPaths);
 }
 

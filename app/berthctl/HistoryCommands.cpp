@@ -115,12 +115,13 @@ int readOutcome(const Invocation& invocation, const QString& repository,
 
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
                       RegistryClient* client, HistoryAccess access, Finish finish,
-                      std::function<void(const RecordedCollection&)> done,
-                      std::optional<RefreshRule> refresh) {
+                      std::function<void(const RecordedCollection&)> done, CollectOptions options) {
     int exitCode = ExitFailure;
-    std::shared_ptr<HistorySession> session = openHistory(invocation, &exitCode, access);
+    std::shared_ptr<HistorySession> session =
+        options.history ? options.history : openHistory(invocation, &exitCode, access);
     if (!session)
         return finish(exitCode);
+    const std::optional<RefreshRule>& refresh = options.refresh;
     const QString registry = repository.domain();
     const QDateTime seenAt =
         invocation.seenAt.isValid() ? invocation.seenAt : QDateTime::currentDateTimeUtc();

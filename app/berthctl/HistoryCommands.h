@@ -51,12 +51,18 @@ struct RecordedCollection {
 // position and settles pending actions the registry now answers for. On failure it
 // prints the reason and calls finish; on success it calls done. With Read access a
 // history that takes no writes is only read (and the positions go unrecorded).
-// With `refresh`, only the tags it says can have moved are asked about (RefreshPlan.h);
-// the others keep the history's digest and are not recorded as seen.
+struct CollectOptions {
+    // Only the tags this says can have moved are asked about (RefreshPlan.h); the others
+    // keep the history's digest and are not recorded as seen. Unset: every tag is asked.
+    std::optional<RefreshRule> refresh;
+    // A history already open, shared by several reads (each open checks the whole file);
+    // unset: --db is opened for this read.
+    std::shared_ptr<HistorySession> history;
+};
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
                       RegistryClient* client, HistoryAccess access, Finish finish,
                       std::function<void(const RecordedCollection&)> done,
-                      std::optional<RefreshRule> refresh = std::nullopt);
+                      CollectOptions options = {});
 
 void runRecord(const Invocation& invocation, Finish finish);
 void runHistory(const Invocation& invocation, Finish finish);
