@@ -56,7 +56,7 @@ QString verdictNote(const QList<Verdict>& verdicts) {
         if (verdict.verdict == kind)
             environments.append(verdict.environment);
     }
-    return u"%1 %2 for %3"_s.arg(verdictMark(kind), kind == VerdictKind::Bad ? u"bad"_s : u"good"_s,
+    return u"%1 %2 for %3"_s.arg(verdictMark(kind), verdictKindName(kind),
                                  environments.join(u", "_s));
 }
 

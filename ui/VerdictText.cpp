@@ -9,8 +9,7 @@ QString verdictMark(VerdictKind kind) {
 }
 
 QString describeVerdict(const Verdict& verdict) {
-    QString text = u"Marked %1 for %2"_s.arg(
-        verdict.verdict == VerdictKind::Bad ? u"bad"_s : u"good"_s, verdict.environment);
+    QString text = u"Marked %1 for %2"_s.arg(verdictKindName(verdict.verdict), verdict.environment);
     if (!verdict.user.isEmpty())
         text += u" by "_s + verdict.user;
     if (verdict.time.isValid())

@@ -61,9 +61,7 @@ QJsonObject cellJson(const BoardCell& cell) {
     object.insert(u"since"_s, cell.since.isValid() ? QJsonValue(cell.since.toString(Qt::ISODate))
                                                    : QJsonValue());
     object.insert(u"verdict"_s,
-                  cell.verdict
-                      ? QJsonValue(*cell.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s)
-                      : QJsonValue());
+                  cell.verdict ? QJsonValue(verdictKindName(*cell.verdict)) : QJsonValue());
     object.insert(u"upstream"_s, cell.upstream.isEmpty() ? QJsonValue() : cell.upstream);
     object.insert(u"standing"_s, upstreamStandingName(cell.standing));
     return object;
@@ -179,8 +177,7 @@ void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype inde
             readDone();
         },
         // A board is looked at again and again: only what can have moved is asked about.
-        CollectOptions{session->invocation.full ? std::nullopt : std::optional(RefreshRule{}),
-                       session->history});
+        CollectOptions{RefreshRule{.full = session->invocation.full}, session->history});
 }
 
 // "registry/path/": every repository the registry's catalog lists under the path.

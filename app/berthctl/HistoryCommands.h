@@ -47,10 +47,6 @@ struct RecordedCollection {
     const HistoryStore* store = nullptr;
 };
 
-// Reads the repository through the history's manifest cache, records every tag's
-// position and settles pending actions the registry now answers for. On failure it
-// prints the reason and calls finish; on success it calls done. With Read access a
-// history that takes no writes is only read (and the positions go unrecorded).
 struct CollectOptions {
     // Only the tags this says can have moved are asked about (RefreshPlan.h); the others
     // keep the history's digest and are not recorded as seen. Unset: every tag is asked.
@@ -59,6 +55,11 @@ struct CollectOptions {
     // unset: --db is opened for this read.
     std::shared_ptr<HistorySession> history;
 };
+
+// Reads the repository through the history's manifest cache, records every tag's
+// position and settles pending actions the registry now answers for. On failure it
+// prints the reason and calls finish; on success it calls done. With Read access a
+// history that takes no writes is only read (and the positions go unrecorded).
 void collectAndRecord(const Invocation& invocation, const ImageReference& repository,
                       RegistryClient* client, HistoryAccess access, Finish finish,
                       std::function<void(const RecordedCollection&)> done,

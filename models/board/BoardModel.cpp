@@ -31,9 +31,7 @@ QString toolTip(const BoardCell& cell) {
     if (const QString standing = standingSentence(cell); !standing.isEmpty())
         lines.append(standing);
     if (cell.verdict)
-        lines.append(*cell.verdict == VerdictKind::Good
-                         ? u"Marked good for %1."_s.arg(cell.environment)
-                         : u"Marked bad for %1."_s.arg(cell.environment));
+        lines.append(u"Marked %1 for %2."_s.arg(verdictKindName(*cell.verdict), cell.environment));
     return lines.join(u'\n');
 }
 

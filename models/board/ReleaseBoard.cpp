@@ -90,7 +90,7 @@ QString boardCellText(const BoardCell& cell) {
         break;
     }
     if (cell.verdict)
-        parts.append(*cell.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s);
+        parts.append(verdictKindName(*cell.verdict));
     return parts.join(u", "_s);
 }
 

@@ -100,6 +100,10 @@ QString actionKindName(ActionKind kind) {
     return {};
 }
 
+QString verdictKindName(VerdictKind kind) {
+    return kind == VerdictKind::Good ? u"good"_s : u"bad"_s;
+}
+
 QString actionStateName(ActionState state) {
     switch (state) {
     case ActionState::Pending:
@@ -362,8 +366,7 @@ Status HistoryStore::setVerdict(Verdict verdict) {
         u"digest, environment) DO UPDATE SET verdict = excluded.verdict, decided_at = "
         u"excluded.decided_at, user_name = excluded.user_name, reason = excluded.reason"_s,
         {verdict.registry, verdict.repository, verdict.digest, verdict.environment,
-         verdict.verdict == VerdictKind::Good ? u"good"_s : u"bad"_s, toMsOrNow(verdict.time),
-         verdict.user, verdict.reason});
+         verdictKindName(verdict.verdict), toMsOrNow(verdict.time), verdict.user, verdict.reason});
     if (!query)
         return query.error();
     return success();

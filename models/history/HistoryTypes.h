@@ -68,6 +68,7 @@ struct ActionFilter {
 };
 
 enum class VerdictKind { Good, Bad };
+QString verdictKindName(VerdictKind kind); // "good", "bad"
 
 // A build judged good or bad in one environment; picks rollback targets.
 struct Verdict {

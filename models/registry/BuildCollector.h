@@ -44,7 +44,7 @@ public:
     ~BuildCollector() override;
 
     void collect(const QString& repository, QObject* context, Callback<BuildCollection> done);
-    // Makes the next collect() ask only about the tags `rule` says can have moved (see
+    // Makes collect() ask only about the tags `rule` says can have moved (see
     // RefreshPlan.h); the others take their digest from `known`.
     void setKnownTags(QMap<QString, KnownTag> known, const RefreshRule& rule);
 
