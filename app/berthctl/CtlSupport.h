@@ -33,7 +33,8 @@ struct Invocation {
     QString via;                   // --via registry|engine (empty: registry)
     std::optional<QString> expect; // --expect <digest|none>: where the tag must point now
     QString reason;                // --reason
-    QString rollbackTo;            // --to <tag or digest>
+    QString rollbackTo;            // --to: rollback's build; train promote's target environment
+    QString trainFrom;             // --from: train promote's source environment
     QString environment;           // --env, for mark
     bool assumeYes = false;        // --yes: no confirmation prompt
     bool markBad = false;          // --mark-bad (rollback): mark the build left bad first

@@ -22,7 +22,9 @@ QString isoTime(const QDateTime& time) {
     return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
 }
 
-QJsonValue jsonTime(const QDateTime& time) {
+} // namespace
+
+QJsonValue jsonTimeValue(const QDateTime& time) {
     return time.isValid() ? QJsonValue(isoTime(time)) : QJsonValue();
 }
 
@@ -31,22 +33,26 @@ QString shortTime(const QDateTime& time) {
 }
 
 QJsonObject actionToJson(const Action& action) {
-    return QJsonObject{{u"id"_s, action.id},
-                       {u"time"_s, jsonTime(action.time)},
-                       {u"user"_s, action.user},
-                       {u"host"_s, action.host},
-                       {u"registry"_s, action.registry},
-                       {u"repository"_s, action.repository},
-                       {u"tag"_s, action.tag},
-                       {u"kind"_s, actionKindName(action.kind)},
-                       {u"fromDigest"_s, action.fromDigest},
-                       {u"toDigest"_s, action.toDigest},
-                       {u"transport"_s, action.transport},
-                       {u"reason"_s, action.reason},
-                       {u"state"_s, actionStateName(action.state)},
-                       {u"error"_s, action.error},
-                       {u"finished"_s, jsonTime(action.finished)}};
+    return QJsonObject{
+        {u"id"_s, action.id},
+        {u"time"_s, jsonTimeValue(action.time)},
+        {u"user"_s, action.user},
+        {u"host"_s, action.host},
+        {u"registry"_s, action.registry},
+        {u"repository"_s, action.repository},
+        {u"tag"_s, action.tag},
+        {u"kind"_s, actionKindName(action.kind)},
+        {u"fromDigest"_s, action.fromDigest},
+        {u"toDigest"_s, action.toDigest},
+        {u"transport"_s, action.transport},
+        {u"reason"_s, action.reason},
+        {u"state"_s, actionStateName(action.state)},
+        {u"error"_s, action.error},
+        {u"finished"_s, jsonTimeValue(action.finished)},
+        {u"trainId"_s, action.trainId > 0 ? QJsonValue(action.trainId) : QJsonValue()}};
 }
+
+namespace {
 
 QString shortDigest(const QString& digest) {
     return digest.isEmpty() ? u"-"_s : digest.section(u':', 1).left(12);
@@ -282,8 +288,8 @@ void runHistory(const Invocation& invocation, Finish finish) {
                 QJsonObject{{u"tag"_s, position.tag},
                             {u"digest"_s, position.digest},
                             {u"tags"_s, QJsonArray::fromStringList(known->value(position.digest))},
-                            {u"firstSeen"_s, jsonTime(position.firstSeen)},
-                            {u"lastSeen"_s, jsonTime(position.lastSeen)},
+                            {u"firstSeen"_s, jsonTimeValue(position.firstSeen)},
+                            {u"lastSeen"_s, jsonTimeValue(position.lastSeen)},
                             {u"observedBy"_s, position.observedBy}});
         printJson(array);
         return finish(ExitOk);
@@ -366,7 +372,9 @@ void runAudit(const Invocation& invocation, Finish finish) {
     for (const Action& action : actions.value())
         rows.append({shortTime(action.time), action.user + u'@' + action.host,
                      action.registry + u'/' + action.repository + u':' + action.tag,
-                     actionKindName(action.kind),
+                     action.trainId > 0
+                         ? u"%1 (train #%2)"_s.arg(actionKindName(action.kind)).arg(action.trainId)
+                         : actionKindName(action.kind),
                      digestCell(action, action.fromDigest) + u" -> "_s +
                          digestCell(action, action.toDigest),
                      actionStateName(action.state),

@@ -10,6 +10,9 @@
 #include "registry/BuildCollector.h"
 #include "registry/ImageReference.h"
 
+#include <QJsonObject>
+#include <QJsonValue>
+
 namespace berth {
 class RegistryClient;
 }
@@ -64,6 +67,11 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
                       RegistryClient* client, HistoryAccess access, Finish finish,
                       std::function<void(const RecordedCollection&)> done,
                       CollectOptions options = {});
+
+// How the history commands print times and audit rows; train list prints the same.
+QString shortTime(const QDateTime& time);        // "2026-03-04 09:30:00" UTC, "-" when invalid
+QJsonValue jsonTimeValue(const QDateTime& time); // ISO-8601 UTC, null when invalid
+QJsonObject actionToJson(const Action& action);
 
 void runRecord(const Invocation& invocation, Finish finish);
 void runHistory(const Invocation& invocation, Finish finish);

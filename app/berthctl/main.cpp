@@ -11,6 +11,7 @@
 #include "PublishCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
+#include "TrainCommands.h"
 
 #include "git/GitLibrary.h"
 #include "history/HistoryStore.h"
@@ -64,6 +65,10 @@ const QString kCommandSummary =
     u"                          one row per repository (a path ending in /: every one the\n"
     u"                          catalog lists there): the build each runs, since when, its\n"
     u"                          verdict, and whether it came through the stage before it\n"
+    u"  train promote --from <env> --to <env> <repository>...  move many services as one\n"
+    u"                          release train, each guarded; one moved meanwhile is refused\n"
+    u"  train rollback <train-id>  put every service of a train back where it found it\n"
+    u"  train list              release trains, newest first, with each service's outcome\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -101,6 +106,8 @@ Runner runnerFor(const QString& command) {
         return &runLabels;
     if (command == u"lint"_s)
         return &runLint;
+    if (command == u"train"_s)
+        return &runTrain;
     if (command == u"db-password"_s)
         return &runDbPassword;
     return nullptr;
@@ -192,7 +199,11 @@ int main(int argc, char** argv) {
         u"must not exist)."_s,
         u"digest"_s);
     const QCommandLineOption reason(u"reason"_s, u"Why, for the audit log."_s, u"text"_s);
-    const QCommandLineOption rollbackTo(u"to"_s, u"rollback: the build to go back to."_s, u"ref"_s);
+    const QCommandLineOption rollbackTo(
+        u"to"_s, u"rollback: the build to go back to; train promote: the environment to move."_s,
+        u"ref"_s);
+    const QCommandLineOption trainFrom(
+        u"from"_s, u"train promote: the environment whose builds the train ships."_s, u"env"_s);
     const QCommandLineOption environment(u"env"_s, u"mark: the environment tag judged."_s,
                                          u"tag"_s);
     const QCommandLineOption yes(
@@ -226,7 +237,7 @@ int main(int argc, char** argv) {
     parser.addOptions({json,  insecure,     caFile, concurrency,  database,       gitClone, seenAt,
                        via,   expect,       reason, rollbackTo,   environment,    yes,      markBad,
                        actor, allowPartial, format, requireClean, releaseVersion, dryRun,   differs,
-                       full});
+                       full,  trainFrom});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -272,6 +283,7 @@ int main(int argc, char** argv) {
     }
     invocation.reason = parser.value(reason);
     invocation.rollbackTo = parser.value(rollbackTo);
+    invocation.trainFrom = parser.value(trainFrom);
     invocation.environment = parser.value(environment);
     invocation.assumeYes = parser.isSet(yes);
     invocation.markBad = parser.isSet(markBad);

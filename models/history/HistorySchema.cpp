@@ -52,6 +52,20 @@ QStringList version2() {
     };
 }
 
+// Release trains: many services moved as one confirmed action. A train is one row (who,
+// why, between which environments); each service's move stays an ordinary audit row that
+// names its train, so every single-tag reader (timeline, pending reconciliation, lint)
+// keeps working unchanged.
+QStringList version3() {
+    return {
+        u"CREATE TABLE trains (id %ID%, started_at BIGINT NOT NULL, user_name TEXT NOT NULL, "
+        u"host TEXT NOT NULL, kind TEXT NOT NULL, from_environment TEXT NOT NULL, "
+        u"to_environment TEXT NOT NULL, reason TEXT NOT NULL, rolls_back BIGINT)"_s,
+        u"ALTER TABLE actions ADD COLUMN train_id BIGINT"_s,
+        u"CREATE INDEX actions_by_train ON actions (train_id)"_s,
+    };
+}
+
 } // namespace
 
 QStringList migration(int version, Dialect dialect) {
@@ -60,6 +74,8 @@ QStringList migration(int version, Dialect dialect) {
         statements = version1();
     else if (version == 2)
         statements = version2();
+    else if (version == 3)
+        statements = version3();
     const bool sqlite = dialect == Dialect::Sqlite;
     for (QString& statement : statements) {
         statement.replace(u"%ID%"_s, sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s
@@ -70,8 +86,8 @@ QStringList migration(int version, Dialect dialect) {
 }
 
 QStringList tableNames() {
-    return {u"schema_version"_s,   u"manifests"_s, u"configs"_s,
-            u"tag_observations"_s, u"actions"_s,   u"verdicts"_s};
+    return {u"schema_version"_s, u"manifests"_s, u"configs"_s, u"tag_observations"_s,
+            u"actions"_s,        u"verdicts"_s,  u"trains"_s};
 }
 
 } // namespace berth::schema

@@ -10,7 +10,9 @@ namespace berth::schema {
 
 enum class Dialect { Sqlite, Postgres };
 
-inline constexpr int kLatestVersion = 2;
+inline constexpr int kLatestVersion = 3;
+// The first version whose actions name their release train.
+inline constexpr int kTrainsVersion = 3;
 
 // The statements that take a database from `version - 1` to `version`.
 QStringList migration(int version, Dialect dialect);

@@ -356,8 +356,8 @@ Status HistoryStore::prepareSchema() {
                                .arg(schema::kLatestVersion),
                            0, kSchemaTooNew);
     if (m_writeRefusal) {
-        // Read as it is: no journal switch, no migration (schema 2 only added an index, so
-        // a version-1 file reads the same).
+        // Read as it is: no journal switch, no migration. Schema 2 only added an index, so
+        // a version-1 file reads the same; before schema 3 the reads name no trains.
         if (version.value() == 0)
             return Error::make(
                 u"The history database %1 holds no Berth history yet and takes "

@@ -79,6 +79,14 @@ public:
     Status finishAction(qint64 id, ActionState state, const QString& error = {});
     Result<QList<Action>> actions(const ActionFilter& filter = {}) const; // newest first
     Result<QList<Action>> pendingActions() const;                         // oldest first
+    // An action written finished: a train's service that was refused or failed before its
+    // move began, so the train's record names every service it was asked to move.
+    Result<qint64> recordFinishedAction(Action action);
+
+    Result<qint64> beginTrain(Train train);
+    Result<QList<Train>> trains(int limit = 0) const;           // newest first; 0: all
+    Result<std::optional<Train>> train(qint64 id) const;        // nullopt: no such train
+    Result<QList<Action>> actionsOfTrain(qint64 trainId) const; // in the order they began
 
     Status setVerdict(Verdict verdict);
     Result<QList<Verdict>> verdicts(const QString& registry, const QString& repository) const;
@@ -100,6 +108,8 @@ public:
     Status durably(const QString& purpose, const std::function<Status()>& body);
 
 private:
+    // Writes `action` as it is (pending or finished), user and host filled in when empty.
+    Result<qint64> insertAction(Action action);
     QSqlDatabase database() const;
     Status openSqlite();
     Status connectSqlite(bool readOnly, bool immutable);

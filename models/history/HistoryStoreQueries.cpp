@@ -3,6 +3,8 @@
 
 #include "history/HistoryStore.h"
 
+#include "history/HistorySchema.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -58,9 +60,12 @@ TagPosition positionFrom(const QSqlQuery& query) {
                        fromMs(query.value(3)), query.value(4).toString()};
 }
 
-const QString kActionColumns =
-    u"id, started_at, user_name, host, registry, repository, tag, from_digest, to_digest, "
-    u"kind, transport, reason, state, error, finished_at"_s;
+// A read-only database of an older schema is read as it is: its actions name no train.
+QString actionColumns(int schemaVersion) {
+    return u"id, started_at, user_name, host, registry, repository, tag, from_digest, to_digest, "
+           u"kind, transport, reason, state, error, finished_at, %1"_s.arg(
+               schemaVersion >= schema::kTrainsVersion ? u"train_id"_s : u"NULL"_s);
+}
 
 Action actionFrom(const QSqlQuery& query) {
     Action action;
@@ -79,7 +84,30 @@ Action actionFrom(const QSqlQuery& query) {
     action.state = actionStateFromName(query.value(12).toString()).value_or(ActionState::Failed);
     action.error = query.value(13).toString();
     action.finished = fromMs(query.value(14));
+    action.trainId = query.value(15).toLongLong();
     return action;
+}
+
+QVariant trainIdValue(qint64 id) {
+    return id > 0 ? QVariant(id) : nullInteger();
+}
+
+const QString kTrainColumns =
+    u"id, started_at, user_name, host, kind, from_environment, to_environment, reason, "
+    u"rolls_back"_s;
+
+Train trainFrom(const QSqlQuery& query) {
+    Train train;
+    train.id = query.value(0).toLongLong();
+    train.time = fromMs(query.value(1));
+    train.user = query.value(2).toString();
+    train.host = query.value(3).toString();
+    train.kind = actionKindFromName(query.value(4).toString()).value_or(ActionKind::Promote);
+    train.fromEnvironment = query.value(5).toString();
+    train.toEnvironment = query.value(6).toString();
+    train.reason = query.value(7).toString();
+    train.rollsBack = query.value(8).toLongLong();
+    return train;
 }
 
 } // namespace
@@ -114,6 +142,14 @@ QString actionStateName(ActionState state) {
         return u"failed"_s;
     }
     return {};
+}
+
+QString refusedActionError(const QString& message) {
+    return u"refused: "_s + message;
+}
+
+bool isRefusedAction(const Action& action) {
+    return action.state == ActionState::Failed && action.error.startsWith(u"refused: "_s);
 }
 
 std::optional<ActionKind> actionKindFromName(const QString& name) {
@@ -252,23 +288,30 @@ Result<QMap<QString, QStringList>> HistoryStore::tagsByDigest(const QString& reg
     return tags;
 }
 
-Result<qint64> HistoryStore::beginAction(Action action) {
+Result<qint64> HistoryStore::insertAction(Action action) {
     if (const Status allowed = writable(); !allowed)
         return allowed.error();
     if (action.user.isEmpty())
         action.user = currentActor();
     if (action.host.isEmpty())
         action.host = QSysInfo::machineHostName();
+    const qint64 started = toMsOrNow(action.time);
+    // A row written finished (a train's unmoved service) ends when it starts.
+    const QVariant finished = action.state == ActionState::Pending ? nullInteger()
+                              : action.finished.isValid()
+                                  ? QVariant(action.finished.toMSecsSinceEpoch())
+                                  : QVariant(started);
     qint64 id = 0;
     const Status written = durably(u"write the audit log"_s, [&]() -> Status {
-        Result<QSqlQuery> query = run(
-            u"write the audit log"_s,
-            u"INSERT INTO actions (started_at, user_name, host, registry, repository, tag, "
-            u"from_digest, to_digest, kind, transport, reason, state, error) "
-            u"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '') RETURNING id"_s,
-            {toMsOrNow(action.time), action.user, action.host, action.registry, action.repository,
-             action.tag, action.fromDigest, action.toDigest, actionKindName(action.kind),
-             action.transport, action.reason, actionStateName(ActionState::Pending)});
+        Result<QSqlQuery> query =
+            run(u"write the audit log"_s,
+                u"INSERT INTO actions (started_at, user_name, host, registry, repository, tag, "
+                u"from_digest, to_digest, kind, transport, reason, state, error, finished_at, "
+                u"train_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+                {started, action.user, action.host, action.registry, action.repository, action.tag,
+                 action.fromDigest, action.toDigest, actionKindName(action.kind), action.transport,
+                 action.reason, actionStateName(action.state), action.error, finished,
+                 trainIdValue(action.trainId)});
         if (!query)
             return query.error();
         if (!query.value().next())
@@ -276,8 +319,19 @@ Result<qint64> HistoryStore::beginAction(Action action) {
         id = query.value().value(0).toLongLong();
         return success();
     });
+    if (!written)
+        return written.error();
+    return id;
+}
+
+Result<qint64> HistoryStore::beginAction(Action action) {
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
+    action.state = ActionState::Pending;
+    action.error.clear();
+    const Result<qint64> written = insertAction(action);
     if (written)
-        return id;
+        return written;
     // The unique index on pending actions refused the row: someone is moving this tag. Asked
     // once the refused transaction is over (PostgreSQL answers nothing inside it).
     const Result<QList<Action>> pending = pendingActions();
@@ -319,7 +373,7 @@ Status HistoryStore::finishAction(qint64 id, ActionState state, const QString& e
 }
 
 Result<QList<Action>> HistoryStore::actions(const ActionFilter& filter) const {
-    QString sql = u"SELECT %1 FROM actions WHERE 1 = 1"_s.arg(kActionColumns);
+    QString sql = u"SELECT %1 FROM actions WHERE 1 = 1"_s.arg(actionColumns(m_version));
     QVariantList values;
     if (!filter.registry.isEmpty()) {
         sql += u" AND registry = ?"_s;
@@ -344,8 +398,84 @@ Result<QList<Action>> HistoryStore::actions(const ActionFilter& filter) const {
 Result<QList<Action>> HistoryStore::pendingActions() const {
     Result<QSqlQuery> query =
         run(u"read the pending actions"_s,
-            u"SELECT %1 FROM actions WHERE state = ? ORDER BY id"_s.arg(kActionColumns),
+            u"SELECT %1 FROM actions WHERE state = ? ORDER BY id"_s.arg(actionColumns(m_version)),
             {actionStateName(ActionState::Pending)});
+    if (!query)
+        return query.error();
+    QList<Action> list;
+    while (query.value().next())
+        list.append(actionFrom(query.value()));
+    return list;
+}
+
+Result<qint64> HistoryStore::recordFinishedAction(Action action) {
+    if (action.state == ActionState::Pending)
+        return Error::make(u"Only a finished action can be recorded finished."_s);
+    return insertAction(std::move(action));
+}
+
+Result<qint64> HistoryStore::beginTrain(Train train) {
+    if (const Status allowed = writable(); !allowed)
+        return allowed.error();
+    if (train.user.isEmpty())
+        train.user = currentActor();
+    if (train.host.isEmpty())
+        train.host = QSysInfo::machineHostName();
+    qint64 id = 0;
+    const Status written = durably(u"write the release train"_s, [&]() -> Status {
+        Result<QSqlQuery> query = run(
+            u"write the release train"_s,
+            u"INSERT INTO trains (started_at, user_name, host, kind, from_environment, "
+            u"to_environment, reason, rolls_back) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+            {toMsOrNow(train.time), train.user, train.host, actionKindName(train.kind),
+             train.fromEnvironment, train.toEnvironment, train.reason,
+             trainIdValue(train.rollsBack)});
+        if (!query)
+            return query.error();
+        if (!query.value().next())
+            return failure(u"write the release train"_s, u"the new train got no id"_s);
+        id = query.value().value(0).toLongLong();
+        return success();
+    });
+    if (!written)
+        return written.error();
+    return id;
+}
+
+Result<QList<Train>> HistoryStore::trains(int limit) const {
+    if (m_version < schema::kTrainsVersion)
+        return QList<Train>{};
+    QString sql = u"SELECT %1 FROM trains ORDER BY id DESC"_s.arg(kTrainColumns);
+    if (limit > 0)
+        sql += u" LIMIT %1"_s.arg(limit);
+    Result<QSqlQuery> query = run(u"read the release trains"_s, sql);
+    if (!query)
+        return query.error();
+    QList<Train> list;
+    while (query.value().next())
+        list.append(trainFrom(query.value()));
+    return list;
+}
+
+Result<std::optional<Train>> HistoryStore::train(qint64 id) const {
+    if (m_version < schema::kTrainsVersion)
+        return std::optional<Train>{};
+    Result<QSqlQuery> query = run(u"read release train %1"_s.arg(id),
+                                  u"SELECT %1 FROM trains WHERE id = ?"_s.arg(kTrainColumns), {id});
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return std::optional<Train>{};
+    return std::optional<Train>{trainFrom(query.value())};
+}
+
+Result<QList<Action>> HistoryStore::actionsOfTrain(qint64 trainId) const {
+    if (m_version < schema::kTrainsVersion)
+        return QList<Action>{};
+    Result<QSqlQuery> query = run(
+        u"read release train %1"_s.arg(trainId),
+        u"SELECT %1 FROM actions WHERE train_id = ? ORDER BY id"_s.arg(actionColumns(m_version)),
+        {trainId});
     if (!query)
         return query.error();
     QList<Action> list;

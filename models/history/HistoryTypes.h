@@ -54,6 +54,21 @@ struct Action {
     ActionState state = ActionState::Pending;
     QString error;      // why it failed
     QDateTime finished; // UTC; invalid while pending
+    qint64 trainId = 0; // the release train it belongs to; 0: a move on its own
+};
+
+// A release train: several services moved between two environments as one confirmed
+// action. Each service's move is an Action naming the train.
+struct Train {
+    qint64 id = 0;
+    QDateTime time;                        // UTC; now when left invalid
+    QString user;                          // the current login name when left empty
+    QString host;                          // the current machine when left empty
+    ActionKind kind = ActionKind::Promote; // Promote, or Rollback of another train
+    QString fromEnvironment;               // promote: the environment the builds come from
+    QString toEnvironment;                 // the environment every service's tag is moved in
+    QString reason;
+    qint64 rollsBack = 0; // a rollback: the train it undoes
 };
 
 struct ActionFilter {
@@ -66,6 +81,12 @@ struct ActionFilter {
         return ActionFilter{registry, repository, 0};
     }
 };
+
+// A move refused by a precondition (the tag moved since it was seen, say) is a failed
+// action whose error starts "refused: ", so the log tells refused from failed without
+// another column.
+QString refusedActionError(const QString& message);
+bool isRefusedAction(const Action& action);
 
 enum class VerdictKind { Good, Bad };
 QString verdictKindName(VerdictKind kind); // "good", "bad"

@@ -299,6 +299,7 @@ void Promoter::retag(const JobPtr& job) {
     action.kind = request.kind;
     action.transport = transportName(request.transport);
     action.reason = request.reason;
+    action.trainId = request.trainId;
     m_history->run<qint64>(
         this, [action](HistoryStore& store) { return store.beginAction(action); },
         [this, job](Result<qint64> id) {
@@ -499,10 +500,12 @@ void Promoter::settlePending(const JobPtr& job, const QString& inProgress,
 void Promoter::fail(const JobPtr& job, const QString& message, Outcome outcome) {
     if (job->outcome.actionId == 0)
         return job->done(Result<ReleaseOutcome>::failure(outcome, job->settledNote + message));
+    // A refusal after the row was written (the tag moved since it was seen) says so in it.
+    const QString recorded = outcome == Outcome::Refused ? refusedActionError(message) : message;
     m_history->run<Unit>(
         this,
-        [request = job->request, id = job->outcome.actionId, message](HistoryStore& store) {
-            return finishAuditRow(store, request, id, ActionState::Failed, message);
+        [request = job->request, id = job->outcome.actionId, recorded](HistoryStore& store) {
+            return finishAuditRow(store, request, id, ActionState::Failed, recorded);
         },
         [job, message, outcome](Status recorded) {
             if (!recorded)

@@ -29,6 +29,7 @@ struct ReleaseRequest {
     std::optional<QString> expectedCurrent;
     QString reason;
     RetagTransport transport = RetagTransport::Registry;
+    qint64 trainId = 0; // the release train the move belongs to; 0: none
 };
 
 struct ReleaseOutcome {

@@ -21,9 +21,7 @@ using namespace berth::test;
 namespace {
 
 QJsonObject image(const QStringList& tags, const QString& seed) {
-    return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},  {u"format"_s, u"oci"_s},
-                       {u"created"_s, u"2026-01-02T03:04:05Z"_s},      {u"labels"_s, QJsonObject{}},
-                       {u"platforms"_s, QJsonArray{u"linux/amd64"_s}}, {u"layerSeed"_s, seed}};
+    return RegistrySeeder::image(tags, seed);
 }
 
 // The board's cell for `environment` in the row of `repository`; empty when absent.

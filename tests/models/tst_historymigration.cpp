@@ -16,8 +16,9 @@ using namespace berth;
 
 namespace {
 
-// Builds a database exactly as schema version `version` left it, with two pending
-// actions on one tag (a crash left the older one behind) and one observation.
+// Builds a database exactly as schema version `version` left it, with two actions on one
+// tag (version 1: both pending, a crash left the older one behind; later versions allow
+// one pending per tag, so the older failed) and one observation.
 bool writeOldDatabase(const QString& path, int version, QString* error) {
     const QString name = u"old-schema-%1"_s.arg(version);
     bool ok = true;
@@ -36,9 +37,10 @@ bool writeOldDatabase(const QString& path, int version, QString* error) {
                 u"INSERT INTO actions (started_at, user_name, host, registry, repository, tag, "
                 u"from_digest, to_digest, kind, transport, reason, state, error) VALUES (%1, "
                 u"'alice', 'laptop', 'localhost:5000', 'acme/app', 'production', 'sha256:aa', "
-                u"'sha256:bb', 'promote', 'registry', 'release %2', 'pending', '')"_s
+                u"'sha256:bb', 'promote', 'registry', 'release %2', '%3', '')"_s
                     .arg(1700000000000 + id)
-                    .arg(id));
+                    .arg(id)
+                    .arg(id == 1 && version >= 2 ? u"failed"_s : u"pending"_s));
         }
         ok = ok && query.exec(u"INSERT INTO tag_observations (registry, repository, tag, digest, "
                               u"first_seen, last_seen, observed_by) VALUES ('localhost:5000', "
@@ -100,6 +102,29 @@ private slots:
         QVERIFY2(refused.errorMessage().contains(u"alice"_s), qPrintable(refused.errorMessage()));
         another.tag = u"staging"_s;
         QVERIFY(store.beginAction(another).ok()); // other tags are not held up
+
+        // Release trains arrive with the schema; earlier moves belong to none.
+        QCOMPARE(actions->at(0).trainId, 0);
+        Train train;
+        train.fromEnvironment = u"staging"_s;
+        train.toEnvironment = u"production"_s;
+        const Result<qint64> trainId = store.beginTrain(train);
+        QVERIFY2(trainId.ok(), qPrintable(trainId.errorMessage()));
+        another.tag = u"qa"_s;
+        another.trainId = trainId.value();
+        another.state = ActionState::Failed;
+        another.error = refusedActionError(u"qa moved since it was seen"_s);
+        QVERIFY(store.recordFinishedAction(another).ok());
+        const auto carried = store.actionsOfTrain(trainId.value());
+        QVERIFY(carried.ok());
+        QCOMPARE(carried->size(), 1);
+        QVERIFY(isRefusedAction(carried->first()));
+        QVERIFY(carried->first().finished.isValid());
+        const auto trains = store.trains();
+        QVERIFY(trains.ok());
+        QCOMPARE(trains->size(), 1);
+        QCOMPARE(trains->first().toEnvironment, u"production"_s);
+        QVERIFY(!trains->first().user.isEmpty());
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include "RegistryServer.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -80,6 +81,12 @@ QJsonObject RegistrySeeder::seed(const RegistryServer& server, const QJsonObject
         error->clear();
     }
     return answer.object();
+}
+
+QJsonObject RegistrySeeder::image(const QStringList& tags, const QString& layerSeed) {
+    return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},  {u"format"_s, u"oci"_s},
+                       {u"created"_s, u"2026-01-02T03:04:05Z"_s},      {u"labels"_s, QJsonObject{}},
+                       {u"platforms"_s, QJsonArray{u"linux/amd64"_s}}, {u"layerSeed"_s, layerSeed}};
 }
 
 } // namespace berth::test

@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace berth::test {
 
@@ -19,6 +20,10 @@ public:
                             QString* error = nullptr);
 
     static QString scriptPath();
+
+    // One image of a spec: an OCI linux/amd64 build created 2026-01-02T03:04:05Z, without
+    // labels, tagged `tags`; `layerSeed` makes its layer (and so its digest) its own.
+    static QJsonObject image(const QStringList& tags, const QString& layerSeed);
 };
 
 } // namespace berth::test
