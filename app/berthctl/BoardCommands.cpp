@@ -2,6 +2,7 @@
 
 #include "HistoryCommands.h"
 
+#include "board/Projects.h"
 #include "board/ReleaseBoard.h"
 #include "policy/TagPolicy.h"
 #include "registry/ImageReference.h"
@@ -180,27 +181,6 @@ void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype inde
         CollectOptions{RefreshRule{.full = session->invocation.full}, session->history});
 }
 
-// "registry/path/": every repository the registry's catalog lists under the path.
-struct CatalogPath {
-    QString domain;
-    QString prefix; // "acme/" or empty for the whole registry
-};
-
-std::optional<CatalogPath> parseCatalogPath(const QString& argument) {
-    const QString trimmed = argument.chopped(1);
-    const qsizetype slash = trimmed.indexOf(u'/');
-    CatalogPath path{trimmed.left(slash < 0 ? trimmed.size() : slash),
-                     slash < 0 ? QString() : trimmed.mid(slash + 1) + u'/'};
-    const bool hostLike =
-        path.domain.contains(u'.') || path.domain.contains(u':') || path.domain == u"localhost"_s;
-    if (!hostLike || (!path.prefix.isEmpty() && !isValidRepositoryPath(path.prefix.chopped(1)))) {
-        printError(u"\"%1\" is not a registry path: write the registry's host (and port), then "
-                   u"the path, ending in /, e.g. localhost:5000/acme/."_s.arg(argument));
-        return std::nullopt;
-    }
-    return path;
-}
-
 // Replaces each catalog path by the repositories listed under it, in the catalog's order,
 // after the repositories named outright; then reads them all.
 void expandCatalogPaths(const std::shared_ptr<BoardSession>& session, QList<CatalogPath> paths) {
@@ -209,12 +189,12 @@ void expandCatalogPaths(const std::shared_ptr<BoardSession>& session, QList<Cata
         return readMore(session);
     }
     const CatalogPath path = paths.takeFirst();
-    clientFor(*session, path.domain)
+    clientFor(*session, path.registry)
         ->listRepositories(qApp, [session, path, paths](Result<QStringList> names) {
             if (!names) {
                 printError(u"The catalog of %1 could not be read (%2); a registry without a "
                            u"catalog needs its repositories named one by one."_s.arg(
-                               path.domain, names.errorMessage()));
+                               path.registry, names.errorMessage()));
                 return session->finish(ExitFailure);
             }
             int found = 0;
@@ -222,14 +202,14 @@ void expandCatalogPaths(const std::shared_ptr<BoardSession>& session, QList<Cata
                 if (!name.startsWith(path.prefix))
                     continue;
                 if (const Result<ImageReference> reference =
-                        ImageReference::parse(path.domain + u'/' + name)) {
+                        ImageReference::parse(path.registry + u'/' + name)) {
                     session->repositories.append(reference.value());
                     ++found;
                 }
             }
             if (found == 0) {
                 printError(u"The catalog of %1 lists no repository under \"%2\"."_s.arg(
-                    path.domain, path.prefix));
+                    path.registry, path.prefix));
                 return session->finish(ExitFailure);
             }
             expandCatalogPaths(session, paths);
@@ -257,9 +237,11 @@ void runBoard(const Invocation& invocation, Finish finish) {
     QList<CatalogPath> catalogPaths;
     for (const QString& argument : invocation.arguments) {
         if (argument.endsWith(u'/')) {
-            const std::optional<CatalogPath> path = parseCatalogPath(argument);
-            if (!path)
+            const Result<CatalogPath> path = parseCatalogPath(argument);
+            if (!path) {
+                printError(path.errorMessage());
                 return session->finish(ExitUsage);
+            }
             catalogPaths.append(*path);
             continue;
         }

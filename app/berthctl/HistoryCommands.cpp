@@ -160,13 +160,7 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
             printError(positions.error().message);
             return finish(ExitFailure);
         }
-        // Newest first within a tag: the first row of each is where it was last seen.
-        QMap<QString, KnownTag> known;
-        for (const TagPosition& position : positions.value()) {
-            if (!known.contains(position.tag))
-                known.insert(position.tag, KnownTag{position.digest, position.lastSeen});
-        }
-        collector->setKnownTags(known, *refresh);
+        collector->setKnownTags(knownTagsOf(positions.value()), *refresh);
     }
     collector->collect(
         repository.path(), collector,

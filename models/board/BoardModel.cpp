@@ -32,6 +32,16 @@ QString toolTip(const BoardCell& cell) {
         lines.append(standing);
     if (cell.verdict)
         lines.append(u"Marked %1 for %2."_s.arg(verdictKindName(*cell.verdict), cell.environment));
+    if (cell.movedOutsideBerth)
+        lines.append(u"Moved since the board last looked, by no promotion of Berth's."_s);
+    if (cell.commitsBehind > 0) {
+        lines.append(u"Promoting %1's build here ships %2 commit(s):"_s.arg(cell.upstream)
+                         .arg(cell.commitsBehind));
+        for (const QString& commit : cell.commitsToShip)
+            lines.append(u"  "_s + commit);
+        if (cell.commitsBehind > cell.commitsToShip.size())
+            lines.append(u"  … and %1 more"_s.arg(cell.commitsBehind - cell.commitsToShip.size()));
+    }
     return lines.join(u'\n');
 }
 
@@ -87,9 +97,18 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const {
     const BoardRow& row = m_rows.at(index.row());
     if (role == RepositoryRole)
         return row.repository;
-    if (index.column() == 0)
-        return role == Qt::DisplayRole || role == Qt::ToolTipRole ? QVariant(row.repository)
-                                                                  : QVariant();
+    if (index.column() == 0) {
+        if (role == Qt::DisplayRole)
+            return row.repository;
+        if (role == Qt::ToolTipRole)
+            return row.problem.isEmpty()
+                       ? row.repository
+                       : u"%1\nNot read now: %2\nThe cells show the last look."_s.arg(
+                             row.repository, row.problem);
+        if (role == ProblemRole)
+            return row.problem;
+        return {};
+    }
     const qsizetype cellIndex = index.column() - 1;
     if (cellIndex >= row.cells.size()) // a row read before the columns changed
         return {};
@@ -111,6 +130,10 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const {
         return cell.upstream;
     case VerdictRole:
         return cell.verdict ? QVariant(int(*cell.verdict)) : QVariant();
+    case MovedOutsideRole:
+        return cell.movedOutsideBerth;
+    case CommitsBehindRole:
+        return cell.commitsBehind;
     default:
         return {};
     }

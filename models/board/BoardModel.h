@@ -22,6 +22,9 @@ public:
         UpstreamRole,                  // QString: the environment compared with
         VerdictRole,                   // VerdictKind as int; invalid when none
         RepositoryRole,                // QString (host/path), on every column of a row
+        MovedOutsideRole,              // bool: moved since the last look, not by Berth
+        CommitsBehindRole,             // int: commits the upstream build would ship; -1 unknown
+        ProblemRole,                   // QString, first column: why the row was not read now
     };
     Q_ENUM(Role)
 

@@ -89,9 +89,29 @@ QString boardCellText(const BoardCell& cell) {
         parts.append(u"not seen in "_s + cell.upstream);
         break;
     }
+    if (cell.commitsBehind > 0)
+        parts.append(u"%1 commits behind %2"_s.arg(cell.commitsBehind).arg(cell.upstream));
     if (cell.verdict)
         parts.append(verdictKindName(*cell.verdict));
+    if (cell.movedOutsideBerth)
+        parts.append(u"moved outside Berth"_s);
     return parts.join(u", "_s);
+}
+
+void markMovesOutsideBerth(BoardRow& row, const BoardRow& previous, const QList<Action>& actions) {
+    for (BoardCell& cell : row.cells) {
+        const auto before = std::find_if(
+            previous.cells.cbegin(), previous.cells.cend(),
+            [&cell](const BoardCell& old) { return old.environment == cell.environment; });
+        if (before == previous.cells.cend() || before->digest == cell.digest || cell.isEmpty())
+            continue;
+        const bool byBerth =
+            std::any_of(actions.cbegin(), actions.cend(), [&cell](const Action& action) {
+                return action.tag == cell.environment && action.toDigest == cell.digest &&
+                       action.state == ActionState::Succeeded;
+            });
+        cell.movedOutsideBerth = !byBerth;
+    }
 }
 
 bool environmentsDiffer(const BoardRow& row, const QString& first, const QString& second) {

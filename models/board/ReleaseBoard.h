@@ -35,6 +35,13 @@ struct BoardCell {
     std::optional<VerdictKind> verdict; // the build's verdict for this environment
     QString upstream;                   // the environment compared with; empty for None
     UpstreamStanding standing = UpstreamStanding::None;
+    // The environment moved since the board last looked, and no audit row of Berth's moved
+    // it there: someone retagged it outside Berth.
+    bool movedOutsideBerth = false;
+    // What promoting the upstream build here would ship, once a clone of the repository
+    // answered (ReleaseBoard commits): -1 while unknown.
+    int commitsBehind = -1;
+    QStringList commitsToShip; // "abc1234 summary", newest first, at most a screenful
 
     bool isEmpty() const { return digest.isEmpty(); }
 };
@@ -42,7 +49,13 @@ struct BoardCell {
 struct BoardRow {
     QString repository;     // host/path
     QList<BoardCell> cells; // one per board column, in the columns' order
+    QString problem;        // why the registry could not be read now; cells are the last look
 };
+
+// Marks each cell of `row` whose environment runs another build than in `previous` (the
+// board's last look at the repository) without a succeeded audit row of Berth's moving it
+// there; `actions` is the repository's audit.
+void markMovesOutsideBerth(BoardRow& row, const BoardRow& previous, const QList<Action>& actions);
 
 // The board's columns: `order` (the promotion order: the policy's, else dev, staging,
 // production) first, then every other environment some row has, in the classifier's order.

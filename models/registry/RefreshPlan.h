@@ -34,6 +34,17 @@ struct RefreshPlan {
     QMap<QString, QString> fromHistory; // tag -> the digest the history last saw
 };
 
+// Each tag's last sighting from a repository's positions (newest first within a tag, as
+// the history store answers them).
+template <typename Position> QMap<QString, KnownTag> knownTagsOf(const QList<Position>& positions) {
+    QMap<QString, KnownTag> known;
+    for (const Position& position : positions) {
+        if (!known.contains(position.tag))
+            known.insert(position.tag, KnownTag{position.digest, position.lastSeen});
+    }
+    return known;
+}
+
 RefreshPlan planRefresh(const QStringList& listed, const QMap<QString, KnownTag>& known,
                         const TagClassifier& classifier, const RefreshRule& rule,
                         const QDateTime& now);

@@ -10,8 +10,12 @@ namespace berth {
 RecordedLoad recordLoad(HistoryStore& store, const QString& registry,
                         const BuildCollection& collection) {
     RecordedLoad result;
+    // A tag the refresh took from the history was not seen now: its last sighting stays.
+    QMap<QString, QString> seen = collection.tagDigests;
+    for (const QString& tag : collection.fromHistory)
+        seen.remove(tag);
     const Result<RecordSummary> recorded =
-        store.recordObservations(registry, collection.repository, collection.tagDigests,
+        store.recordObservations(registry, collection.repository, seen,
                                  QDateTime::currentDateTimeUtc(), currentObserver(u"berth"_s));
     if (!recorded)
         result.warnings.append(recorded.error().message);

@@ -32,10 +32,11 @@ BoardRow row(const QString& repository, const QString& production, UpstreamStand
     BoardCell staging = cell(u"staging"_s, kBuild, u"v1.1.0"_s);
     staging.since = QDateTime(QDate(2026, 3, 4), QTime(10, 30), Qt::UTC);
     staging.verdict = VerdictKind::Good;
-    return BoardRow{
-        repository,
-        {staging, cell(u"production"_s, production,
-                       production == kBuild ? u"v1.1.0"_s : u"v1.0.0"_s, standing, u"staging"_s)}};
+    return BoardRow{.repository = repository,
+                    .cells = {staging, cell(u"production"_s, production,
+                                            production == kBuild ? u"v1.1.0"_s : u"v1.0.0"_s,
+                                            standing, u"staging"_s)},
+                    .problem = {}};
 }
 
 } // namespace
@@ -95,7 +96,9 @@ private slots:
 
     void anAbsentEnvironmentIsADash() {
         BoardModel model;
-        model.setBoard({u"dev"_s}, {BoardRow{u"h/acme/api"_s, {cell(u"dev"_s, {}, {})}}});
+        model.setBoard({u"dev"_s}, {BoardRow{.repository = u"h/acme/api"_s,
+                                             .cells = {cell(u"dev"_s, {}, {})},
+                                             .problem = {}}});
         QCOMPARE(model.index(0, 1).data().toString(), u"-"_s);
         QCOMPARE(model.index(0, 1).data(Qt::ToolTipRole).toString(),
                  u"No dev tag in this repository."_s);

@@ -183,14 +183,28 @@ bool RegistryServer::startIssuer() {
     m_issuer->setProcessEnvironment(environment);
     m_issuer->setStandardOutputFile(path(u"issuer.log"_s));
     m_issuer->setStandardErrorFile(path(u"issuer.log"_s), QIODevice::Append);
-    m_issuer->start(issuerPython(),
-                    {QStringLiteral(BERTH_TEST_SUPPORT_DIR "/token_issuer.py"), u"--port-file"_s,
-                     path(u"issuer.port"_s), u"--cert-file"_s, path(u"issuer.pem"_s),
-                     u"--log-file"_s, path(u"tokens.log"_s), u"--service"_s, ServiceName,
-                     u"--issuer"_s, IssuerName, u"--username"_s, m_options.username,
-                     u"--password-env"_s, PasswordVariable, u"--lifetime"_s,
-                     QString::number(m_options.tokenLifetimeSeconds), u"--advertised-expires-in"_s,
-                     QString::number(m_options.advertisedExpiresIn)});
+    QStringList arguments{QStringLiteral(BERTH_TEST_SUPPORT_DIR "/token_issuer.py"),
+                          u"--port-file"_s,
+                          path(u"issuer.port"_s),
+                          u"--cert-file"_s,
+                          path(u"issuer.pem"_s),
+                          u"--log-file"_s,
+                          path(u"tokens.log"_s),
+                          u"--service"_s,
+                          ServiceName,
+                          u"--issuer"_s,
+                          IssuerName,
+                          u"--username"_s,
+                          m_options.username,
+                          u"--password-env"_s,
+                          PasswordVariable,
+                          u"--lifetime"_s,
+                          QString::number(m_options.tokenLifetimeSeconds),
+                          u"--advertised-expires-in"_s,
+                          QString::number(m_options.advertisedExpiresIn)};
+    if (m_options.catalogDenied)
+        arguments.append(u"--deny-catalog"_s);
+    m_issuer->start(issuerPython(), arguments);
     if (!m_issuer->waitForStarted(StartTimeoutMs)) {
         return fail(u"could not start the token issuer: %1"_s.arg(m_issuer->errorString()));
     }

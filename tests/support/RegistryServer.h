@@ -34,6 +34,9 @@ public:
         // 0 keeps distribution's default (1000); otherwise catalog.maxentries, the
         // largest n the catalog accepts before answering PAGINATION_NUMBER_INVALID.
         int catalogMaxEntries = 0;
+        // Token mode: the issuer grants no catalog scope, so the registry refuses to list
+        // its repositories, as Docker Hub and GHCR do.
+        bool catalogDenied = false;
     };
 
     // Two constructors instead of `Options options = {}`: GCC cannot use a nested

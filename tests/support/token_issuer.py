@@ -126,7 +126,8 @@ class Issuer:
         if user is not None:
             for scope in scopes:
                 entry = parse_scope(scope)
-                if entry:
+                # Like Docker Hub and GHCR: nobody may list the registry's repositories.
+                if entry and not (self.args.deny_catalog and entry["type"] == "registry"):
                     access.append(entry)
         now = int(time.time())
         leeway = self.args.leeway
@@ -217,6 +218,8 @@ def main():
     parser.add_argument("--lifetime", type=int, default=300,
                         help="seconds the registry accepts a token (leeway included)")
     parser.add_argument("--advertised-expires-in", type=int, default=300)
+    parser.add_argument("--deny-catalog", action="store_true",
+                        help="grant no registry:catalog:* scope, so the catalog is refused")
     parser.add_argument("--leeway", type=int, default=60,
                         help="the registry's clock-skew leeway that exp/nbf compensate")
     args = parser.parse_args()

@@ -1,0 +1,50 @@
+#pragma once
+
+// What the window's board knows of a project: its repositories in their order, the last
+// look at each (from the history first, then each registry read), and the rows and columns
+// that follow from them. The board model shows what this computes; the train dialog plans
+// from the same look, so a service moved since the board was read can be warned about.
+
+#include "board/ReleaseBoard.h"
+#include "registry/TagClassifier.h"
+#include "timeline/LoadedRepository.h"
+
+#include <QHash>
+#include <QStringList>
+
+namespace berth {
+
+class BoardState {
+public:
+    // A new board: `repositories` (host/path) in their order, `promotionOrder` the columns
+    // that come first (the policy's order, else dev, staging, production).
+    void reset(const QStringList& repositories, const QStringList& promotionOrder,
+               const TagClassifier& classifier = {});
+
+    // A look at one repository (the history's or the registry's); answers whether the
+    // board's columns changed with it (then every row must be shown again).
+    bool show(const LoadedRepository& repository);
+    // The registry could not be read for `repository`: its row keeps the last look and says why.
+    void showProblem(const QString& repository, const QString& message);
+
+    const QStringList& repositories() const { return m_repositories; }
+    const QStringList& columns() const { return m_columns; }
+    QList<BoardRow> rows() const;
+    BoardRow row(const QString& repository) const;
+    // The last look at `repository`; nullptr before any.
+    const LoadedRepository* lastLook(const QString& repository) const;
+
+private:
+    void recomputeColumns();
+    BoardRow computeRow(const QString& repository) const;
+
+    QStringList m_repositories;
+    QStringList m_order;
+    TagClassifier m_classifier;
+    QStringList m_columns;
+    QHash<QString, LoadedRepository> m_looks;
+    QHash<QString, BoardRow> m_rows; // as last shown, for the moved-outside marks
+    QHash<QString, QString> m_problems;
+};
+
+} // namespace berth
