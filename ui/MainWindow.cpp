@@ -1,11 +1,14 @@
 #include "MainWindow.h"
 
+#include "BoardActions.h"
+#include "BoardPage.h"
 #include "CommitLogPanel.h"
 #include "DetailsPanel.h"
 #include "EnvironmentLanes.h"
 #include "ErrorBanner.h"
 #include "GitLink.h"
 #include "LoadProgress.h"
+#include "ProjectList.h"
 #include "RegistrySidebar.h"
 #include "ReleaseActions.h"
 #include "TagHealthActions.h"
@@ -36,6 +39,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -64,6 +68,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_progress(new LoadProgress(this))
     , m_summary(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_pages(new QStackedWidget(this))
     , m_moves(new EnvironmentMoveDetector(this))
     , m_autoRefresh(new QTimer(this))
     , m_tray(new TrayNotifier(this)) {
@@ -74,9 +79,23 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->addWidget(m_sidebar);
-    m_splitter->addWidget(createCentre());
+    m_board = new BoardActions(
+        m_loader, [this](const QString& registry) { return optionsFor(registry); }, this);
+    m_pages->addWidget(createCentre());
+    // The board's header is wide; it shrinks with the window instead of widening it.
+    m_board->page()->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_pages->addWidget(m_board->page());
+    // Below the timeline or the board: a banner coming or going only shortens the list, so
+    // the lanes and the rows never move under the pointer.
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->addWidget(m_pages, 1);
+    centreLayout->addWidget(m_banner);
+    m_splitter->addWidget(centre);
     // The build's details above what it would ship to each environment.
     auto* right = new QSplitter(Qt::Vertical, m_splitter);
+    m_detailsSplitter = right;
     right->setObjectName(u"detailsSplitter"_s);
     right->addWidget(m_details);
     right->addWidget(m_commitLog);
@@ -111,6 +130,17 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_sidebar, &RegistrySidebar::repositoryActivated, this,
             qOverload<const QString&>(&MainWindow::openRepository));
+    connect(m_sidebar->projects(), &ProjectList::projectActivated, this, &MainWindow::openProject);
+    connect(m_board->page(), &BoardPage::repositoryActivated, this,
+            qOverload<const QString&>(&MainWindow::openRepository));
+    connect(m_board->page(), &BoardPage::summaryChanged, this, [this](const QString& text) {
+        if (isShowingBoard())
+            m_summary->setText(text);
+    });
+    connect(m_board, &BoardActions::message, this, [this](const QString& text, bool isError) {
+        m_banner->appendMessage(text, isError ? ErrorBanner::Level::Error
+                                              : ErrorBanner::Level::Information);
+    });
     // New options (a CA file, another engine) take effect on the open repository at once.
     connect(m_sidebar, &RegistrySidebar::optionsChanged, this, [this](const QString& domain) {
         m_commandLineOptions.remove(domain); // what the user just saved is what counts now
@@ -376,9 +406,6 @@ QWidget* MainWindow::createCentre() {
     layout->addLayout(header);
     layout->addWidget(m_lanes);
     layout->addWidget(m_view, 1);
-    // Below the timeline: a banner coming or going only shortens the list, so the lanes
-    // and the rows never move under the pointer.
-    layout->addWidget(m_banner);
     setTabOrder(m_filter, m_sortButton);
     return centre;
 }
@@ -409,12 +436,34 @@ RegistryOptions MainWindow::optionsFor(const QString& domain) const {
     return options;
 }
 
+void MainWindow::openProject(const Project& project) {
+    m_pages->setCurrentWidget(m_board->page());
+    // A build's details belong to the timeline; the board takes their room.
+    m_detailsSplitter->hide();
+    // Listed in the sidebar like a repository opened from the command line.
+    m_sidebar->projects()->addProject(project);
+    m_summary->setText(m_board->page()->summaryText());
+    setWindowTitle(project.name + u" — Berth"_s);
+    m_board->openProject(project);
+}
+
+BoardPage* MainWindow::boardPage() const {
+    return m_board->page();
+}
+
+bool MainWindow::isShowingBoard() const {
+    return m_pages->currentWidget() == m_board->page();
+}
+
 void MainWindow::openRepository(const QString& repository) {
     const Result<ImageReference> reference = ImageReference::parse(repository);
     if (!reference) {
         m_banner->showMessage(reference.error().message);
         return;
     }
+    m_pages->setCurrentIndex(0);
+    m_detailsSplitter->show();
+    updateSummary();
     const QString name = reference->repository();
     if (name == m_repository && m_loader->isLoading())
         return;

@@ -14,11 +14,13 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSplitter;
+class QStackedWidget;
 class QToolBar;
 class QTimer;
 class QToolButton;
 
 namespace berth {
+struct Project;
 class EnvironmentMoveDetector;
 class RepositoryLoader;
 class TimelineFilterModel;
@@ -29,6 +31,8 @@ struct Error;
 
 namespace berth::ui {
 
+class BoardActions;
+class BoardPage;
 class CommitLogPanel;
 class DetailsPanel;
 class EnvironmentLanes;
@@ -51,6 +55,12 @@ public:
     void openRepository(const QString& repository, const RegistryOptions& options);
     void openRepository(const QString& repository);
     void refresh();
+    // Shows the project's release board in place of the timeline (a repository opened
+    // from the board, or the sidebar, brings the timeline back).
+    void openProject(const Project& project);
+    BoardPage* boardPage() const;
+    BoardActions* board() const { return m_board; }
+    bool isShowingBoard() const;
     // Reads the repository again every `ms` milliseconds (0: never). The toolbar offers
     // a few intervals; any other value is kept too (tests use short ones).
     void setAutoRefreshInterval(int ms);
@@ -122,6 +132,9 @@ private:
     LoadProgress* m_progress;
     QLabel* m_summary;
     QSplitter* m_splitter;
+    QStackedWidget* m_pages;      // the timeline, or the release board
+    QSplitter* m_detailsSplitter; // a build's details and commits, beside the timeline
+    BoardActions* m_board = nullptr;
     ReleaseActions* m_release = nullptr;
     TagHealthActions* m_health = nullptr;
     EnvironmentMoveDetector* m_moves;

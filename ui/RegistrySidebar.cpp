@@ -1,5 +1,6 @@
 #include "RegistrySidebar.h"
 
+#include "ProjectList.h"
 #include "RegistryOptionsDialog.h"
 
 #include "engine/EngineHost.h"
@@ -26,6 +27,7 @@ namespace berth::ui {
 
 RegistrySidebar::RegistrySidebar(QWidget* parent)
     : QWidget(parent)
+    , m_projects(new ProjectList(this))
     , m_model(new RepositoryListModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_filter(new QLineEdit(this))
@@ -84,6 +86,7 @@ RegistrySidebar::RegistrySidebar(QWidget* parent)
     addRow->addWidget(m_addButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 0, 6);
+    layout->addWidget(m_projects);
     layout->addWidget(heading);
     layout->addWidget(m_filter);
     layout->addWidget(m_tree, 1);
@@ -245,7 +248,13 @@ void RegistrySidebar::addFromField() {
     m_addField->clear();
 }
 
+void RegistrySidebar::setSettingsPersistent(bool persistent) {
+    m_settingsPersistent = persistent;
+    m_projects->setSettingsPersistent(persistent);
+}
+
 void RegistrySidebar::loadSettings() {
+    m_projects->loadSettings();
     QSettings settings;
     QList<RegistryEntry> registries;
     const int count = settings.beginReadArray(u"registries"_s);

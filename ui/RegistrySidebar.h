@@ -23,6 +23,7 @@ class RepositoryListModel;
 
 namespace berth::ui {
 
+class ProjectList;
 class RegistryOptionsDialog;
 
 class RegistrySidebar : public QWidget {
@@ -35,6 +36,8 @@ public:
     QLineEdit* addField() const { return m_addField; }
     QTreeView* tree() const { return m_tree; }
     QPushButton* optionsButton() const { return m_optionsButton; }
+    // The projects, above the registries.
+    ProjectList* projects() const { return m_projects; }
 
     // The registry of the selected row, registry or repository; empty when none.
     QString currentDomain() const;
@@ -56,7 +59,7 @@ public:
 
     void loadSettings();
     void saveSettings() const; // a no-op while not persistent
-    void setSettingsPersistent(bool persistent) { m_settingsPersistent = persistent; }
+    void setSettingsPersistent(bool persistent);
 
 signals:
     void repositoryActivated(const QString& repository); // host/path
@@ -73,6 +76,7 @@ private:
     void addFromField();
     void showTreeMenu(const QPoint& position);
 
+    ProjectList* m_projects;
     RepositoryListModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QLineEdit* m_filter;

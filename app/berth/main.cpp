@@ -1,12 +1,16 @@
 // berth: the dashboard window. `berth [--git <clone>] [<repository>]` opens on a repository;
 // `berth --screenshot <file.png> [--size WxH] <repository>` renders the loaded window
-// to a PNG and exits (for the README and the tests).
+// to a PNG and exits (for the README and the tests); `--board <project>` opens (or
+// renders) the release board of a registry path or a list of repositories instead.
 
+#include "BoardPage.h"
 #include "GitLink.h"
 #include "MainWindow.h"
 #include "ReleaseActions.h"
 #include "TimelineView.h"
 
+#include "board/BoardLoader.h"
+#include "board/Projects.h"
 #include "core/LegacySettings.h"
 #include "engine/EngineHost.h"
 #include "git/GitLibrary.h"
@@ -45,15 +49,32 @@ std::optional<QSize> parseSize(const QString& text) {
     return QSize(match.captured(1).toInt(), match.captured(2).toInt());
 }
 
-// Loads, waits for the load and the git views to finish, grabs the window at exactly `size`.
-int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
-                   const berth::RegistryOptions& options, const QString& file, QSize size) {
-    int exitCode = ExitFailure;
-    // The user's saved registries and window layout are not the screenshot's business.
+// Grabs the window at exactly `size` into `file` and quits with the exit code.
+void grabAndQuit(berth::ui::MainWindow& window, const QString& file, QSize size) {
+    // One more turn of the event loop so the new rows are laid out and painted.
+    QTimer::singleShot(50, &window, [&window, file, size] {
+        window.resize(size);
+        QImage image = window.grab().toImage();
+        if (image.size() != size) // a high-DPI screen grabs more pixels than asked
+            image = image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        if (!image.save(file, "PNG"))
+            return QCoreApplication::exit(fail(ExitFailure, u"could not write %1."_s.arg(file)));
+        QCoreApplication::exit(ExitOk);
+    });
+}
+
+// The user's saved registries, projects and window layout are not a screenshot's business.
+void prepareForScreenshot(berth::ui::MainWindow& window, QSize size) {
     window.setSettingsPersistent(false);
     window.setAttribute(Qt::WA_DontShowOnScreen, true);
     window.resize(size);
     window.show();
+}
+
+// Loads, waits for the load and the git views to finish, grabs the window at exactly `size`.
+int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
+                   const berth::RegistryOptions& options, const QString& file, QSize size) {
+    prepareForScreenshot(window, size);
     bool failed = false;
     QString failure;
     QObject::connect(window.loader(), &berth::RepositoryLoader::failed, &window,
@@ -61,26 +82,6 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
                          failed = true;
                          failure = error.message;
                      });
-    const auto grab = [&] {
-        // One more turn of the event loop so the new rows are laid out and painted.
-        QTimer::singleShot(50, &window, [&] {
-            if (failed) {
-                exitCode = fail(ExitFailure, u"could not load %1: %2"_s.arg(repository, failure));
-                QCoreApplication::exit(exitCode);
-                return;
-            }
-            window.resize(size);
-            QImage image = window.grab().toImage();
-            if (image.size() != size) // a high-DPI screen grabs more pixels than asked
-                image = image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-            if (!image.save(file, "PNG")) {
-                exitCode = fail(ExitFailure, u"could not write %1."_s.arg(file));
-            } else {
-                exitCode = ExitOk;
-            }
-            QCoreApplication::exit(exitCode);
-        });
-    };
     // The commits are read after the builds; a clone that takes longer than this is
     // shown as it is rather than holding the screenshot forever.
     constexpr int kGitWaitMs = 20000;
@@ -91,13 +92,39 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
         if (window.gitLink()->isBusy() && waited < kGitWaitMs)
             return;
         gitWait->stop();
-        grab();
+        if (failed) {
+            QCoreApplication::exit(
+                fail(ExitFailure, u"could not load %1: %2"_s.arg(repository, failure)));
+            return;
+        }
+        grabAndQuit(window, file, size);
     });
     QObject::connect(window.loader(), &berth::RepositoryLoader::finished, gitWait,
                      qOverload<>(&QTimer::start));
     window.openRepository(repository, options);
-    QApplication::exec();
-    return exitCode;
+    return QApplication::exec();
+}
+
+// The release board of `project` once every repository is read and the linked clones said
+// what each promotion would ship.
+int takeBoardScreenshot(berth::ui::MainWindow& window, const berth::Project& project,
+                        const QString& file, QSize size) {
+    prepareForScreenshot(window, size);
+    QString failure;
+    QObject::connect(window.boardPage()->loader(), &berth::BoardLoader::projectFailed, &window,
+                     [&failure](const QString& message) { failure = message; });
+    QObject::connect(window.boardPage(), &berth::ui::BoardPage::busyChanged, &window,
+                     [&](bool busy) {
+                         if (busy)
+                             return;
+                         if (!failure.isEmpty()) {
+                             QCoreApplication::exit(fail(ExitFailure, failure));
+                             return;
+                         }
+                         grabAndQuit(window, file, size);
+                     });
+    window.openProject(project);
+    return QApplication::exec();
 }
 
 // The offscreen platform (screenshots, CI) cannot pass a window's size limits on and
@@ -192,12 +219,26 @@ int main(int argc, char** argv) {
         u"Offer the engine transport in promote and rollback: pull, tag and push through the "
         u"Docker-compatible engine at $DOCKER_HOST (default the standard unix socket), unless "
         u"the registry's options name another engine."_s);
-    parser.addOptions({insecure, caFile, database, screenshot, size, gitClone, engine});
+    const QCommandLineOption board(
+        u"board"_s,
+        u"Open the release board of <project>: a registry path ending in / (every repository "
+        u"its catalog lists there) or repositories separated by commas."_s,
+        u"project"_s);
+    parser.addOptions({insecure, caFile, database, screenshot, size, gitClone, engine, board});
     parser.addPositionalArgument(u"repository"_s,
                                  u"host/path of a repository, e.g. localhost:5000/acme/app"_s,
                                  u"[<repository>]"_s);
     parser.process(app);
 
+    std::optional<berth::Project> project;
+    if (parser.isSet(board)) {
+        const berth::Result<berth::Project> given =
+            berth::Project::fromText(u"Board"_s, parser.value(board));
+        if (!given)
+            return fail(ExitUsage, u"--board: "_s + given.errorMessage());
+        project = given.value();
+        project->name = parser.value(board);
+    }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1)
         return fail(ExitUsage, u"takes at most one repository."_s);
@@ -233,8 +274,10 @@ int main(int argc, char** argv) {
         const std::optional<QSize> shotSize = parseSize(parser.value(size));
         if (!shotSize)
             return fail(ExitUsage, u"--size takes WIDTHxHEIGHT, e.g. 1400x860."_s);
+        if (project)
+            return takeBoardScreenshot(window, *project, parser.value(screenshot), *shotSize);
         if (repository.isEmpty())
-            return fail(ExitUsage, u"--screenshot needs a repository."_s);
+            return fail(ExitUsage, u"--screenshot needs a repository or --board."_s);
         return takeScreenshot(window, repository, options, parser.value(screenshot), *shotSize);
     }
 
@@ -243,6 +286,8 @@ int main(int argc, char** argv) {
     if (qEnvironmentVariableIsSet("BERTH_STARTUP_TRACE"))
         new StartupTrace(window.findChild<berth::ui::TimelineView*>());
     window.show();
+    if (project)
+        window.openProject(*project);
     if (!repository.isEmpty()) {
         // Options on the command line replace the registry's saved ones; without any, what
         // the registry options dialog saved (CA file, engine address, ...) stays in force.

@@ -109,17 +109,18 @@ void readAndRecord(const QString& repository, const RefreshRule& rule, HistorySt
 
 } // namespace
 
-BoardLoader::BoardLoader(HistoryThread* history, QObject* parent)
+BoardLoader::BoardLoader(HistoryFor history, QObject* parent)
     : QObject(parent)
-    , m_history(history)
+    , m_history(std::move(history))
     , m_threadSide(std::make_shared<ThreadSide>()) {
 }
 
 BoardLoader::~BoardLoader() {
     cancel();
-    // The clients live where the reads ran; they go there.
-    if (m_history)
-        m_history->runOnThread([side = m_threadSide] { side->clear(); });
+    // The clients live where the reads ran and go there; a history thread already gone took
+    // them with it.
+    if (HistoryThread* history = m_history())
+        history->runOnThread([side = m_threadSide] { side->clear(); });
     else
         m_threadSide->clear();
 }
@@ -141,9 +142,9 @@ void BoardLoader::load(const QStringList& repositories, const RegistryOptions& o
         emit finished(false);
         return;
     }
-    if (m_history) {
+    if (HistoryThread* history = m_history()) {
         // A history that could not be opened is tried again on every load.
-        m_history->retryOpen();
+        history->retryOpen();
         restoreFromHistory(load);
     }
     readMore(load);
@@ -187,8 +188,8 @@ void BoardLoader::loadProject(const Project& project, const RegistryOptions& opt
         }
         load(repositories.value(), options, rule);
     };
-    if (m_history)
-        return m_history->start<QStringList>(this, std::move(work), std::move(done));
+    if (HistoryThread* history = m_history())
+        return history->start<QStringList>(this, std::move(work), std::move(done));
     work(nullptr, Error{}, this, std::move(done));
 }
 
@@ -197,8 +198,8 @@ void BoardLoader::cancel() {
         return;
     const std::shared_ptr<Load> load = std::exchange(m_load, nullptr);
     load->cancelled = true;
-    if (m_history)
-        m_history->runOnThread([side = m_threadSide] { side->cancelAll(); });
+    if (HistoryThread* history = m_history())
+        history->runOnThread([side = m_threadSide] { side->cancelAll(); });
     else
         m_threadSide->cancelAll();
     if (m_loading) {
@@ -208,7 +209,7 @@ void BoardLoader::cancel() {
 }
 
 void BoardLoader::restoreFromHistory(const std::shared_ptr<Load>& load) {
-    m_history->run<QList<HistorySnapshot>>(
+    m_history()->run<QList<HistorySnapshot>>(
         this,
         [repositories = load->repositories](HistoryStore& store) -> Result<QList<HistorySnapshot>> {
             QList<HistorySnapshot> snapshots;
@@ -268,8 +269,8 @@ void BoardLoader::readRepository(const std::shared_ptr<Load>& load, int index) {
         }
         readMore(load);
     };
-    if (m_history)
-        return m_history->start<BoardRead>(this, std::move(work), std::move(done));
+    if (HistoryThread* history = m_history())
+        return history->start<BoardRead>(this, std::move(work), std::move(done));
     work(nullptr, Error{}, this, [this, done](Result<BoardRead> read) {
         // Answered from the event loop, as the history thread's answers are.
         QMetaObject::invokeMethod(

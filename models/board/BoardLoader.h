@@ -16,6 +16,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace berth {
@@ -25,9 +26,12 @@ class HistoryThread;
 class BoardLoader : public QObject {
     Q_OBJECT
 public:
-    // `history`: where the window's database work runs (it must outlive this); nullptr:
-    // no history, so nothing paints first and every refresh asks about every tag.
-    explicit BoardLoader(HistoryThread* history, QObject* parent = nullptr);
+    // Where the window's database work runs, asked each time it is needed (the window may
+    // move its history elsewhere, and may be gone first when it closes); nullptr: no history,
+    // so nothing paints first and every refresh asks about every tag.
+    using HistoryFor = std::function<HistoryThread*()>;
+
+    explicit BoardLoader(HistoryFor history, QObject* parent = nullptr);
     ~BoardLoader() override;
 
     // Repositories are host/path. Reads `readsAtOnce` repositories at a time.
@@ -63,7 +67,7 @@ private:
     void readMore(const std::shared_ptr<Load>& load);
     void readRepository(const std::shared_ptr<Load>& load, int index);
 
-    HistoryThread* m_history;
+    HistoryFor m_history;
     std::shared_ptr<ThreadSide> m_threadSide; // touched only where the reads run
     std::shared_ptr<Load> m_load;             // the newest load
     bool m_loading = false;

@@ -98,8 +98,9 @@ QVariant BoardModel::data(const QModelIndex& index, int role) const {
     if (role == RepositoryRole)
         return row.repository;
     if (index.column() == 0) {
+        // The registry is the project's: the path is what tells the rows apart.
         if (role == Qt::DisplayRole)
-            return row.repository;
+            return row.repository.section(u'/', 1);
         if (role == Qt::ToolTipRole)
             return row.problem.isEmpty()
                        ? row.repository

@@ -41,6 +41,8 @@ public:
     // Where the window's database work runs (opened on first use, on its own thread);
     // nullptr when history is off. Promotions, verdicts and the audit log share it.
     HistoryAccess* history();
+    // The same, for work that runs on as long as it likes there (the release board's reads).
+    HistoryThread* historyThread();
     // What the history knew of the shown repository when it was last read, for planning a
     // release of `tag` without asking the database again; nullopt when the history could
     // not be read for it (or history is off).
@@ -75,7 +77,6 @@ signals:
 private:
     struct Collected;
 
-    HistoryThread* historyThread();
     void restoreFromHistory(quint64 generation, const QString& repository);
     // Reads the registry (and records what it saw) where `store` lives: on the history
     // thread, or on this one without history (store null).

@@ -56,6 +56,10 @@ private:
     std::unique_ptr<HistoryThread> m_history;
     QStringList m_repositories;
 
+    BoardLoader::HistoryFor historyFor() {
+        return [this] { return m_history.get(); };
+    }
+
     QString historyFile() const { return m_dir->filePath(u"history.sqlite"_s); }
 
     RegistryOptions options() const {
@@ -113,7 +117,7 @@ private slots:
 
     void paintsFromTheHistoryFirstThenRefreshesWhatCanMove() {
         {
-            BoardLoader first(m_history.get());
+            BoardLoader first(historyFor());
             QSignalSpy restored(&first, &BoardLoader::restored);
             const QList<LoadedRepository> loaded = loadAll(first, m_repositories, options());
             QCOMPARE(loaded.size(), kRepositories);
@@ -121,7 +125,7 @@ private slots:
             for (const LoadedRepository& repository : loaded)
                 QVERIFY(repository.collection.fromHistory.isEmpty()); // every tag asked
         }
-        BoardLoader again(m_history.get());
+        BoardLoader again(historyFor());
         QStringList events; // "restored" and each repository's read, in the order they came
         QList<LoadedRepository> lastSeen;
         connect(&again, &BoardLoader::restored, this,
@@ -165,7 +169,7 @@ private slots:
     }
 
     void marksAnEnvironmentMovedOutsideBerth() {
-        BoardLoader loader(m_history.get());
+        BoardLoader loader(historyFor());
         BoardState state;
         state.reset(m_repositories, {u"dev"_s, u"staging"_s, u"production"_s});
         for (const LoadedRepository& repository : loadAll(loader, m_repositories, options()))
@@ -210,7 +214,7 @@ private slots:
     }
 
     void aCancelledLoadSaysNothingMore() {
-        BoardLoader loader(m_history.get());
+        BoardLoader loader(historyFor());
         QSignalSpy loaded(&loader, &BoardLoader::repositoryLoaded);
         QSignalSpy finished(&loader, &BoardLoader::finished);
         loader.load(m_repositories, options());
@@ -228,7 +232,7 @@ private slots:
 
     void aCatalogProjectListsItsRepositories() {
         QVERIFY(seed(u"other/tool"_s, {RegistrySeeder::image({u"production"_s}, u"tool"_s)}));
-        BoardLoader loader(m_history.get());
+        BoardLoader loader(historyFor());
         QSignalSpy listed(&loader, &BoardLoader::repositoriesListed);
         QSignalSpy loaded(&loader, &BoardLoader::repositoryLoaded);
         QSignalSpy finished(&loader, &BoardLoader::finished);
@@ -270,7 +274,7 @@ private slots:
                 .toJson());
         config.close();
 
-        BoardLoader loader(m_history.get());
+        BoardLoader loader(historyFor());
         QSignalSpy failed(&loader, &BoardLoader::projectFailed);
         QSignalSpy finished(&loader, &BoardLoader::finished);
         loader.loadProject(Project::fromText(u"team"_s, hub.hostPort() + u"/team/"_s).value(),

@@ -56,7 +56,7 @@ private slots:
         QCOMPARE(model.columnCount(), 3);
         QCOMPARE(model.headerData(0, Qt::Horizontal).toString(), u"Repository"_s);
         QCOMPARE(model.headerData(2, Qt::Horizontal).toString(), u"production"_s);
-        QCOMPARE(model.index(0, 0).data().toString(), u"h/acme/api"_s);
+        QCOMPARE(model.index(0, 0).data().toString(), u"acme/api"_s);
         QCOMPARE(model.index(0, 1).data().toString(), u"v1.1.0, since 2026-03-04, good"_s);
         QCOMPARE(model.index(0, 2).data().toString(), u"v1.0.0, ≠ staging"_s);
         QCOMPARE(model.index(0, 2).data(BoardModel::DigestRole).toString(), kOlder);

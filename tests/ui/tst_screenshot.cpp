@@ -109,6 +109,18 @@ private slots:
         QVERIFY2(colours.size() > 64, qPrintable(QString::number(colours.size())));
     }
 
+    void writesTheReleaseBoard() {
+        const QString file = m_dir.filePath(u"board.png"_s);
+        const Run run = runBerth({u"--screenshot"_s, file, u"--size"_s, u"1400x860"_s, u"--board"_s,
+                                  m_server->hostPort() + u"/acme/"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.errors));
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors));
+        const QImage image(file);
+        QCOMPARE(image.size(), QSize(1400, 860));
+        // A registry path that names no registry is a usage error.
+        QCOMPARE(runBerth({u"--screenshot"_s, file, u"--board"_s, u"acme/"_s}).exitCode, 2);
+    }
+
     void leavesTheUsersSettingsAlone() {
         // What the window saved for this user: another registry and its options.
         const QString settingsFile = configHome() + u"/berth/berth.conf"_s;
