@@ -126,6 +126,7 @@ BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options
                 m_model->updateRow(m_state->row(repository));
             });
     connect(m_loader, &BoardLoader::projectFailed, this, &BoardPage::problem);
+    connect(m_loader, &BoardLoader::alarm, this, &BoardPage::problem);
     connect(m_loader, &BoardLoader::progressChanged, this, [this](int finished, int total) {
         m_progress->setRange(0, std::max(1, total));
         m_progress->setValue(finished);

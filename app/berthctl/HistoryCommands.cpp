@@ -153,6 +153,7 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
         }
     }
     auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
+    QMap<QString, KnownTag> known; // a refresh's history, against which moves are told
     if (refresh) {
         const Result<QList<TagPosition>> positions =
             session->store.positionsOfRepository(registry, repository.path());
@@ -160,15 +161,18 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
             printError(positions.error().message);
             return finish(ExitFailure);
         }
-        collector->setKnownTags(knownTagsOf(positions.value()), *refresh);
+        known = knownTagsOf(positions.value());
+        collector->setKnownTags(known, *refresh);
     }
     collector->collect(
         repository.path(), collector,
-        [session, registry, seenAt, finish, done](Result<BuildCollection> collection) {
+        [session, registry, seenAt, known, finish, done](Result<BuildCollection> collection) {
             if (!collection) {
                 printError(collection.error().message);
                 return finish(ExitFailure);
             }
+            for (const MovedImmutableTag& moved : movedImmutableTags(known, collection->tagDigests))
+                printWarning(immutableMoveText(registry + u'/' + collection->repository, moved));
             for (const QString& problem : session->cache->problems())
                 printWarning(problem);
             RecordedCollection recorded{collection.value(), {}, 0, {}, &session->store};

@@ -64,6 +64,7 @@ namespace {
 struct BoardRead {
     LoadedRepository repository;
     QStringList warnings;
+    QStringList alarms; // immutable tags found moved
 };
 
 // One repository read where `store` lives (null: no history), recorded there; answers once.
@@ -76,14 +77,17 @@ void readAndRecord(const QString& repository, const RefreshRule& rule, HistorySt
     if (store)
         cache = std::make_shared<SqlManifestCache>(*store);
     auto* collector = new BuildCollector(client, cache.get(), TagClassifier(), parent);
+    QMap<QString, KnownTag> known;
     if (store) {
         const Result<QList<TagPosition>> positions =
             store->positionsOfRepository(reference->domain(), reference->path());
-        if (positions)
-            collector->setKnownTags(knownTagsOf(positions.value()), rule);
+        if (positions) {
+            known = knownTagsOf(positions.value());
+            collector->setKnownTags(known, rule);
+        }
     }
     collector->collect(reference->path(), collector,
-                       [collector, cache, store, registry = reference->domain(),
+                       [collector, cache, store, known, registry = reference->domain(),
                         name = reference->repository(), done](Result<BuildCollection> collection) {
                            collector->deleteLater();
                            if (!collection)
@@ -92,6 +96,9 @@ void readAndRecord(const QString& repository, const RefreshRule& rule, HistorySt
                            read.repository.repository = name;
                            read.repository.collection = std::move(collection).value();
                            read.warnings = read.repository.collection.warnings;
+                           for (const MovedImmutableTag& moved :
+                                movedImmutableTags(known, read.repository.collection.tagDigests))
+                               read.alarms.append(immutableMoveText(name, moved));
                            if (store) {
                                read.warnings.append(cache->problems());
                                const RecordedLoad recorded =
@@ -256,6 +263,8 @@ void BoardLoader::readRepository(const std::shared_ptr<Load>& load, int index) {
         if (read) {
             for (const QString& text : read->warnings)
                 emit warning(u"%1: %2"_s.arg(repository, text));
+            for (const QString& text : read->alarms)
+                emit alarm(text);
             emit repositoryLoaded(read->repository);
         } else {
             emit repositoryFailed(repository, read.errorMessage());

@@ -54,6 +54,9 @@ signals:
     void repositoryLoaded(const berth::LoadedRepository& repository);
     void repositoryFailed(const QString& repository, const QString& message);
     void warning(const QString& text);
+    // An immutable tag (a release, a SHA) answered with another build than the history last
+    // saw: a release was overwritten. Said once, by the read that finds it.
+    void alarm(const QString& text);
     // Repositories answered (loaded or failed) of all asked for.
     void progressChanged(int finished, int total);
     // After every repository answered, or the load was cancelled.

@@ -10,8 +10,16 @@ using namespace Qt::StringLiterals;
 namespace berth {
 
 QString HistoryLocation::defaultSqlitePath() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-        .filePath(u"history.sqlite"_s);
+    // One file for the window and berthctl, whatever each names its organisation (Qt's
+    // application data folder includes it, so the two once defaulted to different files).
+    // A history only the window's older folder holds is used where it is: never moved,
+    // never left behind.
+    const QDir data(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation));
+    const QString shared = data.filePath(u"berth/history.sqlite"_s);
+    const QString windowsEarlier = data.filePath(u"berth/berth/history.sqlite"_s);
+    if (!QFileInfo::exists(shared) && QFileInfo::exists(windowsEarlier))
+        return windowsEarlier;
+    return shared;
 }
 
 Result<HistoryLocation> HistoryLocation::parse(const QString& text) {

@@ -6,6 +6,28 @@
 
 namespace berth {
 
+QList<MovedImmutableTag> movedImmutableTags(const QMap<QString, KnownTag>& known,
+                                            const QMap<QString, QString>& read,
+                                            const TagClassifier& classifier) {
+    QList<MovedImmutableTag> moved;
+    for (auto it = read.cbegin(); it != read.cend(); ++it) {
+        const auto was = known.constFind(it.key());
+        if (was == known.cend() || was->digest.isEmpty() || was->digest == it.value())
+            continue;
+        const TagKind kind = classifier.classify(it.key());
+        if (isMutableKind(kind) || kind == TagKind::Other)
+            continue;
+        moved.append(MovedImmutableTag{it.key(), was->digest, it.value()});
+    }
+    return moved;
+}
+
+QString immutableMoveText(const QString& repository, const MovedImmutableTag& moved) {
+    return QStringLiteral("%1:%2 was overwritten: it was %3, it is now %4; an immutable tag "
+                          "must never move (berthctl lint lists every such finding).")
+        .arg(repository, moved.tag, moved.wasDigest.left(19), moved.nowDigest.left(19));
+}
+
 RefreshPlan planRefresh(const QStringList& listed, const QMap<QString, KnownTag>& known,
                         const TagClassifier& classifier, const RefreshRule& rule,
                         const QDateTime& now) {

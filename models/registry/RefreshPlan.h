@@ -45,6 +45,23 @@ template <typename Position> QMap<QString, KnownTag> knownTagsOf(const QList<Pos
     return known;
 }
 
+// An immutable tag (exact version, SHA, branch-SHA) the registry now answers for with
+// another digest than the history last saw: someone overwrote a release. An alarm.
+struct MovedImmutableTag {
+    QString tag;
+    QString wasDigest;
+    QString nowDigest;
+};
+
+// The immutable tags of `read` (tag -> digest asked just now) that moved since `known`.
+QList<MovedImmutableTag> movedImmutableTags(const QMap<QString, KnownTag>& known,
+                                            const QMap<QString, QString>& read,
+                                            const TagClassifier& classifier = {});
+
+// "acme/api:v1.2.3 was overwritten: it was sha256:…, it is now sha256:…; an immutable
+// tag must never move (berthctl lint lists every such finding)."
+QString immutableMoveText(const QString& repository, const MovedImmutableTag& moved);
+
 RefreshPlan planRefresh(const QStringList& listed, const QMap<QString, KnownTag>& known,
                         const TagClassifier& classifier, const RefreshRule& rule,
                         const QDateTime& now);

@@ -172,6 +172,9 @@ private slots:
         // --full asks about every tag: staging's build has lost its release tag.
         const ProcessRun full = ctl({u"board"_s, u"--json"_s, u"--full"_s, api});
         QCOMPARE(full.exitCode, 0);
+        // The check that finds a release overwritten says so.
+        QVERIFY2(full.errors.contains(u"acme/api:v1.1.0 was overwritten"_s),
+                 qPrintable(full.errors));
         const QJsonObject fullRead = QJsonDocument::fromJson(full.out).object();
         QCOMPARE(cell(fullRead, api, u"staging"_s)[u"digest"_s].toString(), stagingDigest);
         QCOMPARE(cell(fullRead, api, u"staging"_s)[u"version"_s].toString(),

@@ -213,6 +213,25 @@ private slots:
         QVERIFY(boardCellText(*byHand).contains(u"moved outside Berth"_s));
     }
 
+    void aReleaseOverwrittenIsAnAlarm() {
+        BoardLoader loader(historyFor());
+        QCOMPARE(loadAll(loader, m_repositories.mid(2, 1), options()).size(), 1);
+        QVERIFY(seed(u"shop/service-03"_s,
+                     {RegistrySeeder::image({u"v1.0.0"_s}, u"shop/service-03-rebuilt"_s)}));
+        QSignalSpy alarms(&loader, &BoardLoader::alarm);
+        QSignalSpy finished(&loader, &BoardLoader::finished);
+        loader.load(m_repositories.mid(2, 1), options(), RefreshRule{.full = true});
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(alarms.size(), 1);
+        QVERIFY2(
+            alarms.first().at(0).toString().contains(u"shop/service-03:v1.0.0 was overwritten"_s),
+            qPrintable(alarms.first().at(0).toString()));
+        // Said once: the history now knows where it points.
+        loader.load(m_repositories.mid(2, 1), options(), RefreshRule{.full = true});
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(alarms.size(), 1);
+    }
+
     void aCancelledLoadSaysNothingMore() {
         BoardLoader loader(historyFor());
         QSignalSpy loaded(&loader, &BoardLoader::repositoryLoaded);

@@ -9,14 +9,18 @@
 #include "history/HistoryStore.h"
 #include "history/SqlManifestCache.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QUrl>
@@ -395,6 +399,36 @@ private slots:
         QVERIFY(!store.isOpen());
         if (backend == u"sqlite"_s)
             QVERIFY2(snapshot(location) == before, "the newer database was modified");
+    }
+
+    void theWindowAndBerthctlDefaultToOneFile() {
+        // Files are made and removed where the default points: never a person's own.
+        QVERIFY(QStandardPaths::isTestModeEnabled());
+        const QDir data(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation));
+        const QString shared = data.filePath(u"berth/history.sqlite"_s);
+        const QString windowsEarlier = data.filePath(u"berth/berth/history.sqlite"_s);
+        const auto removeBoth = qScopeGuard([&] {
+            QFile::remove(shared);
+            QFile::remove(windowsEarlier);
+        });
+        QFile::remove(shared);
+        QFile::remove(windowsEarlier);
+        const QString organization = QCoreApplication::organizationName();
+        for (const QString& name : {u""_s, u"berth"_s}) { // berthctl names none, the window one
+            QCoreApplication::setOrganizationName(name);
+            QCOMPARE(HistoryLocation::defaultSqlitePath(), shared);
+        }
+        QCoreApplication::setOrganizationName(organization);
+        // A window's history from before, alone: used where it is.
+        QVERIFY(QDir().mkpath(QFileInfo(windowsEarlier).path()));
+        QFile earlier(windowsEarlier);
+        QVERIFY(earlier.open(QIODevice::WriteOnly));
+        earlier.close();
+        QCOMPARE(HistoryLocation::defaultSqlitePath(), windowsEarlier);
+        QFile sharedFile(shared);
+        QVERIFY(sharedFile.open(QIODevice::WriteOnly));
+        sharedFile.close();
+        QCOMPARE(HistoryLocation::defaultSqlitePath(), shared);
     }
 
     void foreignFilesAreRefusedUntouched_data() {
