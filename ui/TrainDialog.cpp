@@ -1,5 +1,6 @@
 #include "TrainDialog.h"
 
+#include "git/CloneSettings.h"
 #include "history/HistoryAccess.h"
 #include "history/HistoryStore.h"
 #include "history/SqlManifestCache.h"
@@ -10,6 +11,7 @@
 #include "release/TrainRunner.h"
 
 #include <QCheckBox>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -28,6 +30,8 @@ namespace {
 
 // Services planned or moved at once, as berthctl train does.
 constexpr int kServicesAtOnce = 4;
+// Commits listed per service under "ships N commits"; the count is always complete.
+constexpr int kCommitLines = 10;
 
 enum Column { ServiceColumn, NowColumn, ShipsColumn, OutcomeColumn };
 
@@ -172,6 +176,7 @@ void TrainDialog::showPlan(const PlannedTrain& train) {
         item->setExpanded(true);
         m_rows.append(item);
     }
+    readCommits();
     for (const TrainCar& car : std::as_const(m_train.unchanged)) {
         auto* item = new QTreeWidgetItem(m_plan);
         item->setText(ServiceColumn, serviceOf(car.request));
@@ -194,6 +199,37 @@ void TrainDialog::showPlan(const PlannedTrain& train) {
     m_progress->setValue(1);
     updateConfirm();
     emit planned();
+}
+
+void TrainDialog::readCommits() {
+    for (qsizetype i = 0; i < m_train.cars.size(); ++i) {
+        const TrainCar& car = m_train.cars.at(i);
+        const QString clone = CloneSettings::cloneFor(serviceOf(car.request));
+        if (clone.isEmpty() || !car.heldBack.isEmpty())
+            continue;
+        auto* watcher = new QFutureWatcher<ReleasePlan>(this);
+        connect(watcher, &QFutureWatcher<ReleasePlan>::finished, this, [this, watcher, i] {
+            watcher->deleteLater();
+            if (i >= m_rows.size() || m_trainId != 0)
+                return; // the plan is gone, or the train already ran
+            const ReleasePlan plan = watcher->result();
+            if (plan.commits.state != PlanCommits::State::Known)
+                return;
+            QTreeWidgetItem* row = m_rows.at(i);
+            const CommitRange& range = plan.commits.range;
+            auto* summary = new QTreeWidgetItem(
+                row, {QString(), tr("ships %n commit(s)", nullptr, range.gained.totalCount) +
+                                     (range.lost.totalCount > 0
+                                          ? tr(", loses %n", nullptr, range.lost.totalCount)
+                                          : QString())});
+            for (const CommitInfo& commit : range.gained.commits.mid(0, kCommitLines))
+                new QTreeWidgetItem(summary, {QString(), commit.shortId + u' ' + commit.summary});
+            for (const CommitInfo& commit : range.lost.commits.mid(0, kCommitLines))
+                new QTreeWidgetItem(
+                    summary, {QString(), tr("lost: ") + commit.shortId + u' ' + commit.summary});
+        });
+        watcher->setFuture(ReleasePlanner::withCommits(car.plan, clone));
+    }
 }
 
 void TrainDialog::updateConfirm() {

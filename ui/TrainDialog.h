@@ -2,11 +2,11 @@
 
 // The release train from the board: plans every chosen service (on the history thread,
 // several at once), lists per service where the target environment is now, the build that
-// ships, and the warnings (a build marked bad, a stage skipped, an environment moved since
-// the board was read). Warnings that need it are acknowledged with a checkbox. Confirm moves
-// every service with the single promote's guard, several in flight; a service moved
-// meanwhile is refused on its row and the others go on. The dialog then offers to roll the
-// whole train back, each service guarded again.
+// ships, the commits shipped and lost (from the service's linked clone), and the warnings (a build
+// marked bad, a stage skipped, an environment moved since the board was read). Warnings that need
+// it are acknowledged with a checkbox. Confirm moves every service with the single promote's guard,
+// several in flight; a service moved meanwhile is refused on its row and the others go on. The
+// dialog then offers to roll the whole train back, each service guarded again.
 
 #include "registry/RegistryOptions.h"
 #include "release/TrainPlanner.h"
@@ -69,6 +69,8 @@ protected:
 
 private:
     void showPlan(const PlannedTrain& train);
+    // What each service ships and loses, from its linked clone, under its row.
+    void readCommits();
     void confirm();
     void run(const Train& train, const QList<TrainCar>& cars);
     void showOutcome(int index, const CarOutcome& outcome);

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -235,7 +236,21 @@ void runBoard(const Invocation& invocation, Finish finish) {
     session->invocation = invocation;
     session->finish = std::move(finish);
     QList<CatalogPath> catalogPaths;
+    const QList<Project> projects = ProjectSettings::projects();
     for (const QString& argument : invocation.arguments) {
+        // A project the window keeps, by its name.
+        const auto project =
+            std::find_if(projects.cbegin(), projects.cend(),
+                         [&argument](const Project& p) { return p.name == argument; });
+        if (project != projects.cend()) {
+            if (project->usesCatalog())
+                catalogPaths.append(CatalogPath{project->registry, project->catalogPath});
+            for (const QString& repository : project->repositories) {
+                if (const Result<ImageReference> reference = ImageReference::parse(repository))
+                    session->repositories.append(reference.value());
+            }
+            continue;
+        }
         if (argument.endsWith(u'/')) {
             const Result<CatalogPath> path = parseCatalogPath(argument);
             if (!path) {

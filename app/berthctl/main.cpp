@@ -61,7 +61,8 @@ const QString kCommandSummary =
     u"                          move forward, immutable ones are never overwritten\n"
     u"  lint <repository> [--git <clone>]  check the tags and their history against the\n"
     u"                          tag policy; exit 3 when any finding is an error\n"
-    u"  board <repository|registry/path/>... [--git <clone>]  environments side by side,\n"
+    u"  board <repository|registry/path/|project>... [--git <clone>]  environments side\n"
+    u"                          by side,\n"
     u"                          one row per repository (a path ending in /: every one the\n"
     u"                          catalog lists there): the build each runs, since when, its\n"
     u"                          verdict, and whether it came through the stage before it\n"
@@ -142,6 +143,8 @@ int main(int argc, char** argv) {
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup; it is noise on
     // every run, and berthctl's stderr is for the user's errors.
     QLoggingCategory::setFilterRules(u"qt.core.qobject.connect.warning=false"_s);
+    // The window's names, so the settings it keeps (the board's projects) are these too.
+    app.setOrganizationName(u"berth"_s);
     app.setApplicationName(u"berth"_s);
     app.setApplicationVersion(QStringLiteral(BERTH_VERSION));
 

@@ -54,9 +54,8 @@ int main(int argc, char** argv) {
                              ++failed;
                              QTextStream(stderr) << repository << ": " << message << '\n';
                          });
-        QObject::connect(&loader, &BoardLoader::projectFailed, &app, [](const QString& message) {
-            QTextStream(stderr) << message << '\n';
-        });
+        QObject::connect(&loader, &BoardLoader::projectFailed, &app,
+                         [](const QString& message) { QTextStream(stderr) << message << '\n'; });
         QObject::connect(&loader, &BoardLoader::finished, &app, [&app] { app.quit(); });
         clock.start();
         loader.loadProject(project.value(), RegistryOptions{});

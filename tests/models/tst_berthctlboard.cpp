@@ -8,6 +8,8 @@
 #include "RegistryServer.h"
 #include "TestMain.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -203,6 +205,30 @@ private slots:
         QVERIFY2(none.errors.contains(u"lists no repository under \"nothing/\""_s),
                  qPrintable(none.errors));
         QCOMPARE(ctl({u"board"_s, u"acme/"_s}).exitCode, 2); // no registry named
+    }
+
+    void aProjectTheWindowKeepsIsNamedByItsName() {
+        // As the window saves it (ProjectList), in the sandbox's settings.
+        QDir().mkpath(m_dir->filePath(u".config/berth"_s));
+        QFile settings(m_dir->filePath(u".config/berth/berth.conf"_s));
+        QVERIFY(settings.open(QIODevice::WriteOnly));
+        settings.write("[projects]\n1\\name=shop\n1\\registry=" + m_server->hostPort().toUtf8() +
+                       "\n1\\catalogPath=acme/\n2\\name=web only\n2\\registry=" +
+                       m_server->hostPort().toUtf8() +
+                       "\n2\\repositories=" + repository(u"acme/web"_s).toUtf8() + "\nsize=2\n");
+        settings.close();
+        for (const auto& [name, expected] :
+             {std::pair{u"shop"_s,
+                        QStringList{repository(u"acme/api"_s), repository(u"acme/web"_s)}},
+              std::pair{u"web only"_s, QStringList{repository(u"acme/web"_s)}}}) {
+            const ProcessRun run = ctl({u"board"_s, u"--json"_s, name});
+            QVERIFY2(run.exitCode == 0, qPrintable(run.errors));
+            QStringList repositories;
+            for (const QJsonValue& row :
+                 QJsonDocument::fromJson(run.out).object()[u"rows"_s].toArray())
+                repositories.append(row[u"repository"_s].toString());
+            QCOMPARE(repositories, expected);
+        }
     }
 };
 

@@ -6,6 +6,7 @@
 // audit records both trains. QAbstractItemModelTester watches the board's models throughout.
 
 #include "AsyncWait.h"
+#include "GitSandbox.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "WidgetTestMain.h"
@@ -18,17 +19,21 @@
 #include "board/BoardFilterModel.h"
 #include "board/BoardLoader.h"
 #include "board/BoardModel.h"
+#include "git/CloneSettings.h"
+#include "git/GitLibrary.h"
 #include "history/HistoryStore.h"
 #include "registry/RegistryClient.h"
 #include "timeline/RepositoryLoader.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
+#include <QDir>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -63,6 +68,11 @@ class TestBoardPage : public QObject {
 
 private:
     QTemporaryDir m_dir;
+    bool m_isolated = [this] {
+        GitSandbox(m_dir.path()).isolateThisProcess();
+        return true;
+    }();
+    GitLibrary m_git;
     std::unique_ptr<RegistryServer> m_server;
     std::unique_ptr<ui::MainWindow> m_window;
 
@@ -176,6 +186,57 @@ private slots:
         QVERIFY(!m_window->isShowingBoard());
         QCOMPARE(m_window->currentRepository(), service(1));
         m_window->openProject(project.value());
+        QVERIFY(waitUntilIdle());
+    }
+
+    void aLinkedCloneSaysWhatEachPromotionShips() {
+        GitSandbox sandbox(m_dir.filePath(u"git"_s));
+        QVERIFY(QDir().mkpath(sandbox.root()));
+        const QString clone = sandbox.newRepository(u"linked"_s);
+        const QString released = sandbox.commitFile(clone, u"a"_s, "1", u"Release 1.0"_s);
+        sandbox.commitFile(clone, u"a"_s, "2", u"Fix rounding"_s);
+        const QString next = sandbox.commitFile(clone, u"b"_s, "3", u"Add refunds"_s);
+        QVERIFY2(!next.isEmpty(), qPrintable(sandbox.lastError()));
+        auto labelled = [](const QStringList& tags, const QString& seed, const QString& revision) {
+            QJsonObject image = RegistrySeeder::image(tags, seed);
+            image.insert(u"labels"_s,
+                         QJsonObject{{u"org.opencontainers.image.revision"_s, revision}});
+            return image;
+        };
+        QString error;
+        RegistrySeeder::seed(
+            *m_server,
+            {{u"repository"_s, u"team/linked"_s},
+             {u"images"_s,
+              QJsonArray{labelled({u"v1.0.0"_s, u"production"_s}, u"linked-1"_s, released),
+                         labelled({u"v1.1.0"_s, u"staging"_s}, u"linked-2"_s, next)}}},
+            &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString linked = m_server->hostPort() + u"/team/linked"_s;
+        CloneSettings::setCloneFor(linked, clone);
+        const auto unlink = qScopeGuard([&linked] { CloneSettings::setCloneFor(linked, {}); });
+
+        m_window->openProject(Project::fromText(u"team"_s, linked).value());
+        QVERIFY(waitUntilIdle());
+        const int row = page()->model()->rowOf(linked);
+        const QModelIndex production = page()->model()->index(row, 3);
+        QCOMPARE(production.data(BoardModel::CommitsBehindRole).toInt(), 2);
+        QVERIFY2(production.data(Qt::ToolTipRole).toString().contains(u"Add refunds"_s),
+                 qPrintable(production.data(Qt::ToolTipRole).toString()));
+
+        ui::TrainDialog* dialog = m_window->board()->openTrainDialog();
+        QVERIFY(dialog);
+        QSignalSpy planned(dialog, &ui::TrainDialog::planned);
+        QVERIFY(planned.wait(60000));
+        QTreeWidgetItem* service = dialog->plan()->topLevelItem(0);
+        QTRY_VERIFY_WITH_TIMEOUT(service->childCount() > 0, 30000);
+        QTreeWidgetItem* ships = service->child(service->childCount() - 1);
+        QCOMPARE(ships->text(1), u"ships 2 commit(s)"_s);
+        QCOMPARE(ships->childCount(), 2);
+        QCOMPARE(ships->child(0)->text(1), next.left(7) + u" Add refunds"_s);
+        dialog->close();
+        m_window->openProject(
+            Project::fromText(u"shop"_s, m_server->hostPort() + u"/shop/"_s).value());
         QVERIFY(waitUntilIdle());
     }
 
