@@ -110,6 +110,9 @@ public:
 private:
     // Writes `action` as it is (pending or finished), user and host filled in when empty.
     Result<qint64> insertAction(Action action);
+    // Runs one INSERT … RETURNING id durably; answers the new row's id.
+    Result<qint64> insertReturningId(const QString& purpose, const QString& sql,
+                                     const QVariantList& values);
     QSqlDatabase database() const;
     Status openSqlite();
     Status connectSqlite(bool readOnly, bool immutable);

@@ -88,6 +88,14 @@ Action actionFrom(const QSqlQuery& query) {
     return action;
 }
 
+// Who did it, where: the current login and machine unless the caller named them.
+void stampWho(QString& user, QString& host) {
+    if (user.isEmpty())
+        user = currentActor();
+    if (host.isEmpty())
+        host = QSysInfo::machineHostName();
+}
+
 QVariant trainIdValue(qint64 id) {
     return id > 0 ? QVariant(id) : nullInteger();
 }
@@ -291,31 +299,33 @@ Result<QMap<QString, QStringList>> HistoryStore::tagsByDigest(const QString& reg
 Result<qint64> HistoryStore::insertAction(Action action) {
     if (const Status allowed = writable(); !allowed)
         return allowed.error();
-    if (action.user.isEmpty())
-        action.user = currentActor();
-    if (action.host.isEmpty())
-        action.host = QSysInfo::machineHostName();
+    stampWho(action.user, action.host);
     const qint64 started = toMsOrNow(action.time);
     // A row written finished (a train's unmoved service) ends when it starts.
     const QVariant finished = action.state == ActionState::Pending ? nullInteger()
                               : action.finished.isValid()
                                   ? QVariant(action.finished.toMSecsSinceEpoch())
                                   : QVariant(started);
+    return insertReturningId(
+        u"write the audit log"_s,
+        u"INSERT INTO actions (started_at, user_name, host, registry, repository, tag, "
+        u"from_digest, to_digest, kind, transport, reason, state, error, finished_at, "
+        u"train_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+        {started, action.user, action.host, action.registry, action.repository, action.tag,
+         action.fromDigest, action.toDigest, actionKindName(action.kind), action.transport,
+         action.reason, actionStateName(action.state), action.error, finished,
+         trainIdValue(action.trainId)});
+}
+
+Result<qint64> HistoryStore::insertReturningId(const QString& purpose, const QString& sql,
+                                               const QVariantList& values) {
     qint64 id = 0;
-    const Status written = durably(u"write the audit log"_s, [&]() -> Status {
-        Result<QSqlQuery> query =
-            run(u"write the audit log"_s,
-                u"INSERT INTO actions (started_at, user_name, host, registry, repository, tag, "
-                u"from_digest, to_digest, kind, transport, reason, state, error, finished_at, "
-                u"train_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
-                {started, action.user, action.host, action.registry, action.repository, action.tag,
-                 action.fromDigest, action.toDigest, actionKindName(action.kind), action.transport,
-                 action.reason, actionStateName(action.state), action.error, finished,
-                 trainIdValue(action.trainId)});
+    const Status written = durably(purpose, [&]() -> Status {
+        Result<QSqlQuery> query = run(purpose, sql, values);
         if (!query)
             return query.error();
         if (!query.value().next())
-            return failure(u"write the audit log"_s, u"the new action got no id"_s);
+            return failure(purpose, u"the new row got no id"_s);
         id = query.value().value(0).toLongLong();
         return success();
     });
@@ -417,29 +427,13 @@ Result<qint64> HistoryStore::recordFinishedAction(Action action) {
 Result<qint64> HistoryStore::beginTrain(Train train) {
     if (const Status allowed = writable(); !allowed)
         return allowed.error();
-    if (train.user.isEmpty())
-        train.user = currentActor();
-    if (train.host.isEmpty())
-        train.host = QSysInfo::machineHostName();
-    qint64 id = 0;
-    const Status written = durably(u"write the release train"_s, [&]() -> Status {
-        Result<QSqlQuery> query = run(
-            u"write the release train"_s,
-            u"INSERT INTO trains (started_at, user_name, host, kind, from_environment, "
-            u"to_environment, reason, rolls_back) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
-            {toMsOrNow(train.time), train.user, train.host, actionKindName(train.kind),
-             train.fromEnvironment, train.toEnvironment, train.reason,
-             trainIdValue(train.rollsBack)});
-        if (!query)
-            return query.error();
-        if (!query.value().next())
-            return failure(u"write the release train"_s, u"the new train got no id"_s);
-        id = query.value().value(0).toLongLong();
-        return success();
-    });
-    if (!written)
-        return written.error();
-    return id;
+    stampWho(train.user, train.host);
+    return insertReturningId(
+        u"write the release train"_s,
+        u"INSERT INTO trains (started_at, user_name, host, kind, from_environment, "
+        u"to_environment, reason, rolls_back) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"_s,
+        {toMsOrNow(train.time), train.user, train.host, actionKindName(train.kind),
+         train.fromEnvironment, train.toEnvironment, train.reason, trainIdValue(train.rollsBack)});
 }
 
 Result<QList<Train>> HistoryStore::trains(int limit) const {
