@@ -3,6 +3,7 @@
 // before it, as promotions made by berthctl move them; a repository that cannot be read is
 // a row that says so and exit 1, the others still shown.
 
+#include "BoardJson.h"
 #include "GitSandbox.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
@@ -24,19 +25,6 @@ namespace {
 
 QJsonObject image(const QStringList& tags, const QString& seed) {
     return RegistrySeeder::image(tags, seed);
-}
-
-// The board's cell for `environment` in the row of `repository`; empty when absent.
-QJsonObject cell(const QJsonObject& board, const QString& repository, const QString& environment) {
-    for (const QJsonValue& row : board.value(u"rows"_s).toArray()) {
-        if (row[u"repository"_s].toString() != repository)
-            continue;
-        for (const QJsonValue& found : row[u"cells"_s].toArray()) {
-            if (found[u"environment"_s].toString() == environment)
-                return found.toObject();
-        }
-    }
-    return {};
 }
 
 } // namespace
@@ -68,11 +56,7 @@ private:
     }
 
     bool seed(const QString& path, const QJsonArray& images) {
-        QString error;
-        RegistrySeeder::seed(*m_server, {{u"repository"_s, path}, {u"images"_s, images}}, &error);
-        if (!error.isEmpty())
-            qWarning("%s", qPrintable(error));
-        return error.isEmpty();
+        return RegistrySeeder::seedRepository(*m_server, path, images);
     }
 
 private slots:
@@ -103,27 +87,27 @@ private slots:
         QJsonObject read = board({api, web});
         QCOMPARE(read[u"columns"_s].toArray(),
                  (QJsonArray{u"dev"_s, u"staging"_s, u"production"_s}));
-        QCOMPARE(cell(read, api, u"production"_s)[u"version"_s].toString(), u"v1.0.0"_s);
+        QCOMPARE(boardCell(read, api, u"production"_s)[u"version"_s].toString(), u"v1.0.0"_s);
         // The first look: staging was never seen on 1.0.0, so production did not come from it.
-        QCOMPARE(cell(read, api, u"production"_s)[u"standing"_s].toString(),
+        QCOMPARE(boardCell(read, api, u"production"_s)[u"standing"_s].toString(),
                  u"not-from-upstream"_s);
-        QCOMPARE(cell(read, api, u"staging"_s)[u"standing"_s].toString(), u"none"_s);
-        QVERIFY(!cell(read, api, u"dev"_s).contains(u"digest"_s)); // api has no dev
-        QCOMPARE(cell(read, web, u"staging"_s)[u"standing"_s].toString(), u"same"_s);
-        QCOMPARE(cell(read, web, u"production"_s)[u"upstream"_s].toString(), u"staging"_s);
-        QVERIFY(!cell(read, web, u"production"_s)[u"since"_s].toString().isEmpty());
+        QCOMPARE(boardCell(read, api, u"staging"_s)[u"standing"_s].toString(), u"none"_s);
+        QVERIFY(!boardCell(read, api, u"dev"_s).contains(u"digest"_s)); // api has no dev
+        QCOMPARE(boardCell(read, web, u"staging"_s)[u"standing"_s].toString(), u"same"_s);
+        QCOMPARE(boardCell(read, web, u"production"_s)[u"upstream"_s].toString(), u"staging"_s);
+        QVERIFY(!boardCell(read, web, u"production"_s)[u"since"_s].toString().isEmpty());
 
         // Promoted through staging: production runs what staging runs.
         QCOMPARE(ctl({u"promote"_s, u"--yes"_s, api, u"v1.1.0"_s, u"production"_s}).exitCode, 0);
         read = board({api, web});
-        QCOMPARE(cell(read, api, u"production"_s)[u"version"_s].toString(), u"v1.1.0"_s);
-        QCOMPARE(cell(read, api, u"production"_s)[u"standing"_s].toString(), u"same"_s);
+        QCOMPARE(boardCell(read, api, u"production"_s)[u"version"_s].toString(), u"v1.1.0"_s);
+        QCOMPARE(boardCell(read, api, u"production"_s)[u"standing"_s].toString(), u"same"_s);
 
         // Staging moves on: production is now behind a build staging ran before.
         QCOMPARE(ctl({u"promote"_s, u"--yes"_s, api, u"v1.2.0"_s, u"staging"_s}).exitCode, 0);
         read = board({api, web});
-        QCOMPARE(cell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.2.0"_s);
-        QCOMPARE(cell(read, api, u"production"_s)[u"standing"_s].toString(), u"differs"_s);
+        QCOMPARE(boardCell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.2.0"_s);
+        QCOMPARE(boardCell(read, api, u"production"_s)[u"standing"_s].toString(), u"differs"_s);
 
         const ProcessRun table = ctl({u"board"_s, api, web});
         QCOMPARE(table.exitCode, 0);
@@ -163,14 +147,14 @@ private slots:
     void aRefreshAsksOnlyAboutWhatCanHaveMovedUnlessFull() {
         const QString api = repository(u"acme/api"_s);
         QJsonObject read = board({api});
-        const QString stagingDigest = cell(read, api, u"staging"_s)[u"digest"_s].toString();
-        QCOMPARE(cell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.1.0"_s);
+        const QString stagingDigest = boardCell(read, api, u"staging"_s)[u"digest"_s].toString();
+        QCOMPARE(boardCell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.1.0"_s);
         // Behind Berth's back, the release tag of staging's build is pointed elsewhere: an
         // immutable tag, checked a moment ago, so a refresh takes it from the history (the
         // rolling share, one of api's three releases, goes to v1.0.0, listed first).
         QVERIFY(seed(u"acme/api"_s, {image({u"v1.1.0"_s}, u"api-rebuilt"_s)}));
         read = board({api});
-        QCOMPARE(cell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.1.0"_s);
+        QCOMPARE(boardCell(read, api, u"staging"_s)[u"version"_s].toString(), u"v1.1.0"_s);
         // --full asks about every tag: staging's build has lost its release tag.
         const ProcessRun full = ctl({u"board"_s, u"--json"_s, u"--full"_s, api});
         QCOMPARE(full.exitCode, 0);
@@ -178,12 +162,12 @@ private slots:
         QVERIFY2(full.errors.contains(u"acme/api:v1.1.0 was overwritten"_s),
                  qPrintable(full.errors));
         const QJsonObject fullRead = QJsonDocument::fromJson(full.out).object();
-        QCOMPARE(cell(fullRead, api, u"staging"_s)[u"digest"_s].toString(), stagingDigest);
-        QCOMPARE(cell(fullRead, api, u"staging"_s)[u"version"_s].toString(),
+        QCOMPARE(boardCell(fullRead, api, u"staging"_s)[u"digest"_s].toString(), stagingDigest);
+        QCOMPARE(boardCell(fullRead, api, u"staging"_s)[u"version"_s].toString(),
                  stagingDigest.left(19));
         // An environment is asked about on every refresh.
         QCOMPARE(ctl({u"promote"_s, u"--yes"_s, api, u"v1.2.0"_s, u"staging"_s}).exitCode, 0);
-        QCOMPARE(cell(board({api}), api, u"staging"_s)[u"version"_s].toString(), u"v1.2.0"_s);
+        QCOMPARE(boardCell(board({api}), api, u"staging"_s)[u"version"_s].toString(), u"v1.2.0"_s);
     }
 
     void aRegistryPathStandsForWhatTheCatalogListsThere() {

@@ -4,6 +4,7 @@
 // back, one service moved since refused; the audit shows exactly that. The history is SQLite
 // and, when scripts/test started one, a real PostgreSQL server shared by two processes.
 
+#include "BoardJson.h"
 #include "GitSandbox.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
@@ -76,23 +77,13 @@ private:
     }
 
     bool seed(const QString& path, const QJsonArray& images) {
-        QString error;
-        RegistrySeeder::seed(*m_server, {{u"repository"_s, path}, {u"images"_s, images}}, &error);
-        if (!error.isEmpty())
-            qWarning("%s", qPrintable(error));
-        return error.isEmpty();
+        return RegistrySeeder::seedRepository(*m_server, path, images);
     }
 
     // The board's cell for `environment` of `path` (which records what it reads).
     QJsonObject cellOf(const QString& path, const QString& environment) const {
         const ProcessRun run = ctl({u"board"_s, u"--json"_s, repository(path)});
-        for (const QJsonValue& row : parse(run.out).object()[u"rows"_s].toArray()) {
-            for (const QJsonValue& cell : row[u"cells"_s].toArray()) {
-                if (cell[u"environment"_s].toString() == environment)
-                    return cell.toObject();
-            }
-        }
-        return {};
+        return boardCell(parse(run.out).object(), repository(path), environment);
     }
 
     QString digestOf(const QString& path, const QString& environment) const {

@@ -69,11 +69,7 @@ private:
     }
 
     bool seed(const QString& path, const QJsonArray& images) {
-        QString error;
-        RegistrySeeder::seed(*m_server, {{u"repository"_s, path}, {u"images"_s, images}}, &error);
-        if (!error.isEmpty())
-            qWarning("%s", qPrintable(error));
-        return error.isEmpty();
+        return RegistrySeeder::seedRepository(*m_server, path, images);
     }
 
     // Every repository read once, as `loader` answers them (in the order they arrive).
@@ -274,12 +270,8 @@ private slots:
             QSKIP(qPrintable(missing));
         RegistryServer hub(serverOptions);
         QVERIFY2(hub.start(), qPrintable(hub.errorString()));
-        QString error;
-        for (const QString& path : {u"team/api"_s, u"team/web"_s}) {
-            RegistrySeeder::seed(hub, {{u"repository"_s, path}, {u"images"_s, releaseImages(path)}},
-                                 &error);
-            QVERIFY2(error.isEmpty(), qPrintable(error));
-        }
+        for (const QString& path : {u"team/api"_s, u"team/web"_s})
+            QVERIFY(RegistrySeeder::seedRepository(hub, path, releaseImages(path)));
         RegistryOptions login = options();
         const QByteArray auth =
             (serverOptions.username + u':' + serverOptions.password).toUtf8().toBase64();

@@ -83,6 +83,15 @@ QJsonObject RegistrySeeder::seed(const RegistryServer& server, const QJsonObject
     return answer.object();
 }
 
+bool RegistrySeeder::seedRepository(const RegistryServer& server, const QString& repository,
+                                    const QJsonArray& images) {
+    QString error;
+    seed(server, {{u"repository"_s, repository}, {u"images"_s, images}}, &error);
+    if (!error.isEmpty())
+        qWarning("%s", qPrintable(error));
+    return error.isEmpty();
+}
+
 QJsonObject RegistrySeeder::image(const QStringList& tags, const QString& layerSeed) {
     return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},  {u"format"_s, u"oci"_s},
                        {u"created"_s, u"2026-01-02T03:04:05Z"_s},      {u"labels"_s, QJsonObject{}},

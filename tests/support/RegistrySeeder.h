@@ -3,6 +3,7 @@
 // Seeds a test registry with images through scripts/seed-registry, so tests know the
 // exact digests they later expect the client to find.
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -20,6 +21,10 @@ public:
                             QString* error = nullptr);
 
     static QString scriptPath();
+
+    // `images` pushed into `repository`; false (and the reason as a warning) on failure.
+    static bool seedRepository(const RegistryServer& server, const QString& repository,
+                               const QJsonArray& images);
 
     // One image of a spec: an OCI linux/amd64 build created 2026-01-02T03:04:05Z, without
     // labels, tagged `tags`; `layerSeed` makes its layer (and so its digest) its own.

@@ -132,12 +132,9 @@ private slots:
         m_server = std::make_unique<RegistryServer>();
         QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
         for (int i = 1; i <= kServices; ++i) {
-            QString error;
             const QString path = service(i).section(u'/', 1);
-            RegistrySeeder::seed(
-                *m_server,
-                {{u"repository"_s, path}, {u"images"_s, releaseImages(path, i % 4 == 0)}}, &error);
-            QVERIFY2(error.isEmpty(), qPrintable(error));
+            QVERIFY(
+                RegistrySeeder::seedRepository(*m_server, path, releaseImages(path, i % 4 == 0)));
         }
         m_window = std::make_unique<ui::MainWindow>();
         m_window->setSettingsPersistent(false);
@@ -203,15 +200,10 @@ private slots:
                          QJsonObject{{u"org.opencontainers.image.revision"_s, revision}});
             return image;
         };
-        QString error;
-        RegistrySeeder::seed(
-            *m_server,
-            {{u"repository"_s, u"team/linked"_s},
-             {u"images"_s,
-              QJsonArray{labelled({u"v1.0.0"_s, u"production"_s}, u"linked-1"_s, released),
-                         labelled({u"v1.1.0"_s, u"staging"_s}, u"linked-2"_s, next)}}},
-            &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(RegistrySeeder::seedRepository(
+            *m_server, u"team/linked"_s,
+            {labelled({u"v1.0.0"_s, u"production"_s}, u"linked-1"_s, released),
+             labelled({u"v1.1.0"_s, u"staging"_s}, u"linked-2"_s, next)}));
         const QString linked = m_server->hostPort() + u"/team/linked"_s;
         CloneSettings::setCloneFor(linked, clone);
         const auto unlink = qScopeGuard([&linked] { CloneSettings::setCloneFor(linked, {}); });
@@ -255,14 +247,9 @@ private slots:
         QVERIFY(dialog->confirmButton()->isEnabled());
 
         // While the release manager reads the plan, another tool ships a hotfix to service-02.
-        QString error;
-        RegistrySeeder::seed(
-            *m_server,
-            {{u"repository"_s, u"shop/service-02"_s},
-             {u"images"_s, QJsonArray{RegistrySeeder::image({u"v1.0.1"_s, u"production"_s},
-                                                            u"shop/service-02-hotfix"_s)}}},
-            &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(RegistrySeeder::seedRepository(
+            *m_server, u"shop/service-02"_s,
+            {RegistrySeeder::image({u"v1.0.1"_s, u"production"_s}, u"shop/service-02-hotfix"_s)}));
         const QString hotfix = headOf(service(2), u"production"_s);
 
         QSignalSpy finished(dialog, &ui::TrainDialog::trainFinished);
