@@ -149,6 +149,7 @@ BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options
 BoardPage::~BoardPage() = default;
 
 void BoardPage::showProject(const Project& project) {
+    ++m_generation;
     m_project = project;
     m_title->setText(project.name);
     m_title->setToolTip(project.description());
@@ -160,7 +161,6 @@ void BoardPage::showProject(const Project& project) {
 void BoardPage::refresh() {
     if (m_project.name.isEmpty())
         return;
-    ++m_generation;
     m_progress->setValue(0);
     m_progress->show();
     m_cancelButton->show();
@@ -174,7 +174,7 @@ void BoardPage::cancel() {
 }
 
 bool BoardPage::isBusy() const {
-    return m_loader->isLoading() || m_commitReads > 0;
+    return m_loader->isLoading() || !m_commitReadsUnderWay.isEmpty();
 }
 
 void BoardPage::showAll() {
@@ -196,7 +196,14 @@ void BoardPage::show(const LoadedRepository& repository) {
 void BoardPage::readCommits(const QString& repository) {
     const QString clone = CloneSettings::cloneFor(repository);
     const LoadedRepository* look = m_state->lastLook(repository);
-    if (clone.isEmpty() || !look)
+    if (clone.isEmpty() || !look || m_state->commitsKnown(repository))
+        return;
+    // A read already under way for the same builds answers for this look too.
+    const BoardRow row = m_state->row(repository);
+    QStringList builds;
+    for (const BoardCell& cell : row.cells)
+        builds.append(cell.digest);
+    if (m_commitReadsUnderWay.value(repository) == builds)
         return;
     QHash<QString, QString> revisions;
     for (const Build& build : look->collection.builds) {
@@ -205,30 +212,21 @@ void BoardPage::readCommits(const QString& repository) {
     }
     if (revisions.isEmpty())
         return;
+    m_commitReadsUnderWay.insert(repository, builds);
     auto* watcher = new QFutureWatcher<BoardRow>(this);
-    ++m_commitReads;
     connect(watcher, &QFutureWatcher<BoardRow>::finished, this,
-            [this, watcher, generation = m_generation, repository] {
+            [this, watcher, generation = m_generation, repository, builds] {
                 watcher->deleteLater();
-                --m_commitReads;
-                const BoardRow row = watcher->result();
-                // A newer look at the repository replaced the one these commits belong to.
-                const BoardRow current = m_state->row(repository);
-                bool sameBuilds =
-                    generation == m_generation && current.cells.size() == row.cells.size();
-                for (qsizetype i = 0; sameBuilds && i < row.cells.size(); ++i)
-                    sameBuilds = current.cells[i].digest == row.cells[i].digest;
-                if (sameBuilds) {
-                    BoardRow merged = current;
-                    for (qsizetype i = 0; i < merged.cells.size(); ++i) {
-                        merged.cells[i].commitsBehind = row.cells[i].commitsBehind;
-                        merged.cells[i].commitsToShip = row.cells[i].commitsToShip;
-                    }
-                    m_model->updateRow(merged);
+                if (m_commitReadsUnderWay.value(repository) == builds)
+                    m_commitReadsUnderWay.remove(repository);
+                // The board state keeps them only while the row runs the builds they are for.
+                if (generation == m_generation) {
+                    m_state->showCommits(watcher->result());
+                    m_model->updateRow(m_state->row(repository));
                 }
                 emit busyChanged(isBusy());
             });
-    watcher->setFuture(withBoardCommits(m_state->row(repository), revisions, clone));
+    watcher->setFuture(withBoardCommits(row, revisions, clone));
 }
 
 void BoardPage::updateDiffersBox() {

@@ -11,6 +11,8 @@
 #include "board/Projects.h"
 #include "registry/RegistryOptions.h"
 
+#include <QHash>
+#include <QStringList>
 #include <QWidget>
 
 #include <functional>
@@ -97,8 +99,9 @@ private:
     QProgressBar* m_progress;
     QPushButton* m_cancelButton;
     QTableView* m_view;
-    quint64 m_generation = 0; // the board shown; commit reads of an older one are dropped
-    int m_commitReads = 0;    // commit reads in flight
+    quint64 m_generation = 0; // the project shown; commit reads for an earlier one are dropped
+    // Commit reads in flight: repository -> the builds of its row they were started for.
+    QHash<QString, QStringList> m_commitReadsUnderWay;
 };
 
 } // namespace berth::ui

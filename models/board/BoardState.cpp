@@ -10,6 +10,7 @@ void BoardState::reset(const QStringList& repositories, const QStringList& promo
     m_looks.clear();
     m_rows.clear();
     m_problems.clear();
+    m_commits.clear();
     recomputeColumns();
     for (const QString& repository : repositories)
         m_rows.insert(repository, computeRow(repository));
@@ -31,7 +32,41 @@ BoardRow BoardState::computeRow(const QString& repository) const {
                        : boardRow(repository, look->collection, look->positions, look->verdicts,
                                   m_columns, m_classifier);
     row.problem = m_problems.value(repository);
+    applyCommits(row);
     return row;
+}
+
+namespace {
+
+// Each environment with the build it runs, in column order: what a row's commits are read for.
+QStringList runningBuilds(const BoardRow& row) {
+    QStringList builds;
+    for (const BoardCell& cell : row.cells)
+        builds.append(cell.environment + u'=' + cell.digest);
+    return builds;
+}
+
+} // namespace
+
+void BoardState::applyCommits(BoardRow& row) const {
+    const auto read = m_commits.constFind(row.repository);
+    if (read == m_commits.cend() || runningBuilds(*read) != runningBuilds(row))
+        return;
+    for (qsizetype i = 0; i < row.cells.size(); ++i) {
+        row.cells[i].commitsBehind = read->cells[i].commitsBehind;
+        row.cells[i].commitsToShip = read->cells[i].commitsToShip;
+    }
+}
+
+void BoardState::showCommits(const BoardRow& withCommits) {
+    m_commits.insert(withCommits.repository, withCommits);
+    if (const auto shown = m_rows.find(withCommits.repository); shown != m_rows.end())
+        applyCommits(shown.value());
+}
+
+bool BoardState::commitsKnown(const QString& repository) const {
+    const auto read = m_commits.constFind(repository);
+    return read != m_commits.cend() && runningBuilds(*read) == runningBuilds(row(repository));
 }
 
 bool BoardState::show(const LoadedRepository& repository) {

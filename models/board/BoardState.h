@@ -27,6 +27,13 @@ public:
     // The registry could not be read for `repository`: its row keeps the last look and says why.
     void showProblem(const QString& repository, const QString& message);
 
+    // What promoting each upstream build would ship in `withCommits`'s repository (read from
+    // its clone, BoardCommits.h): shown on its row for as long as its environments run the
+    // builds it was read for.
+    void showCommits(const BoardRow& withCommits);
+    // Whether the row of `repository` as it is now has its commits.
+    bool commitsKnown(const QString& repository) const;
+
     const QStringList& repositories() const { return m_repositories; }
     const QStringList& columns() const { return m_columns; }
     QList<BoardRow> rows() const;
@@ -37,6 +44,8 @@ public:
 private:
     void recomputeColumns();
     BoardRow computeRow(const QString& repository) const;
+    // The commits read for `row`'s builds, when its environments still run them.
+    void applyCommits(BoardRow& row) const;
 
     QStringList m_repositories;
     QStringList m_order;
@@ -45,6 +54,7 @@ private:
     QHash<QString, LoadedRepository> m_looks;
     QHash<QString, BoardRow> m_rows; // as last shown, for the moved-outside marks
     QHash<QString, QString> m_problems;
+    QHash<QString, BoardRow> m_commits; // by repository, as showCommits got them
 };
 
 } // namespace berth

@@ -4,6 +4,7 @@
 
 #include "TestMain.h"
 
+#include "board/BoardState.h"
 #include "board/ReleaseBoard.h"
 
 #include <QTest>
@@ -145,6 +146,39 @@ private slots:
         QCOMPARE(boardColumns(kColumns, rows),
                  (QStringList{u"dev"_s, u"staging"_s, u"production"_s, u"qa"_s, u"canary"_s}));
         QCOMPARE(upstreamStandingName(UpstreamStanding::NotFromUpstream), u"not-from-upstream"_s);
+    }
+
+    void theBoardKeepsARowsCommitsWhileItsBuildsStay() {
+        const QString repository = u"localhost:5000/acme/api"_s;
+        const auto look = [&repository](const QString& production) {
+            LoadedRepository loaded;
+            loaded.repository = repository;
+            loaded.collection = collection({{u"staging"_s, kNew}, {u"production"_s, production}});
+            return loaded;
+        };
+        const auto productionOf = [](const BoardRow& row) { return row.cells.at(2); };
+        BoardState state;
+        state.reset({repository}, kColumns);
+        state.show(look(kOld));
+        QVERIFY(!state.commitsKnown(repository));
+        BoardRow read = state.row(repository);
+        read.cells[2].commitsBehind = 3;
+        read.cells[2].commitsToShip = {u"c0ffee1 Fix the cart"_s};
+        state.showCommits(read);
+        QVERIFY(state.commitsKnown(repository));
+        QCOMPARE(productionOf(state.row(repository)).commitsBehind, 3);
+
+        // A refresh that finds the same builds keeps them: nothing is read again.
+        state.show(look(kOld));
+        QVERIFY(state.commitsKnown(repository));
+        QCOMPARE(productionOf(state.row(repository)).commitsToShip,
+                 QStringList{u"c0ffee1 Fix the cart"_s});
+        QCOMPARE(state.rows().first().cells.at(2).commitsBehind, 3);
+
+        // Production moved: the commits were for another build.
+        state.show(look(kHotfix));
+        QVERIFY(!state.commitsKnown(repository));
+        QCOMPARE(productionOf(state.row(repository)).commitsBehind, -1);
     }
 };
 
