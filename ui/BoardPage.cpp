@@ -5,7 +5,9 @@
 #include "board/BoardLoader.h"
 #include "board/BoardModel.h"
 #include "board/BoardState.h"
+#include "core/WhenFinished.h"
 #include "git/CloneSettings.h"
+#include "policy/TagPolicy.h"
 
 #include <QCheckBox>
 #include <QFutureWatcher>
@@ -18,23 +20,37 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
 namespace berth::ui {
+
+struct PolicyRead {
+    QString repository;
+    Result<TagPolicy> policy;
+};
 
 namespace {
 
 const QStringList kPromotionOrder{u"dev"_s, u"staging"_s, u"production"_s};
 
 // The train's two environments: the last two of the promotion order the board has.
-QStringList trainEnvironments(const QStringList& columns) {
+QStringList trainEnvironments(const BoardState& state) {
     QStringList present;
-    for (const QString& environment : kPromotionOrder) {
-        if (columns.contains(environment))
+    for (const QString& environment : state.promotionOrder()) {
+        if (state.columns().contains(environment))
             present.append(environment);
     }
     return present.size() >= 2 ? present.mid(present.size() - 2) : QStringList{};
+}
+
+// Each linked clone's policy (libgit2: a worker thread's job).
+QList<PolicyRead> policiesOf(const QHash<QString, QString>& clones) {
+    QList<PolicyRead> reads;
+    for (auto it = clones.cbegin(); it != clones.cend(); ++it)
+        reads.append(PolicyRead{it.key(), readTagPolicy(it.value())});
+    return reads;
 }
 
 } // namespace
@@ -93,7 +109,7 @@ BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options
 
     connect(m_nameFilter, &QLineEdit::textChanged, m_filter, &BoardFilterModel::setNameFilter);
     connect(m_differs, &QCheckBox::toggled, this, [this](bool only) {
-        const QStringList pair = trainEnvironments(m_state->columns());
+        const QStringList pair = trainEnvironments(*m_state);
         if (only && pair.size() == 2)
             m_filter->setDiffering(pair.at(0), pair.at(1));
         else
@@ -112,6 +128,7 @@ BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options
             return;
         m_state->reset(names, kPromotionOrder);
         showAll();
+        readPolicies();
     });
     connect(m_loader, &BoardLoader::restored, this,
             [this](const QList<LoadedRepository>& lastSeen) {
@@ -166,7 +183,47 @@ void BoardPage::refresh() {
     m_cancelButton->show();
     m_refreshButton->setEnabled(false);
     m_loader->loadProject(m_project, m_options(m_project.registry));
+    readPolicies(); // a clone's HEAD may hold a new berth.toml since the last refresh
     emit busyChanged(true);
+}
+
+void BoardPage::readPolicies() {
+    QHash<QString, QString> clones;
+    for (const QString& repository : m_state->repositories()) {
+        if (const QString clone = CloneSettings::cloneFor(repository); !clone.isEmpty())
+            clones.insert(repository, clone);
+    }
+    ++m_policyReadsUnderWay;
+    whenFinished(this, QtConcurrent::run(&policiesOf, clones),
+                 [this, generation = m_generation](const QList<PolicyRead>& reads) {
+                     --m_policyReadsUnderWay;
+                     if (generation == m_generation)
+                         showPolicies(reads);
+                     emit busyChanged(isBusy());
+                 });
+}
+
+void BoardPage::showPolicies(const QList<PolicyRead>& reads) {
+    QHash<QString, TagPolicy> policies;
+    QStringList problems;
+    for (const PolicyRead& read : reads) {
+        if (!m_state->repositories().contains(read.repository))
+            continue; // the catalog listed other repositories meanwhile
+        if (read.policy)
+            policies.insert(read.repository, read.policy.value());
+        else
+            problems.append(read.repository + u": "_s + read.policy.errorMessage());
+    }
+    if (m_state->setPolicies(policies)) {
+        showAll();
+    } else {
+        for (const QString& repository : m_state->repositories())
+            m_model->updateRow(m_state->row(repository));
+    }
+    if (!problems.isEmpty())
+        emit problem(tr("Following the default promotion order where a policy cannot be "
+                        "read: %1")
+                         .arg(problems.join(u"; "_s)));
 }
 
 void BoardPage::cancel() {
@@ -174,7 +231,7 @@ void BoardPage::cancel() {
 }
 
 bool BoardPage::isBusy() const {
-    return m_loader->isLoading() || !m_commitReadsUnderWay.isEmpty();
+    return m_loader->isLoading() || !m_commitReadsUnderWay.isEmpty() || m_policyReadsUnderWay > 0;
 }
 
 void BoardPage::showAll() {
@@ -230,7 +287,7 @@ void BoardPage::readCommits(const QString& repository) {
 }
 
 void BoardPage::updateDiffersBox() {
-    const QStringList pair = trainEnvironments(m_state->columns());
+    const QStringList pair = trainEnvironments(*m_state);
     m_differs->setEnabled(pair.size() == 2);
     m_trainButton->setEnabled(pair.size() == 2);
     if (pair.size() != 2) {
@@ -245,12 +302,12 @@ void BoardPage::updateDiffersBox() {
 }
 
 QString BoardPage::trainFrom() const {
-    const QStringList pair = trainEnvironments(m_state->columns());
+    const QStringList pair = trainEnvironments(*m_state);
     return pair.value(0);
 }
 
 QString BoardPage::trainTo() const {
-    const QStringList pair = trainEnvironments(m_state->columns());
+    const QStringList pair = trainEnvironments(*m_state);
     return pair.value(1);
 }
 

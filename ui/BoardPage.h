@@ -1,7 +1,8 @@
 #pragma once
 
 // The release board in the window: every repository of a project as a row, every
-// environment in promotion order as a column. It paints from the history at once, then
+// environment in promotion order as a column (each linked clone's berth.toml places its
+// stages, the defaults the rest). It paints from the history at once, then
 // fills in as each repository is read (progress per repository, cancellable); a cell's
 // tooltip lists the commits promoting its upstream build would ship, read from the
 // repository's linked clone. Filtering by name and "only rows where staging ≠ production"
@@ -35,6 +36,8 @@ struct LoadedRepository;
 } // namespace berth
 
 namespace berth::ui {
+
+struct PolicyRead;
 
 class BoardPage : public QWidget {
     Q_OBJECT
@@ -83,6 +86,9 @@ private:
     void show(const LoadedRepository& repository);
     void showAll();
     void readCommits(const QString& repository);
+    // Reads each linked clone's berth.toml; its promotion order places the columns.
+    void readPolicies();
+    void showPolicies(const QList<PolicyRead>& reads);
     void updateDiffersBox();
 
     OptionsFor m_options;
@@ -102,6 +108,7 @@ private:
     quint64 m_generation = 0; // the project shown; commit reads for an earlier one are dropped
     // Commit reads in flight: repository -> the builds of its row they were started for.
     QHash<QString, QStringList> m_commitReadsUnderWay;
+    int m_policyReadsUnderWay = 0;
 };
 
 } // namespace berth::ui

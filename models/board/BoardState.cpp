@@ -11,29 +11,87 @@ void BoardState::reset(const QStringList& repositories, const QStringList& promo
     m_rows.clear();
     m_problems.clear();
     m_commits.clear();
+    for (auto it = m_policies.begin(); it != m_policies.end();) {
+        if (repositories.contains(it.key())) {
+            ++it;
+        } else {
+            m_policyClassifiers.remove(it.key());
+            it = m_policies.erase(it);
+        }
+    }
     recomputeColumns();
     for (const QString& repository : repositories)
         m_rows.insert(repository, computeRow(repository));
 }
 
-void BoardState::recomputeColumns() {
-    QList<BuildCollection> collections;
-    for (const QString& repository : std::as_const(m_repositories)) {
-        if (const auto look = m_looks.constFind(repository); look != m_looks.cend())
-            collections.append(look->collection);
+bool BoardState::setPolicies(const QHash<QString, TagPolicy>& policies) {
+    m_policies = policies;
+    m_policyClassifiers.clear();
+    for (auto it = policies.cbegin(); it != policies.cend(); ++it)
+        m_policyClassifiers.insert(it.key(), it->classifier());
+    const QStringList before = m_columns;
+    recomputeColumns();
+    for (const QString& repository : std::as_const(m_repositories))
+        recomputeRow(repository);
+    return before != m_columns;
+}
+
+QStringList BoardState::promotionOrder() const {
+    QList<QStringList> orders;
+    for (const QString& repository : m_repositories) {
+        const auto policy = m_policies.constFind(repository);
+        if (policy != m_policies.cend() && policy->promotionOrdered)
+            orders.append(policy->environments);
     }
-    m_columns = boardColumns(m_order, collections, m_classifier);
+    orders.append(m_order);
+    return mergePromotionOrders(orders);
+}
+
+const TagClassifier& BoardState::classifierOf(const QString& repository) const {
+    const auto own = m_policyClassifiers.constFind(repository);
+    return own == m_policyClassifiers.cend() ? m_classifier : own.value();
+}
+
+void BoardState::recomputeColumns() {
+    // Each row's own columns (its order, then the other environments it has) after the
+    // orders every row follows, so a policy's stage lands where the policy puts it.
+    QList<QStringList> orders{promotionOrder()};
+    for (const QString& repository : std::as_const(m_repositories)) {
+        const auto policy = m_policies.constFind(repository);
+        const QStringList order = policy != m_policies.cend() && policy->promotionOrdered
+                                      ? policy->environments
+                                      : m_order;
+        const auto look = m_looks.constFind(repository);
+        orders.append(look == m_looks.cend()
+                          ? order
+                          : boardColumns(order, {look->collection}, classifierOf(repository)));
+    }
+    m_columns = mergePromotionOrders(orders);
 }
 
 BoardRow BoardState::computeRow(const QString& repository) const {
     const auto look = m_looks.constFind(repository);
     BoardRow row = look == m_looks.cend()
-                       ? boardRow(repository, {}, {}, {}, m_columns, m_classifier)
+                       ? boardRow(repository, {}, {}, {}, m_columns, classifierOf(repository))
                        : boardRow(repository, look->collection, look->positions, look->verdicts,
-                                  m_columns, m_classifier);
+                                  m_columns, classifierOf(repository));
     row.problem = m_problems.value(repository);
     applyCommits(row);
     return row;
+}
+
+void BoardState::recomputeRow(const QString& repository) {
+    BoardRow row = computeRow(repository);
+    // The marks of moves outside Berth stay until the next look at the repository.
+    if (const auto shown = m_rows.constFind(repository); shown != m_rows.cend()) {
+        for (BoardCell& cell : row.cells) {
+            for (const BoardCell& before : shown->cells) {
+                if (before.environment == cell.environment && before.digest == cell.digest)
+                    cell.movedOutsideBerth = before.movedOutsideBerth;
+            }
+        }
+    }
+    m_rows.insert(repository, row);
 }
 
 namespace {
@@ -80,7 +138,7 @@ bool BoardState::show(const LoadedRepository& repository) {
     if (columnsChanged) {
         for (const QString& other : std::as_const(m_repositories)) {
             if (other != name)
-                m_rows.insert(other, computeRow(other));
+                recomputeRow(other);
         }
     }
     BoardRow row = computeRow(name);

@@ -6,6 +6,7 @@
 // from the same look, so a service moved since the board was read can be warned about.
 
 #include "board/ReleaseBoard.h"
+#include "policy/TagPolicy.h"
 #include "registry/TagClassifier.h"
 #include "timeline/LoadedRepository.h"
 
@@ -20,6 +21,14 @@ public:
     // that come first (the policy's order, else dev, staging, production).
     void reset(const QStringList& repositories, const QStringList& promotionOrder,
                const TagClassifier& classifier = {});
+
+    // The policies of the repositories with a linked clone (each clone's berth.toml), by
+    // repository; the others follow the defaults. A policy's promotion order places the
+    // board's columns and its environments classify its row's tags. Kept across a reset
+    // that keeps the repository. Answers whether the board's columns changed.
+    bool setPolicies(const QHash<QString, TagPolicy>& policies);
+    // The promotion order the board follows: every policy's, then the defaults.
+    QStringList promotionOrder() const;
 
     // A look at one repository (the history's or the registry's); answers whether the
     // board's columns changed with it (then every row must be shown again).
@@ -43,7 +52,10 @@ public:
 
 private:
     void recomputeColumns();
+    const TagClassifier& classifierOf(const QString& repository) const;
     BoardRow computeRow(const QString& repository) const;
+    // computeRow, keeping the shown row's marks (the columns or the policy changed).
+    void recomputeRow(const QString& repository);
     // The commits read for `row`'s builds, when its environments still run them.
     void applyCommits(BoardRow& row) const;
 
@@ -51,6 +63,8 @@ private:
     QStringList m_order;
     TagClassifier m_classifier;
     QStringList m_columns;
+    QHash<QString, TagPolicy> m_policies; // by repository, from its linked clone
+    QHash<QString, TagClassifier> m_policyClassifiers;
     QHash<QString, LoadedRepository> m_looks;
     QHash<QString, BoardRow> m_rows; // as last shown, for the moved-outside marks
     QHash<QString, QString> m_problems;

@@ -125,6 +125,32 @@ bool environmentsDiffer(const BoardRow& row, const QString& first, const QString
     return digestIn(first) != digestIn(second);
 }
 
+QStringList mergePromotionOrders(const QList<QStringList>& orders) {
+    QStringList merged;
+    for (const QStringList& order : orders) {
+        for (qsizetype i = 0; i < order.size(); ++i) {
+            if (merged.contains(order.at(i)))
+                continue;
+            qsizetype at = merged.size();
+            bool placed = false;
+            for (qsizetype after = i + 1; after < order.size() && !placed; ++after) {
+                if (const qsizetype found = merged.indexOf(order.at(after)); found >= 0) {
+                    at = found;
+                    placed = true;
+                }
+            }
+            for (qsizetype before = i - 1; before >= 0 && !placed; --before) {
+                if (const qsizetype found = merged.indexOf(order.at(before)); found >= 0) {
+                    at = found + 1;
+                    placed = true;
+                }
+            }
+            merged.insert(at, order.at(i));
+        }
+    }
+    return merged;
+}
+
 QStringList boardColumns(const QStringList& order, const QList<BuildCollection>& rows,
                          const TagClassifier& classifier) {
     QStringList columns = order;

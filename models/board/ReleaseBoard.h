@@ -57,6 +57,13 @@ struct BoardRow {
 // there; `actions` is the repository's audit.
 void markMovesOutsideBerth(BoardRow& row, const BoardRow& previous, const QList<Action>& actions);
 
+// One promotion order from several: each repository's policy order, then the defaults, then
+// each row's own columns. Earlier lists win where lists disagree; an environment a later
+// list adds goes right before the nearest environment after it on that list that is placed
+// already (else right after the nearest one before it, else last), so "dev, qa, production"
+// and "dev, staging, production" give "dev, qa, staging, production".
+QStringList mergePromotionOrders(const QList<QStringList>& orders);
+
 // The board's columns: `order` (the promotion order: the policy's, else dev, staging,
 // production) first, then every other environment some row has, in the classifier's order.
 QStringList boardColumns(const QStringList& order, const QList<BuildCollection>& rows,

@@ -148,6 +148,56 @@ private slots:
         QCOMPARE(upstreamStandingName(UpstreamStanding::NotFromUpstream), u"not-from-upstream"_s);
     }
 
+    void promotionOrdersMergeEarlierFirst() {
+        const QStringList policy{u"dev"_s, u"uat"_s, u"production"_s};
+        QCOMPARE(mergePromotionOrders({policy, kColumns}),
+                 (QStringList{u"dev"_s, u"uat"_s, u"staging"_s, u"production"_s}));
+        // A later list that disagrees changes nothing; one that adds after the end appends.
+        QCOMPARE(mergePromotionOrders({kColumns, {u"production"_s, u"dev"_s}}), kColumns);
+        QCOMPARE(mergePromotionOrders({kColumns, {u"production"_s, u"hotfix"_s}}),
+                 kColumns + QStringList{u"hotfix"_s});
+        QCOMPARE(mergePromotionOrders({{u"canary"_s, u"production"_s}, kColumns}),
+                 (QStringList{u"canary"_s, u"dev"_s, u"staging"_s, u"production"_s}));
+        QCOMPARE(mergePromotionOrders({}), QStringList{});
+    }
+
+    void aRowFollowsItsOwnPolicy() {
+        const QString ordered = u"localhost:5000/acme/api"_s;
+        const QString plain = u"localhost:5000/acme/web"_s;
+        const auto look = [](const QString& repository, const QMap<QString, QString>& at) {
+            LoadedRepository loaded;
+            loaded.repository = repository;
+            loaded.collection = collection(at);
+            return loaded;
+        };
+        BoardState state;
+        state.reset({ordered, plain}, kColumns);
+        state.show(look(ordered, {{u"uat"_s, kNew}, {u"production"_s, kOld}}));
+        state.show(look(plain, {{u"staging"_s, kNew}, {u"production"_s, kNew}}));
+        // Without its policy, "uat" is no environment of the defaults: no column.
+        QCOMPARE(state.columns(), kColumns);
+
+        TagPolicy policy = TagPolicy::defaults(u"test"_s);
+        policy.environments = {u"dev"_s, u"uat"_s, u"production"_s};
+        policy.promotionOrdered = true;
+        QVERIFY(state.setPolicies({{ordered, policy}}));
+        QCOMPARE(state.columns(), (QStringList{u"dev"_s, u"uat"_s, u"staging"_s, u"production"_s}));
+        QCOMPARE(state.promotionOrder(), state.columns());
+        const BoardRow api = state.row(ordered);
+        QCOMPARE(api.cells.at(1).digest, kNew);
+        QVERIFY(api.cells.at(2).isEmpty()); // no staging in its order or its tags
+        QCOMPARE(api.cells.at(3).upstream, u"uat"_s);
+        QCOMPARE(api.cells.at(3).standing, UpstreamStanding::NotFromUpstream);
+        const BoardRow web = state.row(plain);
+        QVERIFY(web.cells.at(1).isEmpty());
+        QCOMPARE(web.cells.at(3).upstream, u"staging"_s);
+        QCOMPARE(web.cells.at(3).standing, UpstreamStanding::Same);
+
+        // The clone unlinked: the defaults again.
+        QVERIFY(state.setPolicies({}));
+        QCOMPARE(state.columns(), kColumns);
+    }
+
     void theBoardKeepsARowsCommitsWhileItsBuildsStay() {
         const QString repository = u"localhost:5000/acme/api"_s;
         const auto look = [&repository](const QString& production) {

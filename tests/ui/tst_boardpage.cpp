@@ -3,7 +3,9 @@
 // "staging ≠ production", opens a row's timeline, and ships a release train from the
 // chosen rows. One service moved by another tool between the plan and the confirmation is
 // refused on its row while the others move; the train is rolled back from the dialog; the
-// audit records both trains. QAbstractItemModelTester watches the board's models throughout.
+// audit records both trains. Each linked clone's berth.toml places its row's stages among
+// the columns, and a malformed one is named in the banner. QAbstractItemModelTester watches the
+// board's models throughout.
 
 #include "AsyncWait.h"
 #include "GitSandbox.h"
@@ -13,6 +15,7 @@
 
 #include "BoardActions.h"
 #include "BoardPage.h"
+#include "ErrorBanner.h"
 #include "MainWindow.h"
 #include "ProjectList.h"
 #include "TrainDialog.h"
@@ -230,6 +233,62 @@ private slots:
         m_window->openProject(
             Project::fromText(u"shop"_s, m_server->hostPort() + u"/shop/"_s).value());
         QVERIFY(waitUntilIdle());
+    }
+
+    void eachLinkedClonesPolicyPlacesItsStages() {
+        GitSandbox sandbox(m_dir.filePath(u"policies"_s));
+        QVERIFY(QDir().mkpath(sandbox.root()));
+        const QString ordered = sandbox.newRepository(u"ordered"_s);
+        QVERIFY2(!sandbox
+                      .commitFile(ordered, u"berth.toml"_s,
+                                  "[environments]\norder = [\"dev\", \"uat\", \"production\"]\n",
+                                  u"Tag policy"_s)
+                      .isEmpty(),
+                 qPrintable(sandbox.lastError()));
+        const QString malformed = sandbox.newRepository(u"malformed"_s);
+        QVERIFY(!sandbox
+                     .commitFile(malformed, u"berth.toml"_s, "[environments]\nodrer = 1\n",
+                                 u"Tag policy"_s)
+                     .isEmpty());
+        QVERIFY(RegistrySeeder::seedRepository(
+            *m_server, u"uat/api"_s,
+            {RegistrySeeder::image({u"v2.0.0"_s, u"production"_s}, u"uat-1"_s),
+             RegistrySeeder::image({u"v2.1.0"_s, u"uat"_s}, u"uat-2"_s)}));
+        const QString api = m_server->hostPort() + u"/uat/api"_s;
+        const QString plain = service(1);
+        const QString broken = service(2);
+        CloneSettings::setCloneFor(api, ordered);
+        CloneSettings::setCloneFor(broken, malformed);
+        const auto unlink = qScopeGuard([&] {
+            CloneSettings::setCloneFor(api, {});
+            CloneSettings::setCloneFor(broken, {});
+        });
+
+        m_window->openProject(
+            Project::fromText(u"uat"_s, QStringList{api, plain, broken}.join(u' ')).value());
+        QVERIFY(waitUntilIdle());
+        BoardModel* model = page()->model();
+        QCOMPARE(model->environments(),
+                 (QStringList{u"dev"_s, u"uat"_s, u"staging"_s, u"production"_s}));
+        const int row = model->rowOf(api);
+        QCOMPARE(model->index(row, 2).data(BoardModel::VersionRole).toString(), u"v2.1.0"_s);
+        QVERIFY2(model->index(row, 4).data().toString().contains(u"not seen in uat"_s),
+                 qPrintable(model->index(row, 4).data().toString()));
+        QVERIFY2(model->index(model->rowOf(plain), 4).data().toString().contains(u"staging"_s),
+                 qPrintable(model->index(model->rowOf(plain), 4).data().toString()));
+        // The train ships the board's last two stages.
+        QCOMPARE(page()->trainFrom(), u"staging"_s);
+        QCOMPARE(page()->trainTo(), u"production"_s);
+        auto* banner = m_window->findChild<ui::ErrorBanner*>(u"errorBanner"_s);
+        QVERIFY(banner);
+        QTRY_VERIFY2(banner->text().contains(broken + u": berth.toml:2:1"_s),
+                     qPrintable(banner->text()));
+
+        m_window->openProject(
+            Project::fromText(u"shop"_s, m_server->hostPort() + u"/shop/"_s).value());
+        QVERIFY(waitUntilIdle());
+        QCOMPARE(page()->model()->environments(),
+                 (QStringList{u"dev"_s, u"staging"_s, u"production"_s}));
     }
 
     void aTrainRefusesTheServiceMovedMeanwhileAndRollsBack() {
