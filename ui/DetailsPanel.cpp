@@ -128,6 +128,7 @@ DetailsPanel::DetailsPanel(QWidget* parent)
     m_mediaType = addField(u"Manifest"_s, u"mediaTypeField"_s);
     m_config = addField(u"Config"_s, u"configField"_s);
     m_config->setFont(monospace(m_config->font()));
+    m_accessories = addField(u"Attached"_s, u"accessoriesField"_s);
     layout->addLayout(m_form);
 
     m_problem = new QLabel(page);
@@ -244,6 +245,10 @@ void DetailsPanel::showBuild(const QString& repository, const Build& build,
     for (const QString& twin : sharesConfigWith)
         config += u"\nsame config as %1 (re-encoded manifest)"_s.arg(shortDigestOf(twin));
     m_config->setText(config);
+    QStringList attached;
+    for (const Accessory& accessory : build.accessories)
+        attached.append(u"%1: %2"_s.arg(accessoryKindName(accessory.kind), accessory.tag));
+    m_accessories->setText(attached.isEmpty() ? u"nothing (unsigned)"_s : attached.join(u'\n'));
     m_problem->setText(build.problem);
     m_problem->setVisible(!build.problem.isEmpty());
 

@@ -68,6 +68,7 @@ private:
     BuildCommitView* m_commit;
     QLabel* m_size;
     QLabel* m_platforms;
+    QLabel* m_accessories; // signatures, attestations, SBOMs by their tags
     QLabel* m_mediaType;
     QLabel* m_config;
     QLabel* m_problem;

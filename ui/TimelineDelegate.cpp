@@ -27,6 +27,7 @@ namespace {
 constexpr int kMargin = 10;
 constexpr int kGutter = 5; // the lane bar on the left edge
 constexpr int kSpacing = 6;
+constexpr int kBadgePadding = 4;
 constexpr int kPastMarkersShown = 2;
 constexpr int kUntilGap = 2; // between a past position's chip and its "until …"
 const QString kEllipsis = u"…"_s;
@@ -34,6 +35,17 @@ const QString kEllipsis = u"…"_s;
 constexpr int kMinimumSummaryWidth = 60;
 constexpr int kMaximumSummaryWidth = 460;
 // The selected row is tinted, not filled: a full highlight would drown the chips' colours.
+// A badge's word for an accessory kind (Accessory.h's names).
+QString accessoryBadgeText(const QString& kind) {
+    if (kind == u"signature"_s)
+        return u"signed"_s;
+    if (kind == u"attestation"_s)
+        return u"attested"_s;
+    if (kind == u"sbom"_s)
+        return u"SBOM"_s;
+    return u"referrers"_s;
+}
+
 constexpr qreal kSelectionTint = 48 / 255.0;
 
 // Where a row's chips start: under the first line, right of the lane bar.
@@ -223,6 +235,22 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
         x += monoMetrics.horizontalAdvance(shown) + kSpacing;
     }
     painter->setFont(option.font);
+
+    // What is attached to the build (signatures, attestations, SBOMs): small outlined
+    // badges, so a signed build is told from an unsigned one at a glance.
+    const QStringList accessories = index.data(TimelineModel::AccessoriesRole).toStringList();
+    for (const QString& kind : accessories) {
+        const QString label = accessoryBadgeText(kind);
+        const int width = metrics.horizontalAdvance(label) + 2 * kBadgePadding;
+        const QRect badge(x, baseline - metrics.ascent() - 1, width, metrics.height() + 2);
+        painter->setPen(QPen(muted, 1));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(badge, 3, 3);
+        painter->drawText(badge, Qt::AlignCenter, label);
+        x += width + kSpacing;
+    }
+    if (!accessories.isEmpty())
+        x += kSpacing;
 
     // Right end of the first line: verdicts, links and problems. A verdict outranks the
     // rest: "bad for production" is what decides whether this build may ship.

@@ -1,6 +1,9 @@
 #include "CtlSupport.h"
 
 #include "core/DisplayText.h"
+#include "registry/RegistryClient.h"
+
+#include <QCoreApplication>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -38,6 +41,12 @@ std::optional<ImageReference> soleRepositoryArgument(const Invocation& invocatio
         return std::nullopt;
     }
     return parseRepository(invocation.command, invocation.arguments.first());
+}
+
+RegistryClient* makeClient(const QString& domain, const Invocation& invocation) {
+    auto* client = new RegistryClient(domain, invocation.registry, qApp);
+    QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
+    return client;
 }
 
 void printWarning(const QString& message) {

@@ -12,6 +12,10 @@
 #include <functional>
 #include <optional>
 
+namespace berth {
+class RegistryClient;
+}
+
 namespace berth::ctl {
 
 // Documented in the README; scripts rely on them.
@@ -49,6 +53,8 @@ struct Invocation {
     // publish
     QString releaseVersion; // --version X.Y.Z (empty: the release tag on HEAD, if any)
     bool dryRun = false;    // --dry-run: print the plan, change nothing
+    // verify
+    QStringList verifyKeys; // --verify-key <pem>, each a public key signatures may verify with
 };
 
 using Finish = std::function<void(int exitCode)>;
@@ -59,6 +65,9 @@ std::optional<ImageReference> parseRepository(const QString& command, const QStr
 // The command's only argument, a repository.
 std::optional<ImageReference> soleRepositoryArgument(const Invocation& invocation);
 void printWarning(const QString& message);
+// A client of the registry `domain` with the invocation's options, living as long as the
+// process; its warnings go to stderr.
+RegistryClient* makeClient(const QString& domain, const Invocation& invocation);
 void printJson(const QJsonValue& value);
 void printLine(const QString& line);
 // Columns padded to their widest cell; the last column is never padded.

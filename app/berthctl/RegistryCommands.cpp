@@ -12,17 +12,13 @@
 #include <QJsonArray>
 #include <QLocale>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace berth::ctl {
 
 namespace {
-
-RegistryClient* makeClient(const QString& domain, const Invocation& invocation) {
-    auto* client = new RegistryClient(domain, invocation.registry, qApp);
-    QObject::connect(client, &RegistryClient::registryWarning, qApp, &printWarning);
-    return client;
-}
 
 QString shortDigest(const QString& digest) {
     return digest.section(u':', 1).left(12);
@@ -35,6 +31,14 @@ QString tagsColumn(const QList<ClassifiedTag>& tags) {
         names.append(isMutableKind(tag.kind) ? tag.name + u'*' : tag.name);
     }
     return names.join(u' ');
+}
+
+// "signature, sbom": what is attached to the build.
+QString attachedColumn(const QList<Accessory>& accessories) {
+    QStringList kinds;
+    for (const AccessoryKind kind : accessoryKinds(accessories))
+        kinds.append(accessoryKindName(kind));
+    return kinds.isEmpty() ? u"-"_s : kinds.join(u", "_s);
 }
 
 } // namespace
@@ -112,6 +116,9 @@ void runBuilds(const Invocation& invocation, Finish finish) {
                 printJson(builds);
                 return finish(readOutcome(invocation, name, *collection));
             }
+            const bool anyAttached =
+                std::any_of(collection->builds.cbegin(), collection->builds.cend(),
+                            [](const Build& build) { return !build.accessories.isEmpty(); });
             QList<QStringList> rows;
             for (const Build& build : collection->builds) {
                 rows.append({build.created.isValid() ? build.created.toString(u"yyyy-MM-dd HH:mm"_s)
@@ -125,11 +132,15 @@ void runBuilds(const Invocation& invocation, Finish finish) {
                              tagsColumn(build.tags)});
                 if (!summaries.isEmpty())
                     rows.last().insert(3, summaries.value(build.digest));
+                if (anyAttached)
+                    rows.last().append(attachedColumn(build.accessories));
             }
             QStringList header{u"CREATED (UTC)"_s, u"DIGEST"_s, u"REVISION"_s, u"PLATFORM"_s,
                                u"TAGS (* moves)"_s};
             if (!summaries.isEmpty())
                 header.insert(3, u"COMMIT"_s);
+            if (anyAttached)
+                header.append(u"ATTACHED"_s);
             printTable(header, rows);
             finish(readOutcome(invocation, name, *collection));
         });

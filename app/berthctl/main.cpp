@@ -12,6 +12,7 @@
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
 #include "TrainCommands.h"
+#include "VerifyCommands.h"
 
 #include "git/GitLibrary.h"
 #include "history/HistoryStore.h"
@@ -70,6 +71,9 @@ const QString kCommandSummary =
     u"                          release train, each guarded; one moved meanwhile is refused\n"
     u"  train rollback <train-id>  put every service of a train back where it found it\n"
     u"  train list              release trains, newest first, with each service's outcome\n"
+    u"  verify <repository> <tag or digest> --verify-key <pem>...  whether the build's\n"
+    u"                          cosign signatures verify with the keys (offline); exit 3\n"
+    u"                          when not verified\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -109,6 +113,8 @@ Runner runnerFor(const QString& command) {
         return &runLint;
     if (command == u"train"_s)
         return &runTrain;
+    if (command == u"verify"_s)
+        return &runVerify;
     if (command == u"db-password"_s)
         return &runDbPassword;
     return nullptr;
@@ -237,10 +243,16 @@ int main(int argc, char** argv) {
     const QCommandLineOption requireClean(
         u"require-clean"_s,
         u"labels: refuse (exit 3) when tracked files have uncommitted changes."_s);
-    parser.addOptions({json,  insecure,     caFile, concurrency,  database,       gitClone, seenAt,
-                       via,   expect,       reason, rollbackTo,   environment,    yes,      markBad,
-                       actor, allowPartial, format, requireClean, releaseVersion, dryRun,   differs,
-                       full,  trainFrom});
+    const QCommandLineOption verifyKey(
+        u"verify-key"_s,
+        u"verify: a PEM public key (ECDSA P-256/P-384, RSA, Ed25519) signatures may verify "
+        u"with; repeat for several."_s,
+        u"pem"_s);
+    parser.addOptions({json,         insecure,    caFile,       concurrency,    database,
+                       gitClone,     seenAt,      via,          expect,         reason,
+                       rollbackTo,   environment, yes,          markBad,        actor,
+                       allowPartial, format,      requireClean, releaseVersion, dryRun,
+                       differs,      full,        trainFrom,    verifyKey});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -298,6 +310,7 @@ int main(int argc, char** argv) {
         invocation.differs = parser.value(differs).split(u',');
     invocation.releaseVersion = parser.value(releaseVersion);
     invocation.dryRun = parser.isSet(dryRun);
+    invocation.verifyKeys = parser.values(verifyKey);
     if (parser.isSet(actor)) {
         if (parser.value(actor).trimmed().isEmpty()) {
             printError(u"--actor takes a name, e.g. --actor \"$CI_JOB_URL\"."_s);

@@ -3,6 +3,7 @@
 // One build on the timeline: a manifest digest in one repository, with every tag
 // that points at it. A multi-arch index is one build.
 
+#include "registry/Accessory.h"
 #include "registry/RegistryTypes.h"
 #include "registry/TagClassifier.h"
 
@@ -19,6 +20,8 @@ struct Build {
     qint64 size = 0; // config + compressed layers (of the platform shown, for an index)
     QList<ClassifiedTag> tags;
     QString problem; // why the build could not be read completely, else empty
+    // Signatures, attestations and SBOMs attached to it (Accessory.h), by their tags.
+    QList<Accessory> accessories;
 
     bool isIndex() const { return MediaTypes::isIndex(mediaType); }
 };

@@ -17,8 +17,9 @@ struct BuildCollector::Job {
     GuardedCallback<BuildCollection> done;
     int pending = 0;
     QMap<QString, QStringList> tagsByDigest;
-    QStringList toHead;     // the listed tags to ask about
-    bool cacheOnly = false; // a miss is a problem, not a request
+    QStringList toHead;           // the listed tags to ask about
+    bool cacheOnly = false;       // a miss is a problem, not a request
+    QList<Accessory> accessories; // the listed accessory tags, attached when the builds are in
 };
 
 namespace {
@@ -144,6 +145,10 @@ void BuildCollector::collect(const QString& repository, QObject* context,
             if (const QString problem = tagValidationError(tag); !problem.isEmpty()) {
                 job->collection.warnings.append(
                     u"The registry listed a tag that is not one, left out: %1"_s.arg(problem));
+                continue;
+            }
+            if (std::optional<Accessory> accessory = accessoryFromTag(tag)) {
+                job->accessories.append(std::move(*accessory));
                 continue;
             }
             job->collection.tagDigests.insert(tag, QString());
@@ -343,6 +348,25 @@ void BuildCollector::markUnread(const std::shared_ptr<Job>& job, const QString& 
         job->collection.failedTags.insert(tag, error);
 }
 
+void attachAccessories(BuildCollection& collection, const QList<Accessory>& accessories) {
+    QHash<QString, Build*> bySubject;
+    for (Build& build : collection.builds) {
+        build.accessories.clear();
+        bySubject.insert(build.digest, &build);
+    }
+    collection.orphanAccessories.clear();
+    for (const Accessory& accessory : accessories) {
+        if (Build* subject = bySubject.value(accessory.subjectDigest)) {
+            subject->accessories.append(accessory);
+            continue;
+        }
+        collection.orphanAccessories.append(accessory);
+        collection.warnings.append(
+            u"%1: a %2 for %3, which no tag of this repository points at"_s.arg(
+                accessory.tag, accessoryKindName(accessory.kind), accessory.subjectDigest));
+    }
+}
+
 int BuildCollection::tagsSeen() const {
     int seen = int(tagDigests.size());
     for (auto it = failedTags.cbegin(); it != failedTags.cend(); ++it)
@@ -351,6 +375,7 @@ int BuildCollection::tagsSeen() const {
 }
 
 void BuildCollector::finish(const std::shared_ptr<Job>& job) {
+    attachAccessories(job->collection, job->accessories);
     sortNewestFirst(job->collection.builds);
     job->done(job->collection);
 }

@@ -2,7 +2,8 @@
 
 // Reads one repository into builds: lists its tags, HEADs every tag, fetches each
 // distinct manifest and config once (or takes them from the cache), and groups the
-// tags by the digest they point at.
+// tags by the digest they point at. Accessory tags (signatures, attestations, SBOMs:
+// Accessory.h) are no builds: they are attached to their subject without a request.
 
 #include "core/Callback.h"
 #include "registry/Build.h"
@@ -31,6 +32,9 @@ struct BuildCollection {
     // Tags whose digest is the history's (see RefreshPlan.h): listed, but not asked about on
     // this read, so not seen now either. Empty unless known tags were given.
     QStringList fromHistory;
+    // Accessory tags whose subject no tag of the repository points at (a platform manifest
+    // of an index, or a build deleted since): reported, with a warning each.
+    QList<Accessory> orphanAccessories;
 
     int tagsSeen() const; // every tag listed: read or failed
 };
@@ -82,6 +86,10 @@ private:
     std::optional<QMap<QString, KnownTag>> m_known;
     RefreshRule m_refreshRule;
 };
+
+// Gives each build of `collection` the accessories whose subject it is; the others become
+// its orphanAccessories, with a warning each.
+void attachAccessories(BuildCollection& collection, const QList<Accessory>& accessories);
 
 // The commit a build came from: the OCI revision label, else a git.commit label,
 // else the longest git-SHA tag, else the SHA of a branch-SHA tag.

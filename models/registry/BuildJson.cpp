@@ -30,6 +30,11 @@ QJsonObject buildToJson(const Build& build) {
     };
     if (!build.problem.isEmpty())
         object.insert(u"problem"_s, build.problem);
+    QJsonArray artifacts;
+    for (const Accessory& accessory : build.accessories)
+        artifacts.append(
+            QJsonObject{{u"tag"_s, accessory.tag}, {u"kind"_s, accessoryKindName(accessory.kind)}});
+    object.insert(u"artifacts"_s, artifacts);
     return object;
 }
 

@@ -207,6 +207,12 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
     }
     case VerdictsRole:
         return QVariant::fromValue(m_verdictsByDigest.value(build.digest));
+    case AccessoriesRole: {
+        QStringList kinds;
+        for (const AccessoryKind kind : accessoryKinds(build.accessories))
+            kinds.append(accessoryKindName(kind));
+        return kinds;
+    }
     default:
         return {};
     }
@@ -233,7 +239,8 @@ QHash<int, QByteArray> TimelineModel::roleNames() const {
                   {CommitSummaryRole, "commitSummary"},
                   {CommitIdRole, "commitId"},
                   {CommitProblemRole, "commitProblem"},
-                  {VerdictsRole, "verdicts"}});
+                  {VerdictsRole, "verdicts"},
+                  {AccessoriesRole, "accessories"}});
     return names;
 }
 

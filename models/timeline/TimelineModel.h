@@ -37,6 +37,7 @@ public:
         CommitIdRole,                  // QString, full commit id, empty likewise
         CommitProblemRole,             // QString, why the revision did not resolve, else empty
         VerdictsRole,                  // QList<Verdict> on this build, bad ones first
+        AccessoriesRole,               // QStringList: "signature", "attestation", ... attached
     };
     Q_ENUM(Role)
 

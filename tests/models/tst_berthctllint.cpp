@@ -2,6 +2,7 @@
 // history, the policy committed in a real git clone. Exit 0 clean or warnings only, 3 on
 // any error finding, 1 when something cannot be read, 2 for a wrong command line.
 
+#include "CtlRun.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "TestMain.h"
@@ -20,13 +21,6 @@ using namespace Qt::StringLiterals;
 using namespace berth::test;
 
 namespace {
-
-struct CtlRun {
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
 
 // An image built from the commit `seed` repeated (40 digits), the revision label saying so.
 QJsonObject image(const QStringList& tags, const QString& seed,
@@ -56,21 +50,12 @@ private:
     QString repository() const { return m_server->hostPort() + u"/acme/api"_s; }
 
     CtlRun run(const QString& program, const QStringList& arguments, const QString& dir) {
-        QProcess process;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(u"HOME"_s, m_dir->path());
-        environment.insert(u"XDG_CONFIG_HOME"_s, m_dir->filePath(u".config"_s));
-        environment.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s);
-        environment.insert(u"DOCKER_CONFIG"_s, m_dir->filePath(u"docker"_s));
-        process.setProcessEnvironment(environment);
-        process.setWorkingDirectory(dir);
-        process.start(program, arguments);
-        CtlRun result;
-        if (process.waitForFinished(120000) && process.exitStatus() == QProcess::NormalExit)
-            result.exitCode = process.exitCode();
-        result.out = process.readAllStandardOutput();
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
+        return runProgram(program, arguments,
+                          {{u"HOME"_s, m_dir->path()},
+                           {u"XDG_CONFIG_HOME"_s, m_dir->filePath(u".config"_s)},
+                           {u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s},
+                           {u"DOCKER_CONFIG"_s, m_dir->filePath(u"docker"_s)}},
+                          dir);
     }
 
     // berthctl in the clone (where a pipeline stands), on the test's own history.

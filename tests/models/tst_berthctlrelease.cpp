@@ -2,6 +2,7 @@
 // against a real docker-registry on loopback, a real SQLite history, real git clones
 // holding the tag policy, and (for the engine transport) a real dockerd.
 
+#include "CtlRun.h"
 #include "EngineServer.h"
 #include "GitSandbox.h"
 #include "RegistrySeeder.h"
@@ -21,13 +22,6 @@ using namespace Qt::StringLiterals;
 using namespace berth::test;
 
 namespace {
-
-struct CtlRun {
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
 
 QJsonObject image(const QStringList& tags, const QStringList& platforms, const QString& seed) {
     return QJsonObject{{u"tags"_s, QJsonArray::fromStringList(tags)},
@@ -53,21 +47,10 @@ private:
     CtlRun ctl(QStringList arguments, const QByteArray& input = {},
                const QString& dockerHost = {}) {
         arguments << u"--db"_s << m_dir->filePath(u"history.sqlite"_s);
-        QProcess process;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(u"DOCKER_CONFIG"_s, m_dir->filePath(u"docker"_s));
+        QHash<QString, QString> environment{{u"DOCKER_CONFIG"_s, m_dir->filePath(u"docker"_s)}};
         if (!dockerHost.isEmpty())
             environment.insert(u"DOCKER_HOST"_s, dockerHost);
-        process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(BERTHCTL_PATH), arguments);
-        process.write(input);
-        process.closeWriteChannel();
-        CtlRun run;
-        if (process.waitForFinished(120000) && process.exitStatus() == QProcess::NormalExit)
-            run.exitCode = process.exitCode();
-        run.out = process.readAllStandardOutput();
-        run.err = QString::fromUtf8(process.readAllStandardError());
-        return run;
+        return runProgram(QStringLiteral(BERTHCTL_PATH), arguments, environment, {}, input);
     }
 
     // A clone whose HEAD commits `policy` as berth.toml.

@@ -443,8 +443,8 @@ void TestDockerCredentials::containersAuthFiles_data() {
                                       << QStringList{u"/run/user/1000/containers/auth.json"_s,
                                                      u"/home/u/.config/containers/auth.json"_s};
     QTest::newRow("REGISTRY_AUTH_FILE instead of the runtime dir")
-        << u"/work/auth.json"_s << u"/run/user/1000"_s << u"/home/u/.config"_s
-        << QStringList{u"/work/auth.json"_s, u"/home/u/.config/containers/auth.json"_s};
+        << u"/builds/auth.json"_s << u"/run/user/1000"_s << u"/home/u/.config"_s
+        << QStringList{u"/builds/auth.json"_s, u"/home/u/.config/containers/auth.json"_s};
     QTest::newRow("no runtime dir, no config home")
         << QString() << QString() << QString()
         << QStringList{QDir::homePath() + u"/.config/containers/auth.json"_s};

@@ -2,6 +2,7 @@
 
 #include "RegistryServer.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -30,8 +31,23 @@ QString RegistrySeeder::scriptPath() {
     return QStringLiteral(BERTH_SOURCE_DIR "/scripts/seed-registry");
 }
 
+QString RegistrySeeder::signerPath() {
+    return QStringLiteral(BERTH_SOURCE_DIR "/tests/support/cosign_signer.py");
+}
+
 QJsonObject RegistrySeeder::seed(const RegistryServer& server, const QJsonObject& spec,
                                  QString* error) {
+    return runScript(scriptPath(), server, spec, error);
+}
+
+QJsonObject RegistrySeeder::sign(const RegistryServer& server, const QJsonObject& spec,
+                                 QString* error) {
+    return runScript(signerPath(), server, spec, error);
+}
+
+QJsonObject RegistrySeeder::runScript(const QString& script, const RegistryServer& server,
+                                      const QJsonObject& spec, QString* error) {
+    const QString name = QFileInfo(script).fileName();
     QTemporaryFile specFile;
     if (!specFile.open()) {
         return failed(error, u"could not create a spec file: %1"_s.arg(specFile.errorString()));
@@ -55,27 +71,27 @@ QJsonObject RegistrySeeder::seed(const RegistryServer& server, const QJsonObject
     QProcess process;
     process.setProcessEnvironment(environment);
     // Run with Debian's python explicitly: a pyenv python3 first on PATH must not matter.
-    process.start(u"/usr/bin/python3"_s, QStringList{scriptPath()} + arguments);
+    process.start(u"/usr/bin/python3"_s, QStringList{script} + arguments);
     if (!process.waitForStarted()) {
-        return failed(error, u"could not run %1: %2"_s.arg(scriptPath(), process.errorString()));
+        return failed(error, u"could not run %1: %2"_s.arg(script, process.errorString()));
     }
     if (!process.waitForFinished(SeedTimeoutMs)) {
         process.kill();
         process.waitForFinished();
         return failed(error,
-                      u"seed-registry did not finish within %1 s"_s.arg(SeedTimeoutMs / 1000));
+                      u"%1 did not finish within %2 s"_s.arg(name).arg(SeedTimeoutMs / 1000));
     }
     const QString stderrText = QString::fromUtf8(process.readAllStandardError()).trimmed();
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
         return failed(
-            error, u"seed-registry failed (exit %1): %2"_s.arg(process.exitCode()).arg(stderrText));
+            error, u"%1 failed (exit %2): %3"_s.arg(name).arg(process.exitCode()).arg(stderrText));
     }
     QJsonParseError parseError;
     const QJsonDocument answer =
         QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
     if (!answer.isObject()) {
         return failed(error,
-                      u"seed-registry printed no JSON object: %1"_s.arg(parseError.errorString()));
+                      u"%1 printed no JSON object: %2"_s.arg(name, parseError.errorString()));
     }
     if (error) {
         error->clear();

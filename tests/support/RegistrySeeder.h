@@ -1,7 +1,8 @@
 #pragma once
 
-// Seeds a test registry with images through scripts/seed-registry, so tests know the
-// exact digests they later expect the client to find.
+// Seeds a test registry with images through scripts/seed-registry (and signs them with
+// tests/support/cosign_signer.py), so tests know the exact digests they later expect the
+// client to find.
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -22,6 +23,12 @@ public:
 
     static QString scriptPath();
 
+    // Pushes cosign-format signatures, attestations and SBOMs (the JSON format
+    // tests/support/cosign_signer.py documents) the same way; returns its answer.
+    static QJsonObject sign(const RegistryServer& server, const QJsonObject& spec,
+                            QString* error = nullptr);
+    static QString signerPath();
+
     // `images` pushed into `repository`; false (and the reason as a warning) on failure.
     static bool seedRepository(const RegistryServer& server, const QString& repository,
                                const QJsonArray& images);
@@ -29,6 +36,10 @@ public:
     // One image of a spec: an OCI linux/amd64 build created 2026-01-02T03:04:05Z, without
     // labels, tagged `tags`; `layerSeed` makes its layer (and so its digest) its own.
     static QJsonObject image(const QStringList& tags, const QString& layerSeed);
+
+private:
+    static QJsonObject runScript(const QString& script, const RegistryServer& server,
+                                 const QJsonObject& spec, QString* error);
 };
 
 } // namespace berth::test

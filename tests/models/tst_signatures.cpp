@@ -1,0 +1,282 @@
+// Key-based cosign signatures verified offline, against a real docker-registry on loopback
+// holding signatures the test-side signer (tests/support/cosign_signer.py, with
+// python3-cryptography) wrote in cosign's layout. `berthctl verify` gives each case its
+// verdict: valid (ECDSA P-256, RSA, Ed25519), another digest signed, another repository
+// named, a flipped signature byte, the wrong key, two signatures of which one verifies,
+// an unsigned build and an index signed at the index digest. Every (signature, key) pair
+// Berth judges is judged again by the openssl command line over the same bytes.
+
+#include "CtlRun.h"
+#include "RegistrySeeder.h"
+#include "RegistryServer.h"
+#include "TestMain.h"
+
+#include "signing/CosignSignature.h"
+#include "signing/VerificationKey.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace berth;
+using namespace berth::test;
+
+namespace {
+
+// Each case: a build, and how the signer signs it.
+enum Build {
+    Valid,
+    OtherDigest,
+    OtherRepository,
+    Flipped,
+    WrongKey,
+    TwoSignatures,
+    Unsigned,
+    RsaSigned,
+    Ed25519Signed,
+    BuildCount
+};
+
+} // namespace
+
+class TestSignatures : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<RegistryServer> m_server;
+    QTemporaryDir m_dir;
+    QStringList m_digests; // by Build
+    QString m_index;       // a two-platform index, signed at its own digest
+    QJsonArray m_signed;   // what the signer answered for every signature
+
+    QString repository() const { return m_server->hostPort() + u"/trust/api"_s; }
+    QString keyPath(const QString& name) const { return m_dir.filePath(name); }
+
+    CtlRun run(const QString& program, const QStringList& arguments) {
+        return runProgram(program, arguments,
+                          {{u"HOME"_s, m_dir.path()},
+                           {u"XDG_CONFIG_HOME"_s, m_dir.filePath(u".config"_s)},
+                           {u"DOCKER_CONFIG"_s, m_dir.filePath(u"docker"_s)}});
+    }
+
+    bool openssl(const QStringList& arguments) {
+        return run(u"openssl"_s, arguments).exitCode == 0;
+    }
+
+    // A private key `name`.key and its public half `name`.pub, made by openssl.
+    bool makeKey(const QString& name, const QStringList& generate) {
+        return openssl(QStringList{u"genpkey"_s} + generate +
+                       QStringList{u"-out"_s, keyPath(name + u".key"_s)}) &&
+               openssl({u"pkey"_s, u"-in"_s, keyPath(name + u".key"_s), u"-pubout"_s, u"-out"_s,
+                        keyPath(name + u".pub"_s)});
+    }
+
+    QJsonObject signature(int build, const QString& key) const {
+        return {{u"subject"_s, m_digests.at(build)},
+                {u"key"_s, keyPath(key + u".key"_s)},
+                {u"reference"_s, repository()}};
+    }
+
+    CtlRun verify(const QString& reference, const QStringList& keys) {
+        QStringList arguments{u"verify"_s, repository(), reference, u"--json"_s};
+        for (const QString& key : keys)
+            arguments << u"--verify-key"_s << keyPath(key + u".pub"_s);
+        return run(QStringLiteral(BERTHCTL_PATH), arguments);
+    }
+
+    // openssl's own answer: does `key`.pub verify `signature` over `message`?
+    bool opensslVerifies(const QString& key, const QByteArray& message,
+                         const QByteArray& signature) {
+        const QString messageFile = m_dir.filePath(u"message"_s);
+        const QString signatureFile = m_dir.filePath(u"signature"_s);
+        QFile(messageFile).remove();
+        QFile(signatureFile).remove();
+        QFile out(messageFile);
+        QFile sig(signatureFile);
+        if (!out.open(QIODevice::WriteOnly) || !sig.open(QIODevice::WriteOnly))
+            return false;
+        out.write(message);
+        sig.write(signature);
+        out.close();
+        sig.close();
+        if (key == u"ed25519"_s)
+            return openssl({u"pkeyutl"_s, u"-verify"_s, u"-pubin"_s, u"-inkey"_s,
+                            keyPath(key + u".pub"_s), u"-rawin"_s, u"-in"_s, messageFile,
+                            u"-sigfile"_s, signatureFile});
+        return openssl({u"dgst"_s, u"-sha256"_s, u"-verify"_s, keyPath(key + u".pub"_s),
+                        u"-signature"_s, signatureFile, messageFile});
+    }
+
+private slots:
+    void initTestCase() {
+        const QString missing = RegistryServer::unavailableReason({});
+        if (!missing.isEmpty())
+            QSKIP(qPrintable(missing));
+        QVERIFY(makeKey(u"ci"_s,
+                        {u"-algorithm"_s, u"EC"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:P-256"_s}));
+        QVERIFY(makeKey(u"stranger"_s,
+                        {u"-algorithm"_s, u"EC"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:P-256"_s}));
+        QVERIFY(makeKey(u"rsa"_s,
+                        {u"-algorithm"_s, u"RSA"_s, u"-pkeyopt"_s, u"rsa_keygen_bits:3072"_s}));
+        QVERIFY(makeKey(u"ed25519"_s, {u"-algorithm"_s, u"ED25519"_s}));
+
+        m_server = std::make_unique<RegistryServer>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+        QJsonArray images;
+        for (int i = 0; i < BuildCount; ++i)
+            images.append(RegistrySeeder::image({u"v1.%1.0"_s.arg(i)}, u"trust-%1"_s.arg(i)));
+        QJsonObject index = RegistrySeeder::image({u"v2.0.0"_s}, u"trust-index"_s);
+        index.insert(u"platforms"_s, QJsonArray{u"linux/amd64"_s, u"linux/arm64/v8"_s});
+        images.append(index);
+        QString error;
+        const QJsonObject pushed = RegistrySeeder::seed(
+            *m_server, {{u"repository"_s, u"trust/api"_s}, {u"images"_s, images}}, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        for (const QJsonValue& image : pushed[u"images"_s].toArray())
+            m_digests.append(image[u"digest"_s].toString());
+        QCOMPARE(m_digests.size(), BuildCount + 1);
+        m_index = m_digests.takeLast();
+
+        QJsonObject otherDigest = signature(OtherDigest, u"ci"_s);
+        otherDigest.insert(u"signedDigest"_s, m_digests.at(Valid));
+        QJsonObject otherRepository = signature(OtherRepository, u"ci"_s);
+        otherRepository.insert(u"reference"_s, QString(m_server->hostPort() + u"/trust/other"_s));
+        QJsonObject flipped = signature(Flipped, u"ci"_s);
+        flipped.insert(u"corrupt"_s, true);
+        QJsonObject indexSignature = signature(Valid, u"ci"_s);
+        indexSignature.insert(u"subject"_s, m_index);
+        const QJsonArray signatures{signature(Valid, u"ci"_s),
+                                    otherDigest,
+                                    otherRepository,
+                                    flipped,
+                                    signature(WrongKey, u"stranger"_s),
+                                    signature(TwoSignatures, u"stranger"_s),
+                                    signature(TwoSignatures, u"ci"_s),
+                                    signature(RsaSigned, u"rsa"_s),
+                                    signature(Ed25519Signed, u"ed25519"_s),
+                                    indexSignature};
+        const QJsonObject answer = RegistrySeeder::sign(
+            *m_server, {{u"repository"_s, u"trust/api"_s}, {u"signatures"_s, signatures}}, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        m_signed = answer[u"signatures"_s].toArray();
+        QCOMPARE(m_signed.size(), signatures.size());
+    }
+
+    void cleanupTestCase() { m_server.reset(); }
+
+    void eachCaseGetsItsVerdict_data() {
+        QTest::addColumn<int>("build");
+        QTest::addColumn<QString>("verdict");
+        QTest::addColumn<QString>("says");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("valid") << int(Valid) << u"verified"_s << u"verified by ci.pub"_s << 0;
+        QTest::newRow("another digest signed")
+            << int(OtherDigest) << u"invalid"_s << u"not this build"_s << 3;
+        QTest::newRow("another repository named")
+            << int(OtherRepository) << u"invalid"_s << u"/trust/other, not"_s << 3;
+        // A key-based signature names no key: a damaged one and another key's read alike.
+        QTest::newRow("flipped signature byte")
+            << int(Flipped) << u"signed-unverified"_s << u"no configured key verifies it"_s << 3;
+        QTest::newRow("wrong key")
+            << int(WrongKey) << u"signed-unverified"_s << u"no configured key verifies it"_s << 3;
+        QTest::newRow("two signatures, one verifies")
+            << int(TwoSignatures) << u"verified"_s << u"verified by ci.pub"_s << 0;
+        QTest::newRow("unsigned") << int(Unsigned) << u"unsigned"_s << u"no signature"_s << 3;
+        QTest::newRow("rsa") << int(RsaSigned) << u"verified"_s << u"verified by rsa.pub"_s << 0;
+        QTest::newRow("ed25519") << int(Ed25519Signed) << u"verified"_s
+                                 << u"verified by ed25519.pub"_s << 0;
+    }
+
+    void eachCaseGetsItsVerdict() {
+        QFETCH(int, build);
+        QFETCH(QString, verdict);
+        QFETCH(QString, says);
+        QFETCH(int, exitCode);
+        const CtlRun run = verify(u"v1.%1.0"_s.arg(build), {u"ci"_s, u"rsa"_s, u"ed25519"_s});
+        QVERIFY2(run.exitCode == exitCode, qPrintable(run.err + QString::fromUtf8(run.out)));
+        const QJsonObject answer = run.json();
+        QCOMPARE(answer[u"digest"_s].toString(), m_digests.at(build));
+        QCOMPARE(answer[u"verdict"_s].toString(), verdict);
+        QVERIFY2(answer[u"summary"_s].toString().contains(says),
+                 qPrintable(answer[u"summary"_s].toString()));
+    }
+
+    void twoSignaturesListBoth() {
+        const QJsonObject answer = verify(u"v1.%1.0"_s.arg(int(TwoSignatures)), {u"ci"_s}).json();
+        const QJsonArray signatures = answer[u"signatures"_s].toArray();
+        QCOMPARE(signatures.size(), 2);
+        QCOMPARE(signatures[0][u"verdict"_s].toString(), u"signed-unverified"_s);
+        QCOMPARE(signatures[1][u"verdict"_s].toString(), u"verified"_s);
+        const Result<VerificationKey> ci = VerificationKey::fromFile(keyPath(u"ci.pub"_s));
+        QVERIFY(ci.ok());
+        QCOMPARE(signatures[1][u"key"_s].toString(), ci->fingerprint());
+    }
+
+    void withoutKeysASignatureIsUnverified() {
+        const CtlRun run = verify(u"v1.0.0"_s, {});
+        QCOMPARE(run.exitCode, 3);
+        QCOMPARE(run.json()[u"verdict"_s].toString(), u"signed-unverified"_s);
+        QVERIFY(run.json()[u"summary"_s].toString().contains(u"no key is configured"_s));
+    }
+
+    void anIndexIsVerifiedAtItsOwnDigest() {
+        const CtlRun run = verify(u"v2.0.0"_s, {u"ci"_s});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err + QString::fromUtf8(run.out)));
+        QCOMPARE(run.json()[u"digest"_s].toString(), m_index);
+        QCOMPARE(run.json()[u"verdict"_s].toString(), u"verified"_s);
+        // By digest too, and a text answer for a person.
+        const CtlRun text = verifyAsText(m_index);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("verdict  verified: verified by ci.pub"), text.out.constData());
+    }
+
+    void aKeyThatIsNoneIsRefused() {
+        QFile notAKey(keyPath(u"garbage.pub"_s));
+        QVERIFY(notAKey.open(QIODevice::WriteOnly));
+        notAKey.write("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        notAKey.close();
+        const CtlRun garbage = verify(u"v1.0.0"_s, {u"garbage"_s});
+        QCOMPARE(garbage.exitCode, 2);
+        QVERIFY2(garbage.err.contains(u"garbage.pub holds no PEM public key"_s),
+                 qPrintable(garbage.err));
+        QVERIFY(!VerificationKey::fromFile(keyPath(u"ci.key"_s)).ok()); // a private key file
+        QVERIFY(VerificationKey::fromFile(keyPath(u"missing.pub"_s))
+                    .errorMessage()
+                    .contains(u"Cannot read the key"_s));
+    }
+
+    // Berth's answer on every (signature, key) pair is openssl's on the same bytes.
+    void opensslAgreesOnEverySignature() {
+        int verifiedPairs = 0;
+        for (const QString& name : {u"ci"_s, u"stranger"_s, u"rsa"_s, u"ed25519"_s}) {
+            const Result<VerificationKey> key =
+                VerificationKey::fromFile(keyPath(name + u".pub"_s));
+            QVERIFY2(key.ok(), qPrintable(key.errorMessage()));
+            for (const QJsonValue& entry : std::as_const(m_signed)) {
+                const QByteArray message =
+                    QByteArray::fromBase64(entry[u"signed"_s].toString().toLatin1());
+                const QByteArray signature =
+                    QByteArray::fromBase64(entry[u"signature"_s].toString().toLatin1());
+                const bool berth = key->verifies(message, signature);
+                QCOMPARE(berth, opensslVerifies(name, message, signature));
+                verifiedPairs += berth ? 1 : 0;
+            }
+        }
+        // ci signed six (one of them flipped), stranger two, rsa and ed25519 one each.
+        QCOMPARE(verifiedPairs, 5 + 2 + 1 + 1);
+    }
+
+private:
+    CtlRun verifyAsText(const QString& reference) {
+        return run(QStringLiteral(BERTHCTL_PATH),
+                   {u"verify"_s, repository(), reference, u"--verify-key"_s, keyPath(u"ci.pub"_s)});
+    }
+};
+
+BERTH_TEST_MAIN(TestSignatures)
+#include "tst_signatures.moc"
