@@ -219,6 +219,31 @@ void PromoteDialog::setGitClone(const QString& clonePath) {
     showCommits();
 }
 
+void PromoteDialog::checkSignatures(const SignatureGate& gate, SignatureReader* reader) {
+    if (!gate.gates(m_plan.tag) || m_plan.to.digest.isEmpty())
+        return;
+    m_checkingSignatures = true;
+    gatePlan(gate, *reader, m_plan, this, [this](Result<ReleasePlan> gated) {
+        m_checkingSignatures = false;
+        // Only the gate's findings are taken: the plan may have gained commits meanwhile.
+        const auto isSignatureNote = [](const PlanNote& note) {
+            return note.code == kSignatureNote;
+        };
+        if (gated) {
+            for (const PlanNote& note : gated->warnings) {
+                if (isSignatureNote(note))
+                    m_plan.warnings.append(note);
+            }
+            for (const PlanNote& note : gated->refusals) {
+                if (isSignatureNote(note))
+                    m_plan.refusals.append(note);
+            }
+        }
+        showNotes();
+    });
+    showNotes();
+}
+
 void PromoteDialog::showCommits() {
     const PlanCommits& commits = m_plan.commits;
     const bool known = commits.state == PlanCommits::State::Known;
@@ -260,6 +285,9 @@ void PromoteDialog::showNotes() {
         lines.append(u"⚠ "_s + warning.text);
     for (const PlanNote& refusal : m_plan.refusals)
         lines.append(u"Refused: "_s + refusal.text);
+    if (m_checkingSignatures)
+        lines.append(u"Checking the build's signatures (%1 only takes verified builds)…"_s.arg(
+            m_request.tag));
     m_notes->setText(lines.join(u'\n'));
     m_notes->setVisible(!lines.isEmpty());
     const bool acknowledge = m_plan.needsAcknowledgement();
@@ -273,7 +301,7 @@ void PromoteDialog::showNotes() {
 void PromoteDialog::updateConfirm() {
     const bool acknowledged = !m_plan.needsAcknowledgement() || m_acknowledge->isChecked();
     m_confirm->setEnabled(m_armed && m_armDone && !m_running && !m_result && !m_plan.refused() &&
-                          acknowledged);
+                          !m_checkingSignatures && acknowledged);
 }
 
 QString PromoteDialog::sideText(const Side& side) const {

@@ -11,6 +11,7 @@
 #include "core/Callback.h"
 #include "release/ReleasePlan.h"
 #include "release/ReleaseTypes.h"
+#include "release/SignatureGate.h"
 
 #include <QDateTime>
 #include <QDialog>
@@ -56,6 +57,11 @@ public:
 
     // The local clone the commits come from; empty: none linked.
     void setGitClone(const QString& clonePath);
+    // When `gate` covers the tag: reads and judges the build's signatures with `reader`
+    // (parent it to the dialog); until the verdict is in, the move cannot be confirmed,
+    // and a build the gate refuses never can be (a rollback onto it needs the checkbox).
+    void checkSignatures(const SignatureGate& gate, SignatureReader* reader);
+    bool isCheckingSignatures() const { return m_checkingSignatures; }
     // Offers the engine transport next to the registry API.
     void setEngineAvailable(bool available);
     // Rollbacks only: offers "mark the build being left bad" (checked when `checked`),
@@ -105,6 +111,7 @@ private:
     VerdictRecorder m_recordVerdict;
     qint64 m_verdictId = 0; // the mark-bad audit row, once stored
     bool m_running = false;
+    bool m_checkingSignatures = false;
     bool m_armed = false;   // the arming delay started
     bool m_armDone = false; // and ran out
     std::optional<Result<ReleaseOutcome>> m_result;

@@ -13,6 +13,7 @@
 #include "release/ReleasePlanner.h"
 #include "release/StageOrderCheck.h"
 #include "release/VerdictRecorder.h"
+#include "signing/SignatureReader.h"
 #include "timeline/RepositoryLoader.h"
 #include "timeline/TimelineModel.h"
 
@@ -168,6 +169,16 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     }
     request.source = plan.to.digest;
     request.expectedCurrent = shown;
+    // A gate whose committed key is unusable cannot verify anything: a promotion it covers
+    // stops here; a rollback goes ahead, since going back is never blocked.
+    const Result<SignatureGate> gate = signatureGate(policy, {});
+    if (!gate && policy.signaturesRequired.contains(environment)) {
+        if (kind == ActionKind::Promote) {
+            emit problem(gate.errorMessage() + u" Nothing was changed."_s);
+            return nullptr;
+        }
+        emit problem(gate.errorMessage() + u" The rollback goes ahead unchecked."_s);
+    }
 
     auto* dialog = new PromoteDialog(request, plan, m_window);
     // The client and the promoter live as long as the dialog, which cannot close mid-run.
@@ -180,6 +191,9 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     }
     dialog->setPromoter(promoter);
     dialog->setGitClone(m_gitClone ? m_gitClone() : QString());
+    if (gate && gate->gates(environment))
+        dialog->checkSignatures(gate.value(),
+                                new SignatureReader(client, target.domain, gate->keys, dialog));
     QPointer<RepositoryLoader> loader(m_loader);
     dialog->offerMarkBad(
         [loader](const Verdict& verdict, QObject* context, Callback<qint64> done) {

@@ -1,6 +1,7 @@
 #include "ReleaseCommands.h"
 
 #include "HistoryCommands.h"
+#include "VerifyCommands.h"
 
 #include "engine/EngineClient.h"
 #include "policy/TagPolicy.h"
@@ -9,8 +10,10 @@
 #include "release/EngineTransport.h"
 #include "release/Promoter.h"
 #include "release/ReleasePlanner.h"
+#include "release/SignatureGate.h"
 #include "release/StageOrderCheck.h"
 #include "release/VerdictRecorder.h"
+#include "signing/SignatureReader.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -35,6 +38,8 @@ struct ReleaseSession {
     std::unique_ptr<EngineClient> engine;
     Promoter* promoter = nullptr;
     ReleasePlanner planner;
+    SignatureGate signatureGate; // the environments only a verified build may enter
+    SignatureReader* signatureReader = nullptr;
 };
 
 int exitCodeFor(const Error& error) {
@@ -163,7 +168,7 @@ void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& i
 // then insists the tag is still where the plan showed it.
 void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invocation& invocation,
                      ReleaseRequest request, Finish finish) {
-    auto planned = [session, invocation, request, finish](Result<ReleasePlan> planned) mutable {
+    auto decide = [session, invocation, request, finish](Result<ReleasePlan> planned) mutable {
         if (!planned) {
             printError(planned.error().message);
             return finish(ExitFailure);
@@ -225,6 +230,14 @@ void planThenExecute(const std::shared_ptr<ReleaseSession>& session, const Invoc
             return finish(ExitFailure);
         execute(session, invocation, request, plan, verdictId, finish);
     };
+    // Into an environment the signature gate covers, the build's signatures are read and
+    // judged before anything is decided.
+    auto planned = [session, decide](Result<ReleasePlan> plan) mutable {
+        if (!plan)
+            return decide(std::move(plan));
+        gatePlan(session->signatureGate, *session->signatureReader, std::move(plan).value(), qApp,
+                 decide);
+    };
     // Nobody reads a plan before --yes without --git moves the tag: two HEADs and the
     // history describe it, instead of a read of every tag of the repository.
     if (invocation.assumeYes && invocation.gitClone.isEmpty() && session->history->cache)
@@ -285,6 +298,20 @@ std::optional<ReleaseStart> startRelease(const Invocation& invocation, ActionKin
         finish(exitCode);
         return std::nullopt;
     }
+    const std::optional<VerificationKeys> keys = verifyKeysOf(invocation);
+    if (!keys) {
+        finish(ExitUsage);
+        return std::nullopt;
+    }
+    Result<SignatureGate> gate = signatureGate(*policy, *keys);
+    if (!gate) {
+        printError(gate.errorMessage() + u" Nothing was changed."_s);
+        finish(ExitFailure);
+        return std::nullopt;
+    }
+    session->signatureGate = std::move(gate).value();
+    session->signatureReader = new SignatureReader(session->client, session->repository.domain(),
+                                                   session->signatureGate.keys, qApp);
     ReleaseRequest request;
     request.kind = kind;
     request.registry = session->repository.domain();

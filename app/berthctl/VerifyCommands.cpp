@@ -38,6 +38,19 @@ void printVerdict(const QString& digest, const SignatureVerdict& verdict) {
 
 } // namespace
 
+std::optional<VerificationKeys> verifyKeysOf(const Invocation& invocation) {
+    VerificationKeys keys;
+    for (const QString& path : invocation.verifyKeys) {
+        Result<VerificationKey> key = VerificationKey::fromFile(path);
+        if (!key) {
+            printError(key.errorMessage());
+            return std::nullopt;
+        }
+        keys.append(std::move(key).value());
+    }
+    return keys;
+}
+
 void runVerify(const Invocation& invocation, Finish finish) {
     if (invocation.arguments.size() != 2) {
         printError(u"verify needs <repository> <tag or digest> [--verify-key <pem>]..."_s);
@@ -47,17 +60,11 @@ void runVerify(const Invocation& invocation, Finish finish) {
         parseRepository(u"verify"_s, invocation.arguments[0]);
     if (!repository)
         return finish(ExitUsage);
-    VerificationKeys keys;
-    for (const QString& path : invocation.verifyKeys) {
-        Result<VerificationKey> key = VerificationKey::fromFile(path);
-        if (!key) {
-            printError(key.errorMessage());
-            return finish(ExitUsage);
-        }
-        keys.append(std::move(key.value()));
-    }
+    const std::optional<VerificationKeys> keys = verifyKeysOf(invocation);
+    if (!keys)
+        return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
-    auto* reader = new SignatureReader(client, repository->domain(), keys, qApp);
+    auto* reader = new SignatureReader(client, repository->domain(), *keys, qApp);
     const QString path = repository->path();
     const QString fullName = repository->domain() + u'/' + path;
     const QString reference = invocation.arguments[1];

@@ -6,6 +6,7 @@
 #include <git2.h>
 
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -16,6 +17,24 @@ namespace {
 const QString kPolicyFile = u"berth.toml"_s;
 
 using ObjectGuard = std::unique_ptr<git_object, decltype(&git_object_free)>;
+
+// A file as committed at HEAD; nullopt when HEAD has no such file.
+Result<std::optional<QByteArray>> committedFile(git_repository* repository, const QString& path,
+                                                const QString& at) {
+    git_object* file = nullptr;
+    const QByteArray spec = "HEAD:" + path.toUtf8();
+    if (const int code = git_revparse_single(&file, repository, spec.constData()); code != 0) {
+        if (code == GIT_ENOTFOUND)
+            return std::optional<QByteArray>();
+        return gitError(code, u"Reading %1 %2"_s.arg(path, at));
+    }
+    const ObjectGuard fileGuard(file, &git_object_free);
+    if (git_object_type(file) != GIT_OBJECT_BLOB)
+        return Error::make(u"%1 %2 is not a file."_s.arg(path, at));
+    const auto* blob = reinterpret_cast<git_blob*>(file);
+    return std::optional(QByteArray(static_cast<const char*>(git_blob_rawcontent(blob)),
+                                    qsizetype(git_blob_rawsize(blob))));
+}
 
 } // namespace
 
@@ -35,22 +54,29 @@ Result<TagPolicy> readTagPolicy(const QString& clonePath) {
     git_oid_tostr(shortSha, sizeof shortSha, git_object_id(head));
     const QString at = u"at %1 in %2"_s.arg(QLatin1StringView(shortSha), clonePath);
 
-    git_object* file = nullptr;
-    const QByteArray spec = "HEAD:" + kPolicyFile.toUtf8();
-    if (const int code = git_revparse_single(&file, repository->handle(), spec.constData());
-        code != 0) {
-        if (code == GIT_ENOTFOUND)
-            return TagPolicy::defaults(
-                u"built-in defaults (no %1 committed %2)"_s.arg(kPolicyFile, at));
-        return gitError(code, u"Reading %1 %2"_s.arg(kPolicyFile, at));
+    const Result<std::optional<QByteArray>> text =
+        committedFile(repository->handle(), kPolicyFile, at);
+    if (!text)
+        return text.error();
+    if (!text.value())
+        return TagPolicy::defaults(
+            u"built-in defaults (no %1 committed %2)"_s.arg(kPolicyFile, at));
+    Result<TagPolicy> policy =
+        parseTagPolicy(*text.value(), kPolicyFile, u"%1 %2"_s.arg(kPolicyFile, at));
+    if (!policy)
+        return policy;
+    // The keys are reviewed with the policy: what HEAD holds, never the work tree.
+    for (TagPolicy::KeyFile& key : policy.value().signatureKeys) {
+        const Result<std::optional<QByteArray>> pem =
+            committedFile(repository->handle(), key.path, at);
+        if (!pem)
+            return pem.error();
+        if (!pem.value())
+            return Error::make(u"%1: signatures.keys names %2, which is not committed %3."_s.arg(
+                kPolicyFile, key.path, at));
+        key.pem = *pem.value();
     }
-    const ObjectGuard fileGuard(file, &git_object_free);
-    if (git_object_type(file) != GIT_OBJECT_BLOB)
-        return Error::make(u"%1 %2 is not a file."_s.arg(kPolicyFile, at));
-    const auto* blob = reinterpret_cast<git_blob*>(file);
-    const QByteArray text(static_cast<const char*>(git_blob_rawcontent(blob)),
-                          qsizetype(git_blob_rawsize(blob)));
-    return parseTagPolicy(text, kPolicyFile, u"%1 %2"_s.arg(kPolicyFile, at));
+    return policy;
 }
 
 } // namespace berth

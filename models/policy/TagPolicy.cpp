@@ -214,6 +214,27 @@ void readLabels(PolicyReader& reader, const toml::table& labels, TagPolicy& poli
         policy.requiredLabels = *required;
 }
 
+void readSignatures(PolicyReader& reader, const toml::table& signatures, TagPolicy& policy) {
+    reader.checkKeys(signatures, {u"keys"_s, u"required"_s}, u"signatures"_s);
+    const auto keyPath = [](const QString& path) {
+        const QStringList parts = path.split(u'/');
+        if (path.isEmpty() || path.startsWith(u'/') || parts.contains(u".."_s) ||
+            parts.contains(QString()))
+            return u"\"%1\" is no path inside the repository (keys/cosign.pub)"_s.arg(path);
+        return QString();
+    };
+    if (const auto keys = reader.strings(signatures, "keys", u"signatures.keys"_s, keyPath)) {
+        for (const QString& path : *keys)
+            policy.signatureKeys.append(TagPolicy::KeyFile{path, {}});
+    }
+    const auto environmentName = [](const QString& name) {
+        return isValidTag(name) ? QString() : u"\"%1\" is not a tag name"_s.arg(name);
+    };
+    if (const auto required =
+            reader.strings(signatures, "required", u"signatures.required"_s, environmentName))
+        policy.signaturesRequired = *required;
+}
+
 QString kindList(const QList<TagKind>& kinds) {
     QStringList names;
     for (TagKind kind : kinds)
@@ -280,13 +301,15 @@ Result<TagPolicy> parseTagPolicy(const QByteArray& text, const QString& fileName
     }
     TagPolicy policy = TagPolicy::defaults(origin);
     PolicyReader reader(fileName);
-    reader.checkKeys(root, {u"tags"_s, u"environments"_s, u"labels"_s}, {});
+    reader.checkKeys(root, {u"tags"_s, u"environments"_s, u"labels"_s, u"signatures"_s}, {});
     if (const toml::table* tags = reader.section(root, "tags"))
         readTags(reader, *tags, policy);
     if (const toml::table* environments = reader.section(root, "environments"))
         readEnvironments(reader, *environments, policy);
     if (const toml::table* labels = reader.section(root, "labels"))
         readLabels(reader, *labels, policy);
+    if (const toml::table* signatures = reader.section(root, "signatures"))
+        readSignatures(reader, *signatures, policy);
     if (!reader.error().isEmpty())
         return Error::make(reader.error());
     return policy;
@@ -316,6 +339,15 @@ QString describeTagPolicy(const TagPolicy& policy) {
                                                                      u" (no promotion order)"_s),
         u"  required labels: %1"_s.arg(
             policy.requiredLabels.isEmpty() ? u"(none)"_s : policy.requiredLabels.join(u", "_s))};
+    QStringList keys;
+    for (const TagPolicy::KeyFile& key : policy.signatureKeys)
+        keys.append(key.path);
+    lines.append(u"  signatures:      %1"_s.arg(
+        policy.signaturesRequired.isEmpty()
+            ? u"not required"_s
+            : u"verified by %1 to enter %2"_s.arg(
+                  keys.isEmpty() ? u"a key given with --verify-key"_s : keys.join(u", "_s),
+                  policy.signaturesRequired.join(u", "_s))));
     return lines.join(u'\n') + u'\n';
 }
 

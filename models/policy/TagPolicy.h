@@ -18,6 +18,10 @@
 //
 //   [labels]
 //   required = ["org.opencontainers.image.revision"]
+//
+//   [signatures]
+//   keys = ["keys/cosign.pub"]   # public keys committed in the repository
+//   required = ["production"]    # environments only a verified build may enter
 
 #include "core/Result.h"
 #include "registry/TagClassifier.h"
@@ -41,6 +45,15 @@ struct TagPolicy {
     QStringList environments;
     bool promotionOrdered = false;
     QStringList requiredLabels{QStringLiteral("org.opencontainers.image.revision")};
+    // [signatures]: the public keys builds are verified with, as paths in the repository
+    // (readTagPolicy fills in each one's PEM as committed at HEAD), and the environments
+    // a promotion may only move a verified build into.
+    struct KeyFile {
+        QString path;
+        QByteArray pem;
+    };
+    QList<KeyFile> signatureKeys;
+    QStringList signaturesRequired;
     // Where it came from, for a person: "berth.toml at a3f2c8d in /src/app", or the
     // defaults and why.
     QString origin;
@@ -63,7 +76,8 @@ Result<TagPolicy> parseTagPolicy(const QByteArray& text, const QString& fileName
                                  const QString& origin);
 
 // The policy in force for a clone: berth.toml as committed at HEAD (never the work tree,
-// so what CI enforces is what was reviewed), else the defaults, saying so.
+// so what CI enforces is what was reviewed), else the defaults, saying so. The signature
+// keys it names are read from HEAD too; one HEAD does not hold is refused.
 Result<TagPolicy> readTagPolicy(const QString& clonePath);
 
 // The policy as berthctl policy prints it: the origin, then one line per setting.

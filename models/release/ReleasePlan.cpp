@@ -1,5 +1,7 @@
 #include "release/ReleasePlan.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 
 using namespace Qt::StringLiterals;
@@ -80,10 +82,18 @@ QString ReleasePlan::refusalText() const {
 }
 
 QString ReleasePlan::auditReason(const QString& reason) const {
-    if (skippedStages.isEmpty())
+    QStringList overridden;
+    if (!skippedStages.isEmpty())
+        overridden.append(u"skipped "_s + skippedStages.join(u", "_s));
+    // A rollback onto a build the signature gate would refuse (release/SignatureGate.h).
+    if (std::any_of(warnings.cbegin(), warnings.cend(), [](const PlanNote& note) {
+            return note.code == kSignatureNote && note.needsAcknowledgement;
+        }))
+        overridden.append(u"onto an unverified build"_s);
+    if (overridden.isEmpty())
         return reason;
-    const QString skipped = u"skipped "_s + skippedStages.join(u", "_s);
-    return reason.isEmpty() ? skipped : skipped + u": "_s + reason;
+    const QString prefix = overridden.join(u", "_s);
+    return reason.isEmpty() ? prefix : prefix + u": "_s + reason;
 }
 
 QString ReleasePlan::text(const QString& transport, const QString& reason) const {

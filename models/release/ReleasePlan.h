@@ -41,6 +41,8 @@ inline const QString kNoRollbackTargetNote = QStringLiteral("NO_ROLLBACK_TARGET"
 inline const QString kNotDescendantNote = QStringLiteral("NOT_DESCENDANT");
 // A promotion past a stage the policy orders before the environment (release/StageOrderCheck.h).
 inline const QString kStageSkippedNote = QStringLiteral("STAGE_SKIPPED");
+// A move into an environment only verified builds may enter (release/SignatureGate.h).
+inline const QString kSignatureNote = QStringLiteral("SIGNATURE_REQUIRED");
 
 struct PlanCommits {
     enum class State { NotAsked, Reading, Unknown, Known };

@@ -4,9 +4,12 @@
 // verdict: valid (ECDSA P-256, RSA, Ed25519), another digest signed, another repository
 // named, a flipped signature byte, the wrong key, two signatures of which one verifies,
 // an unsigned build and an index signed at the index digest. Every (signature, key) pair
-// Berth judges is judged again by the openssl command line over the same bytes.
+// Berth judges is judged again by the openssl command line over the same bytes. A clone's
+// berth.toml that gates production on its committed key refuses promoting anything not
+// verified there, and lets a rollback onto it go only with a reason, which the audit keeps.
 
 #include "CtlRun.h"
+#include "GitSandbox.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "TestMain.h"
@@ -269,6 +272,86 @@ private slots:
         }
         // ci signed six (one of them flipped), stranger two, rsa and ed25519 one each.
         QCOMPARE(verifiedPairs, 5 + 2 + 1 + 1);
+    }
+
+    void theGatedEnvironmentTakesOnlyVerifiedBuilds() {
+        GitSandbox sandbox(m_dir.filePath(u"git"_s));
+        QVERIFY(QDir().mkpath(sandbox.root()));
+        const QString clone = sandbox.newRepository(u"service"_s);
+        QFile key(keyPath(u"ci.pub"_s));
+        QVERIFY(key.open(QIODevice::ReadOnly));
+        QVERIFY(!sandbox.commitFile(clone, u"keys/ci.pub"_s, key.readAll(), u"CI key"_s).isEmpty());
+        QVERIFY(!sandbox
+                     .commitFile(clone, u"berth.toml"_s,
+                                 "[signatures]\nkeys = [\"keys/ci.pub\"]\n"
+                                 "required = [\"production\"]\n",
+                                 u"Gate production on signatures"_s)
+                     .isEmpty());
+        const QString database = m_dir.filePath(u"history.sqlite"_s);
+        const auto ctl = [&](QStringList arguments) {
+            arguments << u"--git"_s << clone << u"--db"_s << database << u"--yes"_s;
+            return run(QStringLiteral(BERTHCTL_PATH), arguments);
+        };
+        const auto tagDigest = [&](const QString& tag) {
+            const CtlRun tags = run(QStringLiteral(BERTHCTL_PATH),
+                                    {u"builds"_s, repository(), u"--json"_s, u"--db"_s, database});
+            for (const QJsonValue& build : QJsonDocument::fromJson(tags.out).array()) {
+                for (const QJsonValue& name : build[u"tags"_s].toArray()) {
+                    if (name[u"name"_s].toString() == tag)
+                        return build[u"digest"_s].toString();
+                }
+            }
+            return QString();
+        };
+        const CtlRun policy = run(QStringLiteral(BERTHCTL_PATH), {u"policy"_s, u"--git"_s, clone});
+        QVERIFY2(policy.out.contains("verified by keys/ci.pub to enter production"),
+                 policy.out.constData());
+
+        const CtlRun verified = ctl({u"promote"_s, repository(), u"v1.0.0"_s, u"production"_s});
+        QVERIFY2(verified.exitCode == 0, qPrintable(verified.err));
+        QVERIFY2(verified.err.contains(u"signature verified: verified by keys/ci.pub"_s),
+                 qPrintable(verified.err));
+        QCOMPARE(tagDigest(u"production"_s), m_digests.at(Valid));
+
+        for (const int refused : {int(Flipped), int(Unsigned), int(OtherDigest)}) {
+            const CtlRun run =
+                ctl({u"promote"_s, repository(), u"v1.%1.0"_s.arg(refused), u"production"_s});
+            QVERIFY2(run.exitCode == 3, qPrintable(run.err));
+            QVERIFY2(run.err.contains(u"production only takes verified builds"_s),
+                     qPrintable(run.err));
+            QCOMPARE(tagDigest(u"production"_s), m_digests.at(Valid));
+        }
+        // An environment the policy does not gate takes anything.
+        QCOMPARE(ctl({u"promote"_s, repository(), u"v1.6.0"_s, u"staging"_s}).exitCode, 0);
+
+        // Going back onto an unverified build: only with a reason, and the audit says so.
+        const CtlRun noReason =
+            ctl({u"rollback"_s, repository(), u"production"_s, u"--to"_s, u"v1.6.0"_s});
+        QVERIFY2(noReason.exitCode == 3, qPrintable(noReason.err));
+        QVERIFY2(noReason.err.contains(u"going back is allowed with a reason"_s),
+                 qPrintable(noReason.err));
+        const CtlRun withReason = ctl({u"rollback"_s, repository(), u"production"_s, u"--to"_s,
+                                       u"v1.6.0"_s, u"--reason"_s, u"incident 42"_s});
+        QVERIFY2(withReason.exitCode == 0, qPrintable(withReason.err));
+        QCOMPARE(tagDigest(u"production"_s), m_digests.at(Unsigned));
+        const CtlRun audit = run(QStringLiteral(BERTHCTL_PATH),
+                                 {u"audit"_s, repository(), u"--json"_s, u"--db"_s, database});
+        const QJsonArray rows = QJsonDocument::fromJson(audit.out).array();
+        QVERIFY(!rows.isEmpty());
+        QCOMPARE(rows.first()[u"kind"_s].toString(), u"rollback"_s);
+        QCOMPARE(rows.first()[u"reason"_s].toString(), u"onto an unverified build: incident 42"_s);
+
+        // A key the policy names but HEAD does not hold stops a promotion.
+        QVERIFY(!sandbox
+                     .commitFile(clone, u"berth.toml"_s,
+                                 "[signatures]\nkeys = [\"keys/gone.pub\"]\n"
+                                 "required = [\"production\"]\n",
+                                 u"Name a key that is not there"_s)
+                     .isEmpty());
+        const CtlRun missing = ctl({u"promote"_s, repository(), u"v1.0.0"_s, u"production"_s});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains(u"keys/gone.pub, which is not committed"_s),
+                 qPrintable(missing.err));
     }
 
 private:

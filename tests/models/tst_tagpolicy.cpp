@@ -135,7 +135,7 @@ private slots:
             << QByteArray("[tags]\nlatest =\n") << u"berth.toml:2:"_s;
         QTest::newRow("unknown section")
             << QByteArray("[tag]\nlatest = true\n")
-            << u"berth.toml:1:2: unknown key \"tag\" (known: tags, environments, labels)"_s;
+            << u"berth.toml:1:2: unknown key \"tag\" (known: tags, environments, labels, signatures)"_s;
         QTest::newRow("misspelt key") << QByteArray("[tags]\nlatset = true\n")
                                       << u"berth.toml:2:1: unknown key \"latset\" in [tags]"_s;
         QTest::newRow("section not a table")
@@ -190,6 +190,12 @@ private slots:
                           "cid\xc3\xa9 en r\xc3\xa9"
                           "union\n")
             << u"berth.toml:2:4: a character outside ASCII"_s;
+        QTest::newRow("key path outside the repository")
+            << QByteArray("[signatures]\nkeys = [\"../ci.pub\"]\n")
+            << u"berth.toml:2:9: signatures.keys: \"../ci.pub\" is no path inside the repository"_s;
+        QTest::newRow("gated environment that is not a tag")
+            << QByteArray("[signatures]\nrequired = [\"prod env\"]\n")
+            << u"berth.toml:2:13: signatures.required: \"prod env\" is not a tag name"_s;
         QTest::newRow("label key with a space")
             << QByteArray("[labels]\nrequired = [\"git commit\"]\n")
             << u"berth.toml:2:13: labels.required: \"git commit\" is not a label key"_s;
@@ -252,6 +258,33 @@ private slots:
         QVERIFY(!policy);
         QVERIFY2(policy.errorMessage().startsWith(u"berth.toml:2:"_s),
                  qPrintable(policy.errorMessage()));
+    }
+
+    // The keys are read from HEAD with the policy; one HEAD lacks refuses the policy.
+    void readsTheSignatureKeysCommittedAtHead() {
+        const QString clone = newClone(u"signed"_s);
+        QVERIFY2(!clone.isEmpty(), qPrintable(m_gitError));
+        QVERIFY2(
+            commitFile(clone, u"berth.toml"_s,
+                       "[signatures]\nkeys = [\"keys/ci.pub\"]\nrequired = [\"production\"]\n"),
+            qPrintable(m_gitError));
+        Result<TagPolicy> policy = readTagPolicy(clone);
+        QVERIFY(!policy);
+        QVERIFY2(policy.errorMessage().contains(u"keys/ci.pub, which is not committed"_s),
+                 qPrintable(policy.errorMessage()));
+        QVERIFY(QDir(clone).mkpath(u"keys"_s));
+        QVERIFY2(commitFile(clone, u"keys/ci.pub"_s, "-----BEGIN PUBLIC KEY-----\n"),
+                 qPrintable(m_gitError));
+        QVERIFY(write(clone + u"/keys/ci.pub"_s, "an edit nobody committed"));
+        policy = readTagPolicy(clone);
+        QVERIFY2(policy, qPrintable(policy.errorMessage()));
+        QCOMPARE(policy->signaturesRequired, QStringList{u"production"_s});
+        QCOMPARE(policy->signatureKeys.size(), 1);
+        QCOMPARE(policy->signatureKeys.first().path, u"keys/ci.pub"_s);
+        QCOMPARE(policy->signatureKeys.first().pem, QByteArray("-----BEGIN PUBLIC KEY-----\n"));
+        QVERIFY(describeTagPolicy(*policy).contains(
+            u"signatures:      verified by keys/ci.pub to enter production"_s));
+        QVERIFY(describeTagPolicy(TagPolicy::defaults({})).contains(u"not required"_s));
     }
 
     void refusesWhatIsNoClone() {

@@ -2,7 +2,9 @@
 // docker-registry on loopback, a real SQLite history and a real git clone whose HEAD holds
 // berth.toml: a promotion past staging says so and waits for the acknowledgement, the
 // audit row names the skip, a promotion in order asks nothing, and a malformed policy is
-// named in the banner by line and column while promotions follow the defaults.
+// named in the banner by line and column while promotions follow the defaults. A policy
+// that gates production on a committed key refuses an unsigned build in the dialog (the
+// button never arms) and moves one the test-side signer signed with that key.
 
 #include "GitSandbox.h"
 #include "RegistrySeeder.h"
@@ -20,11 +22,13 @@
 #include "policy/PolicySource.h"
 
 #include <QCheckBox>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -187,6 +191,70 @@ private slots:
         QVERIFY(dialog->findChild<QCheckBox*>(u"acknowledgeCheck"_s)->isHidden());
         auto* button = dialog->findChild<QPushButton*>(u"confirmButton"_s);
         QVERIFY(QTest::qWaitFor([button] { return button->isEnabled(); }, 5000));
+        dialog->close();
+    }
+
+    void aGatedEnvironmentTakesOnlyAVerifiedBuild() {
+        QString path;
+        const QStringList digests = seed(&path);
+        QCOMPARE(digests.size(), 3);
+        // The CI key, committed with a policy that gates production on it; v1.1.0 signed.
+        const QString privateKey = m_dir.filePath(u"ci.key"_s);
+        const QString publicKey = m_dir.filePath(u"ci.pub"_s);
+        QCOMPARE(
+            QProcess::execute(u"openssl"_s, {u"genpkey"_s, u"-algorithm"_s, u"EC"_s, u"-pkeyopt"_s,
+                                             u"ec_paramgen_curve:P-256"_s, u"-out"_s, privateKey}),
+            0);
+        QCOMPARE(QProcess::execute(u"openssl"_s, {u"pkey"_s, u"-in"_s, privateKey, u"-pubout"_s,
+                                                  u"-out"_s, publicKey}),
+                 0);
+        QString error;
+        RegistrySeeder::sign(
+            *m_server,
+            {{u"repository"_s, path},
+             {u"signatures"_s,
+              QJsonArray{
+                  QJsonObject{{u"subject"_s, digests[1]},
+                              {u"key"_s, privateKey},
+                              {u"reference"_s, QString(m_server->hostPort() + u'/' + path)}}}}},
+            &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString clone =
+            cloneWithPolicy("[signatures]\nkeys = [\"ci.pub\"]\nrequired = [\"production\"]\n");
+        QFile key(publicKey);
+        QVERIFY(key.open(QIODevice::ReadOnly));
+        QVERIFY(!m_sandbox.commitFile(clone, u"ci.pub"_s, key.readAll(), u"CI key"_s).isEmpty());
+        const auto window = openWithClone(path, clone);
+        QVERIFY(window);
+        QCOMPARE(window->gitLink()->policySource()->policy().signaturesRequired,
+                 QStringList{u"production"_s});
+
+        // Unsigned: refused once the verdict is in, and the button never arms.
+        ui::PromoteDialog* refused = window->releaseActions()->promote(digests[2], u"production"_s);
+        QVERIFY(refused);
+        auto* notes = refused->findChild<QLabel*>(u"planNotes"_s);
+        QVERIFY2(notes->text().contains(u"Checking the build's signatures"_s),
+                 qPrintable(notes->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(!refused->isCheckingSignatures(), 30000);
+        QVERIFY(refused->plan().refused());
+        QVERIFY2(notes->text().contains(u"production only takes verified builds, and this one "
+                                        u"is not: unsigned"_s),
+                 qPrintable(notes->text()));
+        QTest::qWait(ui::PromoteDialog::kArmDelayMs + 200);
+        QVERIFY(!refused->findChild<QPushButton*>(u"confirmButton"_s)->isEnabled());
+        refused->close();
+
+        // Signed with the committed key: verified, and it moves.
+        ui::PromoteDialog* dialog = window->releaseActions()->promote(digests[1], u"production"_s);
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isCheckingSignatures(), 30000);
+        QVERIFY(!dialog->plan().refused());
+        QVERIFY2(dialog->findChild<QLabel*>(u"planNotes"_s)
+                     ->text()
+                     .contains(u"signature verified: verified by ci.pub"_s),
+                 qPrintable(dialog->findChild<QLabel*>(u"planNotes"_s)->text()));
+        QVERIFY(confirmWith(dialog, u"release 1.1"_s));
+        QVERIFY2(dialog->result()->ok(), qPrintable(dialog->result()->errorMessage()));
         dialog->close();
     }
 
