@@ -206,6 +206,11 @@ void DetailsPanel::clear() {
         field->clear();
 }
 
+void DetailsPanel::showSignatureSummary(const QString& summary) {
+    m_accessories->setText(summary.isEmpty() ? m_accessoryText
+                                             : m_accessoryText + u"\n"_s + summary);
+}
+
 void DetailsPanel::showBuild(const QString& repository, const Build& build,
                              const QStringList& sharesConfigWith, const QList<Verdict>& verdicts) {
     QStringList verdictLines;
@@ -248,7 +253,8 @@ void DetailsPanel::showBuild(const QString& repository, const Build& build,
     QStringList attached;
     for (const Accessory& accessory : build.accessories)
         attached.append(u"%1: %2"_s.arg(accessoryKindName(accessory.kind), accessory.tag));
-    m_accessories->setText(attached.isEmpty() ? u"nothing (unsigned)"_s : attached.join(u'\n'));
+    m_accessoryText = attached.isEmpty() ? u"nothing (unsigned)"_s : attached.join(u'\n');
+    m_accessories->setText(m_accessoryText);
     m_problem->setText(build.problem);
     m_problem->setVisible(!build.problem.isEmpty());
 

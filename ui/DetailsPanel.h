@@ -29,6 +29,8 @@ public:
 
     // `repository` is host/path; `sharesConfigWith` lists re-encoded twins by digest;
     // `verdicts` are the good/bad verdicts recorded on the build.
+    // What the signature check found for the shown build; empty: not checked (yet).
+    void showSignatureSummary(const QString& summary);
     void showBuild(const QString& repository, const Build& build,
                    const QStringList& sharesConfigWith, const QList<Verdict>& verdicts = {});
     void clear();
@@ -68,7 +70,8 @@ private:
     BuildCommitView* m_commit;
     QLabel* m_size;
     QLabel* m_platforms;
-    QLabel* m_accessories; // signatures, attestations, SBOMs by their tags
+    QLabel* m_accessories;   // signatures, attestations, SBOMs by their tags
+    QString m_accessoryText; // m_accessories without the signature verdict
     QLabel* m_mediaType;
     QLabel* m_config;
     QLabel* m_problem;

@@ -17,6 +17,8 @@
 
 #include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
+#include "release/SignatureGate.h"
+#include "signing/SignatureChecker.h"
 #include "timeline/EnvironmentMoves.h"
 #include "timeline/RepositoryListModel.h"
 #include "timeline/RepositoryLoader.h"
@@ -76,6 +78,16 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(u"Berth"_s);
     m_filterModel->setSourceModel(m_timeline);
     m_view->setModel(m_filterModel);
+    m_signatures = new SignatureChecker(this);
+    connect(
+        m_signatures, &SignatureChecker::verdictReady, this,
+        [this](const QString& repository, const QString& digest, const SignatureVerdict& verdict) {
+            if (repository != m_repository)
+                return;
+            m_timeline->setSignatureVerdict(digest, verdict);
+            if (m_view->currentDigest() == digest)
+                m_details->showSignatureSummary(verdict.summary);
+        });
 
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->addWidget(m_sidebar);
@@ -309,8 +321,10 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     // Tag health lints against the same policy the promotions follow.
     PolicySource* policy = m_gitLink->policySource();
     m_health->model()->setPolicy(policy->policy());
-    connect(policy, &PolicySource::policyChanged, this,
-            [this, policy] { m_health->model()->setPolicy(policy->policy()); });
+    connect(policy, &PolicySource::policyChanged, this, [this, policy] {
+        m_health->model()->setPolicy(policy->policy());
+        checkSignatures(); // the keys may have changed with it
+    });
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
     connect(m_release, &ReleaseActions::tagMoved, this,
@@ -495,6 +509,7 @@ void MainWindow::cancelLoading() {
 }
 
 void MainWindow::clearRepository() {
+    m_signatures->cancel();
     m_timeline->clear();
     m_health->clear();
     m_lanes->setLanes({}, m_timeline);
@@ -515,6 +530,17 @@ void MainWindow::showRepository(const LoadedRepository& loaded) {
             m_view->setCurrentIndex(m_filterModel->index(0, 0));
     }
     updateSummary();
+    checkSignatures();
+}
+
+void MainWindow::checkSignatures() {
+    const Result<ImageReference> reference = ImageReference::parse(m_repository);
+    if (m_repository.isEmpty() || !reference)
+        return m_signatures->cancel();
+    // A gate whose committed key is unusable verifies with no key: builds read unverified.
+    const Result<SignatureGate> gate = signatureGate(m_gitLink->policySource()->policy(), {});
+    m_signatures->check(reference->domain(), reference->path(), optionsFor(reference->domain()),
+                        m_timeline->builds(), gate ? gate->keys : VerificationKeys{});
 }
 
 void MainWindow::showVerifiedMove(const QString& tag, const QString& digest) {
@@ -583,6 +609,7 @@ void MainWindow::showBuild(const QString& digest) {
     m_details->showBuild(m_timeline->repository(), *build,
                          index.data(TimelineModel::SharesConfigWithRole).toStringList(),
                          index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>());
+    m_details->showSignatureSummary(index.data(TimelineModel::SignatureSummaryRole).toString());
 }
 
 void MainWindow::selectBuild(const QString& digest) {

@@ -23,6 +23,7 @@ namespace berth {
 struct Project;
 class EnvironmentMoveDetector;
 class RepositoryLoader;
+class SignatureChecker;
 class TimelineFilterModel;
 class TimelineModel;
 struct LoadedRepository;
@@ -113,6 +114,8 @@ private:
     void clearRepository();
     void showTimelineMenu(const QPoint& position);
     void updateSummary();
+    // Verifies the shown builds' signatures with the linked clone's policy keys.
+    void checkSignatures();
     // A registry's saved options, with what the command line said for this session.
     RegistryOptions optionsFor(const QString& domain) const;
 
@@ -136,6 +139,7 @@ private:
     QSplitter* m_detailsSplitter; // a build's details and commits, beside the timeline
     BoardActions* m_board = nullptr;
     ReleaseActions* m_release = nullptr;
+    SignatureChecker* m_signatures = nullptr; // the shown builds' signature verdicts
     TagHealthActions* m_health = nullptr;
     EnvironmentMoveDetector* m_moves;
     QTimer* m_autoRefresh;

@@ -46,6 +46,15 @@ QString accessoryBadgeText(const QString& kind) {
     return u"referrers"_s;
 }
 
+// The signature badge once verified: "verified", "bad signature", "signed, unverified".
+QString signatureBadgeText(const QString& verdict) {
+    if (verdict == u"verified"_s)
+        return u"✓ verified"_s;
+    if (verdict == u"invalid"_s)
+        return u"✗ bad signature"_s;
+    return u"signed, unverified"_s;
+}
+
 constexpr qreal kSelectionTint = 48 / 255.0;
 
 // Where a row's chips start: under the first line, right of the lane bar.
@@ -73,6 +82,7 @@ QString verdictNote(const QList<Verdict>& verdicts) {
 }
 
 const QColor kBadHue(200, 30, 30);
+const QColor kGoodHue(30, 140, 60);
 
 // `hue` made readable on `background`, else the fallback text colour.
 QColor readableHue(const QColor& hue, const QColor& background, const QColor& fallback) {
@@ -82,8 +92,7 @@ QColor readableHue(const QColor& hue, const QColor& background, const QColor& fa
 }
 
 QColor verdictColour(VerdictKind kind, const QColor& background, const QColor& fallback) {
-    return readableHue(kind == VerdictKind::Bad ? kBadHue : QColor(30, 140, 60), background,
-                       fallback);
+    return readableHue(kind == VerdictKind::Bad ? kBadHue : kGoodHue, background, fallback);
 }
 
 QString platformsText(const QStringList& platforms) {
@@ -238,12 +247,22 @@ void TimelineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
 
     // What is attached to the build (signatures, attestations, SBOMs): small outlined
     // badges, so a signed build is told from an unsigned one at a glance.
+    // The signature badge says what the check found once it answered.
     const QStringList accessories = index.data(TimelineModel::AccessoriesRole).toStringList();
+    const QString signatureVerdict = index.data(TimelineModel::SignatureVerdictRole).toString();
     for (const QString& kind : accessories) {
-        const QString label = accessoryBadgeText(kind);
+        QString label = accessoryBadgeText(kind);
+        QColor badgeColour = muted;
+        if (kind == u"signature"_s && !signatureVerdict.isEmpty()) {
+            label = signatureBadgeText(signatureVerdict);
+            if (signatureVerdict == u"verified"_s)
+                badgeColour = readableHue(kGoodHue, colours.background, colours.text);
+            else if (signatureVerdict == u"invalid"_s)
+                badgeColour = readableHue(kBadHue, colours.background, colours.text);
+        }
         const int width = metrics.horizontalAdvance(label) + 2 * kBadgePadding;
         const QRect badge(x, baseline - metrics.ascent() - 1, width, metrics.height() + 2);
-        painter->setPen(QPen(muted, 1));
+        painter->setPen(QPen(badgeColour, 1));
         painter->setBrush(Qt::NoBrush);
         painter->drawRoundedRect(badge, 3, 3);
         painter->drawText(badge, Qt::AlignCenter, label);

@@ -18,8 +18,10 @@ TimelineModel::TimelineModel(QObject* parent)
 
 void TimelineModel::setBuilds(const QString& repository, QList<Build> builds) {
     beginResetModel();
-    if (repository != m_repository)
+    if (repository != m_repository) {
         m_commitsByDigest.clear();
+        m_signaturesByDigest.clear();
+    }
     m_repository = repository;
     m_builds = std::move(builds);
     m_rowByDigest.clear();
@@ -74,6 +76,12 @@ void TimelineModel::setCommits(const QList<BuildCommit>& commits) {
                          {CommitSummaryRole, CommitIdRole, CommitProblemRole});
 }
 
+void TimelineModel::setSignatureVerdict(const QString& digest, const SignatureVerdict& verdict) {
+    m_signaturesByDigest.insert(digest, verdict);
+    if (const int row = rowOfDigest(digest); row >= 0)
+        emit dataChanged(index(row), index(row), {SignatureVerdictRole, SignatureSummaryRole});
+}
+
 void TimelineModel::clear() {
     beginResetModel();
     m_repository.clear();
@@ -85,6 +93,7 @@ void TimelineModel::clear() {
     m_commitsByDigest.clear();
     m_verdicts.clear();
     m_verdictsByDigest.clear();
+    m_signaturesByDigest.clear();
     endResetModel();
 }
 
@@ -207,6 +216,13 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
     }
     case VerdictsRole:
         return QVariant::fromValue(m_verdictsByDigest.value(build.digest));
+    case SignatureVerdictRole:
+    case SignatureSummaryRole: {
+        const auto found = m_signaturesByDigest.constFind(build.digest);
+        if (found == m_signaturesByDigest.cend())
+            return QString();
+        return role == SignatureVerdictRole ? signatureVerdictName(found->kind) : found->summary;
+    }
     case AccessoriesRole: {
         QStringList kinds;
         for (const AccessoryKind kind : accessoryKinds(build.accessories))
@@ -240,7 +256,9 @@ QHash<int, QByteArray> TimelineModel::roleNames() const {
                   {CommitIdRole, "commitId"},
                   {CommitProblemRole, "commitProblem"},
                   {VerdictsRole, "verdicts"},
-                  {AccessoriesRole, "accessories"}});
+                  {AccessoriesRole, "accessories"},
+                  {SignatureVerdictRole, "signatureVerdict"},
+                  {SignatureSummaryRole, "signatureSummary"}});
     return names;
 }
 

@@ -6,6 +6,7 @@
 
 #include "git/CommitResolver.h"
 #include "registry/BuildCollector.h"
+#include "signing/CosignSignature.h"
 #include "timeline/EnvironmentLane.h"
 
 #include <QAbstractListModel>
@@ -38,6 +39,8 @@ public:
         CommitProblemRole,             // QString, why the revision did not resolve, else empty
         VerdictsRole,                  // QList<Verdict> on this build, bad ones first
         AccessoriesRole,               // QStringList: "signature", "attestation", ... attached
+        SignatureVerdictRole,          // QString "verified", "invalid", ...; empty: not judged
+        SignatureSummaryRole,          // QString, the verdict in one line
     };
     Q_ENUM(Role)
 
@@ -51,6 +54,9 @@ public:
     // What the linked clone says about each build's revision (CommitResolver's answer).
     // Builds not listed show no commit; an empty list forgets every commit.
     void setCommits(const QList<BuildCommit>& commits);
+    // The verdict on `digest`'s signatures (SignatureChecker's answer); kept until the
+    // repository changes.
+    void setSignatureVerdict(const QString& digest, const SignatureVerdict& verdict);
     void clear();
 
     QString repository() const { return m_repository; }
@@ -79,6 +85,7 @@ private:
     QHash<QString, QList<LaneMarker>> m_markersByDigest;
     QList<Verdict> m_verdicts;
     QHash<QString, QList<Verdict>> m_verdictsByDigest; // bad ones first, then by environment
+    QHash<QString, SignatureVerdict> m_signaturesByDigest;
     // Kept across a refresh of the same repository so summaries do not blink while the
     // clone is asked again; keyed by digest because a digest never changes its revision.
     QHash<QString, BuildCommit> m_commitsByDigest;

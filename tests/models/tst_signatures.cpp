@@ -8,13 +8,17 @@
 // berth.toml that gates production on its committed key refuses promoting anything not
 // verified there, and lets a rollback onto it go only with a reason, which the audit keeps.
 
+#include "AsyncWait.h"
 #include "CtlRun.h"
 #include "GitSandbox.h"
 #include "RegistrySeeder.h"
 #include "RegistryServer.h"
 #include "TestMain.h"
 
+#include "registry/BuildCollector.h"
+#include "registry/RegistryClient.h"
 #include "signing/CosignSignature.h"
+#include "signing/SignatureChecker.h"
 #include "signing/VerificationKey.h"
 
 #include <QDir>
@@ -22,6 +26,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,7 +37,7 @@ using namespace berth::test;
 namespace {
 
 // Each case: a build, and how the signer signs it.
-enum Build {
+enum Case {
     Valid,
     OtherDigest,
     OtherRepository,
@@ -53,7 +58,7 @@ class TestSignatures : public QObject {
 private:
     std::unique_ptr<RegistryServer> m_server;
     QTemporaryDir m_dir;
-    QStringList m_digests; // by Build
+    QStringList m_digests; // by Case
     QString m_index;       // a two-platform index, signed at its own digest
     QJsonArray m_signed;   // what the signer answered for every signature
 
@@ -352,6 +357,60 @@ private slots:
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains(u"keys/gone.pub, which is not committed"_s),
                  qPrintable(missing.err));
+    }
+
+    // The timeline's checker: every signed build judged once per key set.
+    void theCheckerKeepsEachVerdictPerKeySet() {
+        RegistryOptions options;
+        options.dockerConfigDir = m_dir.filePath(u"docker"_s);
+        RegistryClient client(m_server->hostPort(), options);
+        BuildCollector collector(&client);
+        const std::optional<Result<BuildCollection>> read =
+            waitForResult<BuildCollection>([&](QObject* context, Callback<BuildCollection> done) {
+                collector.collect(u"trust/api"_s, context, done);
+            });
+        QVERIFY(read && read->ok());
+        const QList<Build>& builds = read->value().builds;
+        const Result<VerificationKey> ci = VerificationKey::fromFile(keyPath(u"ci.pub"_s));
+        const Result<VerificationKey> rsa = VerificationKey::fromFile(keyPath(u"rsa.pub"_s));
+        QVERIFY(ci.ok() && rsa.ok());
+
+        SignatureChecker checker;
+        QSignalSpy verdicts(&checker, &SignatureChecker::verdictReady);
+        QSignalSpy finished(&checker, &SignatureChecker::finished);
+        checker.check(m_server->hostPort(), u"trust/api"_s, options, builds, {ci.value()});
+        QVERIFY(checker.isChecking());
+        QVERIFY(finished.wait(30000));
+        // Eight signed builds (every case but the unsigned one) and the index.
+        QCOMPARE(verdicts.size(), BuildCount - 1 + 1);
+        QHash<QString, QString> byDigest;
+        for (const QList<QVariant>& answer : std::as_const(verdicts))
+            byDigest.insert(answer.at(1).toString(),
+                            signatureVerdictName(answer.at(2).value<SignatureVerdict>().kind));
+        QCOMPARE(byDigest.value(m_digests.at(Valid)), u"verified"_s);
+        QCOMPARE(byDigest.value(m_digests.at(OtherDigest)), u"invalid"_s);
+        QCOMPARE(byDigest.value(m_digests.at(RsaSigned)), u"signed-unverified"_s);
+        QVERIFY(!byDigest.contains(m_digests.at(Unsigned)));
+
+        // The same keys again: answered at once, from what was judged.
+        verdicts.clear();
+        checker.check(m_server->hostPort(), u"trust/api"_s, options, builds, {ci.value()});
+        QVERIFY(!checker.isChecking());
+        QCOMPARE(verdicts.size(), BuildCount);
+
+        // Another key set: judged again, and the RSA build now verifies.
+        verdicts.clear();
+        checker.check(m_server->hostPort(), u"trust/api"_s, options, builds,
+                      {ci.value(), rsa.value()});
+        QVERIFY(checker.isChecking());
+        QVERIFY(verdicts.isEmpty());
+        QVERIFY(finished.wait(30000));
+        for (const QList<QVariant>& answer : std::as_const(verdicts)) {
+            if (answer.at(1).toString() == m_digests.at(RsaSigned))
+                QCOMPARE(answer.at(2).value<SignatureVerdict>().kind,
+                         SignatureVerdictKind::Verified);
+        }
+        QCOMPARE(verdicts.size(), BuildCount);
     }
 
 private:

@@ -20,6 +20,7 @@
 #include "git/GitLibrary.h"
 #include "history/HistoryStore.h"
 #include "policy/PolicySource.h"
+#include "timeline/TimelineModel.h"
 
 #include <QCheckBox>
 #include <QFile>
@@ -228,6 +229,18 @@ private slots:
         QVERIFY(window);
         QCOMPARE(window->gitLink()->policySource()->policy().signaturesRequired,
                  QStringList{u"production"_s});
+        // The timeline judges the signed build after it is shown, with the policy's key.
+        TimelineModel* timeline = window->timelineModel();
+        const QModelIndex signedRow = timeline->index(timeline->rowOfDigest(digests[1]));
+        QTRY_COMPARE_WITH_TIMEOUT(signedRow.data(TimelineModel::SignatureVerdictRole).toString(),
+                                  u"verified"_s, 30000);
+        QVERIFY(signedRow.data(TimelineModel::SignatureSummaryRole)
+                    .toString()
+                    .contains(u"verified by ci.pub"_s));
+        QVERIFY(timeline->index(timeline->rowOfDigest(digests[2]))
+                    .data(TimelineModel::SignatureVerdictRole)
+                    .toString()
+                    .isEmpty()); // nothing attached, nothing to judge
 
         // Unsigned: refused once the verdict is in, and the button never arms.
         ui::PromoteDialog* refused = window->releaseActions()->promote(digests[2], u"production"_s);

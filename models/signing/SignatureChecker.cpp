@@ -1,0 +1,85 @@
+#include "signing/SignatureChecker.h"
+
+#include "registry/RegistryClient.h"
+#include "signing/SignatureReader.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace berth {
+
+SignatureChecker::SignatureChecker(QObject* parent)
+    : QObject(parent) {
+}
+
+SignatureChecker::~SignatureChecker() = default;
+
+QString SignatureChecker::cacheKey(const QString& reference, const VerificationKeys& keys) {
+    QStringList fingerprints;
+    for (const VerificationKey& key : keys)
+        fingerprints.append(key.fingerprint());
+    fingerprints.sort();
+    return reference + u'|' + fingerprints.join(u',');
+}
+
+void SignatureChecker::cancel() {
+    ++m_generation;
+    if (m_client)
+        m_client->cancelAll();
+    const bool wasChecking = m_waiting > 0;
+    m_waiting = 0;
+    if (wasChecking)
+        emit finished();
+}
+
+void SignatureChecker::check(const QString& registry, const QString& repository,
+                             const RegistryOptions& options, const QList<Build>& builds,
+                             const VerificationKeys& keys) {
+    cancel();
+    const quint64 generation = m_generation;
+    const QString fullName = registry + u'/' + repository;
+    // One client per registry, kept while the window stays on it: connections and the
+    // token serve every build's two reads. The reader's keys are this call's.
+    delete m_reader;
+    if (!m_client || m_clientRegistry != registry) {
+        m_client = std::make_unique<RegistryClient>(registry, options);
+        m_clientRegistry = registry;
+    }
+    m_reader = new SignatureReader(m_client.get(), registry, keys, this);
+
+    for (const Build& build : builds) {
+        const bool isSigned =
+            std::any_of(build.accessories.cbegin(), build.accessories.cend(),
+                        [](const Accessory& a) { return a.kind == AccessoryKind::Signature; });
+        if (!isSigned)
+            continue;
+        const QString key = cacheKey(fullName + u'@' + build.digest, keys);
+        if (const auto known = m_cache.constFind(key); known != m_cache.cend()) {
+            emit verdictReady(fullName, build.digest, known.value());
+            continue;
+        }
+        ++m_waiting;
+        m_reader->verify(repository, build.digest, this,
+                         [this, generation, fullName, digest = build.digest,
+                          key](Result<SignatureVerdict> verdict) {
+                             if (generation != m_generation)
+                                 return;
+                             SignatureVerdict shown;
+                             if (verdict) {
+                                 shown = verdict.value();
+                                 m_cache.insert(key, shown); // a failed read is asked again
+                             } else {
+                                 shown.kind = SignatureVerdictKind::SignedUnverified;
+                                 shown.summary = u"not checked: "_s + verdict.errorMessage();
+                             }
+                             emit verdictReady(fullName, digest, shown);
+                             if (--m_waiting == 0)
+                                 emit finished();
+                         });
+    }
+    if (m_waiting == 0)
+        emit finished();
+}
+
+} // namespace berth

@@ -1,0 +1,53 @@
+#pragma once
+
+// The timeline's signature verdicts: after a repository is shown, every build with a
+// signature attached is verified (SignatureReader), all at once within the client's
+// request limit, so the first paint never waits on it. Each verdict is kept by digest and
+// key set: a refresh asks again only for builds not judged with these keys, and a change
+// of keys (a new berth.toml at HEAD) judges every build again.
+
+#include "registry/Build.h"
+#include "registry/RegistryOptions.h"
+#include "signing/CosignSignature.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <memory>
+
+namespace berth {
+
+class RegistryClient;
+class SignatureReader;
+
+class SignatureChecker : public QObject {
+    Q_OBJECT
+public:
+    explicit SignatureChecker(QObject* parent = nullptr);
+    ~SignatureChecker() override;
+
+    // Judges the signed builds of `registry`/`repository` (its path) with `keys`; verdicts
+    // already known answer at once. The checks of an earlier call are dropped.
+    void check(const QString& registry, const QString& repository, const RegistryOptions& options,
+               const QList<Build>& builds, const VerificationKeys& keys);
+    void cancel();
+    bool isChecking() const { return m_waiting > 0; }
+
+signals:
+    // `repository` is host/path.
+    void verdictReady(const QString& repository, const QString& digest,
+                      const SignatureVerdict& verdict);
+    void finished();
+
+private:
+    static QString cacheKey(const QString& reference, const VerificationKeys& keys);
+
+    QHash<QString, SignatureVerdict> m_cache; // by host/path@digest and key set
+    std::unique_ptr<RegistryClient> m_client;
+    SignatureReader* m_reader = nullptr;
+    QString m_clientRegistry;
+    quint64 m_generation = 0;
+    int m_waiting = 0;
+};
+
+} // namespace berth
