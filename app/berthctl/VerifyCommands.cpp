@@ -1,5 +1,6 @@
 #include "VerifyCommands.h"
 
+#include "registry/BuildCollector.h"
 #include "registry/RegistryClient.h"
 #include "signing/SignatureReader.h"
 
@@ -7,33 +8,97 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace berth::ctl {
 
 namespace {
 
-QJsonObject verdictToJson(const QString& repository, const QString& digest,
-                          const SignatureVerdict& verdict) {
+// What verify gathers about one build: three reads at once, printed when all are in.
+struct Evidence {
+    QString repository; // host/path
+    QString digest;
+    std::optional<Result<SignatureVerdict>> signatures;
+    std::optional<Result<QList<AttestationFinding>>> attestations;
+    std::optional<QString> revision; // the build's revision label; empty when unknown
+    bool complete() const { return signatures && attestations && revision; }
+};
+
+QJsonObject attestationToJson(const AttestationFinding& finding, const QString& revision) {
+    QJsonObject object{{u"layer"_s, finding.layerDigest},
+                       {u"verdict"_s, signatureVerdictName(finding.kind)},
+                       {u"detail"_s, finding.detail},
+                       {u"key"_s, finding.keyFingerprint},
+                       {u"predicateType"_s, finding.predicateType},
+                       {u"subjects"_s, QJsonArray::fromStringList(finding.subjects)}};
+    if (!finding.builderId.isEmpty() || !finding.sourceCommit.isEmpty()) {
+        object.insert(u"builder"_s, finding.builderId);
+        object.insert(u"sourceRepository"_s, finding.sourceRepository);
+        object.insert(u"sourceCommit"_s, finding.sourceCommit);
+    }
+    if (const QString mismatch = provenanceMismatch(finding, revision); !mismatch.isEmpty())
+        object.insert(u"mismatch"_s, mismatch);
+    return object;
+}
+
+QJsonObject evidenceToJson(const Evidence& evidence) {
+    const SignatureVerdict& verdict = evidence.signatures->value();
     QJsonArray signatures;
     for (const SignatureFinding& finding : verdict.findings)
         signatures.append(QJsonObject{{u"layer"_s, finding.layerDigest},
                                       {u"verdict"_s, signatureVerdictName(finding.kind)},
                                       {u"detail"_s, finding.detail},
                                       {u"key"_s, finding.keyFingerprint}});
-    return {{u"repository"_s, repository},
-            {u"digest"_s, digest},
-            {u"verdict"_s, signatureVerdictName(verdict.kind)},
-            {u"summary"_s, verdict.summary},
-            {u"signatures"_s, signatures}};
+    QJsonArray attestations;
+    for (const AttestationFinding& finding : evidence.attestations->value())
+        attestations.append(attestationToJson(finding, *evidence.revision));
+    return {
+        {u"repository"_s, evidence.repository}, {u"digest"_s, evidence.digest},
+        {u"revision"_s, *evidence.revision},    {u"verdict"_s, signatureVerdictName(verdict.kind)},
+        {u"summary"_s, verdict.summary},        {u"signatures"_s, signatures},
+        {u"attestations"_s, attestations}};
 }
 
-void printVerdict(const QString& digest, const SignatureVerdict& verdict) {
-    printLine(u"build    %1"_s.arg(digest));
+void printEvidence(const Evidence& evidence) {
+    const SignatureVerdict& verdict = evidence.signatures->value();
+    printLine(u"build    %1"_s.arg(evidence.digest));
     printLine(u"verdict  %1"_s.arg(verdict.summary));
     for (const SignatureFinding& finding : verdict.findings)
-        printLine(u"  %1  %2: %3"_s.arg(finding.layerDigest.left(19),
-                                        signatureVerdictName(finding.kind), finding.detail));
+        printLine(u"  signature %1  %2: %3"_s.arg(
+            finding.layerDigest.left(19), signatureVerdictName(finding.kind), finding.detail));
+    for (const AttestationFinding& finding : evidence.attestations->value()) {
+        printLine(u"  attestation %1  %2  %3: %4"_s.arg(
+            finding.layerDigest.left(19), finding.predicateType, signatureVerdictName(finding.kind),
+            finding.detail));
+        if (!finding.builderId.isEmpty())
+            printLine(u"    built by %1 from %2 at %3"_s.arg(
+                finding.builderId, finding.sourceRepository, finding.sourceCommit.left(12)));
+        if (const QString mismatch = provenanceMismatch(finding, *evidence.revision);
+            !mismatch.isEmpty())
+            printLine(u"    ⚠ "_s + mismatch);
+    }
+}
+
+void finishWhenComplete(const std::shared_ptr<Evidence>& evidence, const Invocation& invocation,
+                        const Finish& finish) {
+    if (!evidence->complete())
+        return;
+    for (const Error* error :
+         {evidence->signatures->ok() ? nullptr : &evidence->signatures->error(),
+          evidence->attestations->ok() ? nullptr : &evidence->attestations->error()}) {
+        if (error) {
+            printError(error->message);
+            return finish(ExitFailure);
+        }
+    }
+    if (invocation.json)
+        printJson(evidenceToJson(*evidence));
+    else
+        printEvidence(*evidence);
+    finish(evidence->signatures->value().kind == SignatureVerdictKind::Verified ? ExitOk
+                                                                                : ExitRefused);
 }
 
 } // namespace
@@ -65,31 +130,34 @@ void runVerify(const Invocation& invocation, Finish finish) {
         return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
     auto* reader = new SignatureReader(client, repository->domain(), *keys, qApp);
+    auto* collector = new BuildCollector(client, nullptr, {}, qApp);
     const QString path = repository->path();
-    const QString fullName = repository->domain() + u'/' + path;
     const QString reference = invocation.arguments[1];
-    client->headManifest(
-        path, reference, qApp,
-        [reader, invocation, finish, path, fullName, reference](Result<ManifestHead> head) {
-            if (!head) {
-                printError(u"%1:%2: %3"_s.arg(fullName, reference, head.errorMessage()));
-                return finish(head.error().httpStatus == 404 ? ExitRefused : ExitFailure);
-            }
-            const QString digest = head->digest;
-            reader->verify(
-                path, digest, qApp,
-                [invocation, finish, fullName, digest](Result<SignatureVerdict> verdict) {
-                    if (!verdict) {
-                        printError(verdict.errorMessage());
-                        return finish(ExitFailure);
-                    }
-                    if (invocation.json)
-                        printJson(verdictToJson(fullName, digest, verdict.value()));
-                    else
-                        printVerdict(digest, verdict.value());
-                    finish(verdict->kind == SignatureVerdictKind::Verified ? ExitOk : ExitRefused);
-                });
+    auto evidence = std::make_shared<Evidence>();
+    evidence->repository = repository->domain() + u'/' + path;
+    client->headManifest(path, reference, qApp, [=](Result<ManifestHead> head) {
+        if (!head) {
+            printError(u"%1:%2: %3"_s.arg(evidence->repository, reference, head.errorMessage()));
+            return finish(head.error().httpStatus == 404 ? ExitRefused : ExitFailure);
+        }
+        evidence->digest = head->digest;
+        reader->verify(path, head->digest, qApp, [=](Result<SignatureVerdict> verdict) {
+            evidence->signatures = std::move(verdict);
+            finishWhenComplete(evidence, invocation, finish);
         });
+        reader->attestations(path, head->digest, qApp,
+                             [=](Result<QList<AttestationFinding>> findings) {
+                                 evidence->attestations = std::move(findings);
+                                 finishWhenComplete(evidence, invocation, finish);
+                             });
+        // The build's revision label, for a provenance naming another commit.
+        collector->readDigests(
+            path, {{head->digest, {reference}}}, qApp, [=](Result<BuildCollection> read) {
+                evidence->revision =
+                    read && !read->builds.isEmpty() ? read->builds.first().revision : QString();
+                finishWhenComplete(evidence, invocation, finish);
+            });
+    });
 }
 
 } // namespace berth::ctl

@@ -58,6 +58,14 @@ Result<QList<SignatureLayer>> parseSignatureManifest(const QByteArray& manifest)
     return layers;
 }
 
+QByteArray simpleSigningPayload(const QString& repository, const QString& digest) {
+    // Go's encoding/json of cosign's payload struct: fields in declaration order, no spaces.
+    return QStringLiteral(
+               R"({"critical":{"identity":{"docker-reference":"%1"},"image":{"docker-manifest-digest":"%2"},"type":"%3"},"optional":null})")
+        .arg(repository, digest, kCosignPayloadType)
+        .toUtf8();
+}
+
 QString repositoryOfReference(const QString& reference) {
     QString repository = reference.section(u'@', 0, 0);
     const qsizetype slash = repository.lastIndexOf(u'/');

@@ -66,6 +66,10 @@ SignatureFinding checkSignature(const SignatureLayer& layer, const QByteArray& p
 
 SignatureVerdict combineFindings(const QList<SignatureFinding>& findings);
 
+// The payload cosign writes when it signs `digest` of `repository` (host/path) without
+// annotations, byte for byte: a layer whose digest is this payload's needs no fetch.
+QByteArray simpleSigningPayload(const QString& repository, const QString& digest);
+
 // The repository a docker-reference names, without tag or digest
 // ("registry:5000/acme/api:v1" -> "registry:5000/acme/api").
 QString repositoryOfReference(const QString& reference);

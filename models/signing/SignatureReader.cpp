@@ -2,7 +2,8 @@
 
 #include "registry/RegistryClient.h"
 
-#include <memory>
+#include <QCryptographicHash>
+
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -11,8 +12,10 @@ namespace berth {
 
 namespace {
 
-// A simple-signing payload is a few hundred bytes; a "payload" past this is not one.
+// A simple-signing payload is a few hundred bytes, an attestation a few kilobytes to a
+// large SBOM's megabytes; anything past these is no such thing.
 constexpr qint64 kMaxPayloadBytes = 64 * 1024;
+constexpr qint64 kMaxEnvelopeBytes = 16 * 1024 * 1024;
 
 } // namespace
 
@@ -24,65 +27,113 @@ SignatureReader::SignatureReader(RegistryClient* client, QString registryHost,
     , m_keys(std::move(keys)) {
 }
 
-QString SignatureReader::signatureTag(const QString& subjectDigest) {
+QString SignatureReader::accessoryTag(const QString& subjectDigest, const QString& suffix) {
     QString tag = subjectDigest;
-    return tag.replace(u':', u'-') + u".sig"_s;
+    return tag.replace(u':', u'-') + u'.' + suffix;
+}
+
+void SignatureReader::readLayers(const QString& repository, const QString& tag,
+                                 const QString& mediaType, qint64 maxBytes,
+                                 const QByteArray& expected, LayersDone done) {
+    const QString expectedDigest =
+        expected.isEmpty()
+            ? QString()
+            : u"sha256:"_s +
+                  QString::fromLatin1(
+                      QCryptographicHash::hash(expected, QCryptographicHash::Sha256).toHex());
+    m_client->getManifest(
+        repository, tag, this,
+        [this, done, repository, tag, mediaType, maxBytes, expected,
+         expectedDigest](Result<ManifestBlob> manifest) {
+            if (!manifest) {
+                if (manifest.error().httpStatus == 404)
+                    return (*done)(QList<FetchedLayer>());
+                return (*done)(manifest.error().withMessage(
+                    u"Reading %1: %2"_s.arg(tag, manifest.errorMessage())));
+            }
+            const Result<QList<SignatureLayer>> layers = parseSignatureManifest(manifest->bytes);
+            if (!layers)
+                return (*done)(
+                    layers.error().withMessage(u"%1: %2"_s.arg(tag, layers.errorMessage())));
+            struct Pending {
+                QList<FetchedLayer> fetched;
+                int waiting = 0;
+                std::optional<Error> failure;
+            };
+            auto pending = std::make_shared<Pending>();
+            QList<qsizetype> toFetch;
+            for (const SignatureLayer& layer : layers.value()) {
+                if (layer.mediaType != mediaType)
+                    continue;
+                // The layer's digest binds its bytes: when they are the expected ones,
+                // holding them is the same as fetching them.
+                const bool known = !expectedDigest.isEmpty() && layer.digest == expectedDigest;
+                if (!known)
+                    toFetch.append(pending->fetched.size());
+                pending->fetched.append(FetchedLayer{layer, known ? expected : QByteArray()});
+            }
+            pending->waiting = int(toFetch.size());
+            if (pending->waiting == 0)
+                return (*done)(pending->fetched);
+            for (const qsizetype i : toFetch) {
+                const QString digest = pending->fetched.at(i).descriptor.digest;
+                m_client->getBlob(repository, digest, maxBytes, this,
+                                  [done, pending, i, digest](Result<QByteArray> blob) {
+                                      if (blob)
+                                          pending->fetched[i].blob = blob.value();
+                                      else if (!pending->failure)
+                                          pending->failure = blob.error().withMessage(
+                                              u"Reading %1: %2"_s.arg(digest, blob.errorMessage()));
+                                      if (--pending->waiting > 0)
+                                          return;
+                                      if (pending->failure)
+                                          return (*done)(*pending->failure);
+                                      (*done)(pending->fetched);
+                                  });
+            }
+        });
 }
 
 void SignatureReader::verify(const QString& repository, const QString& subjectDigest,
                              QObject* context, Callback<SignatureVerdict> done) {
     auto deliver = std::make_shared<GuardedCallback<SignatureVerdict>>(context, std::move(done));
     const QString fullName = m_registryHost + u'/' + repository;
-    m_client->getManifest(
-        repository, signatureTag(subjectDigest), this,
-        [this, deliver, repository, subjectDigest, fullName](Result<ManifestBlob> manifest) {
-            if (!manifest) {
-                if (manifest.error().httpStatus == 404)
-                    return (*deliver)(combineFindings({}));
-                return (*deliver)(
-                    manifest.error().withMessage(u"Reading the signatures of %1: %2"_s.arg(
-                        subjectDigest, manifest.errorMessage())));
-            }
-            const Result<QList<SignatureLayer>> layers = parseSignatureManifest(manifest->bytes);
-            if (!layers)
-                return (*deliver)(combineFindings({SignatureFinding{
-                    manifest->digest, SignatureVerdictKind::Invalid, layers.errorMessage(), {}}}));
-            struct Pending {
+    readLayers(
+        repository, accessoryTag(subjectDigest, u"sig"_s),
+        QLatin1StringView(kSimpleSigningMediaType), kMaxPayloadBytes,
+        simpleSigningPayload(fullName, subjectDigest),
+        std::make_shared<GuardedCallback<QList<FetchedLayer>>>(
+            this, [this, deliver, subjectDigest, fullName](Result<QList<FetchedLayer>> layers) {
+                if (!layers)
+                    return (*deliver)(
+                        layers.error().withMessage(u"Reading the signatures of %1: %2"_s.arg(
+                            subjectDigest, layers.errorMessage())));
                 QList<SignatureFinding> findings;
-                int waiting = 0;
-                std::optional<Error> failure;
-            };
-            auto pending = std::make_shared<Pending>();
-            QList<SignatureLayer> signatures;
-            for (const SignatureLayer& layer : layers.value()) {
-                if (layer.mediaType == QLatin1StringView(kSimpleSigningMediaType))
-                    signatures.append(layer);
-            }
-            if (signatures.isEmpty())
-                return (*deliver)(combineFindings({}));
-            pending->waiting = int(signatures.size());
-            pending->findings.resize(signatures.size()); // in the manifest's order
-            for (qsizetype i = 0; i < signatures.size(); ++i) {
-                const SignatureLayer& layer = signatures.at(i);
-                m_client->getBlob(repository, layer.digest, kMaxPayloadBytes, this,
-                                  [this, deliver, pending, layer, i, subjectDigest,
-                                   fullName](Result<QByteArray> payload) {
-                                      if (payload)
-                                          pending->findings[i] =
-                                              checkSignature(layer, payload.value(), subjectDigest,
-                                                             fullName, m_keys);
-                                      else if (!pending->failure)
-                                          pending->failure = payload.error().withMessage(
-                                              u"Reading the signature payload %1: %2"_s.arg(
-                                                  layer.digest, payload.errorMessage()));
-                                      if (--pending->waiting > 0)
-                                          return;
-                                      if (pending->failure)
-                                          return (*deliver)(*pending->failure);
-                                      (*deliver)(combineFindings(pending->findings));
-                                  });
-            }
-        });
+                for (const FetchedLayer& layer : layers.value())
+                    findings.append(checkSignature(layer.descriptor, layer.blob, subjectDigest,
+                                                   fullName, m_keys));
+                (*deliver)(combineFindings(findings));
+            }));
+}
+
+void SignatureReader::attestations(const QString& repository, const QString& subjectDigest,
+                                   QObject* context, Callback<QList<AttestationFinding>> done) {
+    auto deliver =
+        std::make_shared<GuardedCallback<QList<AttestationFinding>>>(context, std::move(done));
+    readLayers(repository, accessoryTag(subjectDigest, u"att"_s),
+               QLatin1StringView(kDsseEnvelopeMediaType), kMaxEnvelopeBytes, {},
+               std::make_shared<GuardedCallback<QList<FetchedLayer>>>(
+                   this, [this, deliver, subjectDigest](Result<QList<FetchedLayer>> layers) {
+                       if (!layers)
+                           return (*deliver)(layers.error().withMessage(
+                               u"Reading the attestations of %1: %2"_s.arg(subjectDigest,
+                                                                           layers.errorMessage())));
+                       QList<AttestationFinding> findings;
+                       for (const FetchedLayer& layer : layers.value())
+                           findings.append(checkAttestation(layer.descriptor.digest, layer.blob,
+                                                            subjectDigest, m_keys));
+                       (*deliver)(findings);
+                   }));
 }
 
 } // namespace berth

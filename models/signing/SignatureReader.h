@@ -1,13 +1,17 @@
 #pragma once
 
-// Reads a build's cosign signatures from its registry and judges them (CosignSignature.h):
-// the manifest under sha256-<hex>.sig, then each simple-signing payload blob, every
-// payload fetched at once. Nothing but the registry is asked: verification is offline.
+// Reads a build's cosign accessories from its registry and judges them: the signatures
+// under sha256-<hex>.sig (CosignSignature.h) and the attestations under sha256-<hex>.att
+// (Attestation.h); each accessory manifest, then every layer blob at once. Nothing but the
+// registry is asked: verification is offline.
 
 #include "core/Callback.h"
+#include "signing/Attestation.h"
 #include "signing/CosignSignature.h"
 
 #include <QObject>
+
+#include <memory>
 
 namespace berth {
 
@@ -25,10 +29,25 @@ public:
     void verify(const QString& repository, const QString& subjectDigest, QObject* context,
                 Callback<SignatureVerdict> done);
 
-    // The tag cosign keeps a digest's signatures under: sha256-<hex>.sig.
-    static QString signatureTag(const QString& subjectDigest);
+    // What each attestation of `subjectDigest` proves and says; none when there are none.
+    void attestations(const QString& repository, const QString& subjectDigest, QObject* context,
+                      Callback<QList<AttestationFinding>> done);
+
+    // The tag cosign keeps a digest's accessories of `suffix` under: sha256-<hex>.sig.
+    static QString accessoryTag(const QString& subjectDigest, const QString& suffix);
 
 private:
+    struct FetchedLayer {
+        SignatureLayer descriptor;
+        QByteArray blob;
+    };
+    using LayersDone = std::shared_ptr<GuardedCallback<QList<FetchedLayer>>>;
+    // The layers of `mediaType` in the manifest under `tag`, each with its blob (at most
+    // `maxBytes`), in the manifest's order; none when the registry has no such manifest.
+    // A blob whose bytes `expected` names (their digest is the layer's) is not fetched.
+    void readLayers(const QString& repository, const QString& tag, const QString& mediaType,
+                    qint64 maxBytes, const QByteArray& expected, LayersDone done);
+
     RegistryClient* m_client;
     QString m_registryHost;
     VerificationKeys m_keys;

@@ -3,7 +3,9 @@
 // python3-cryptography) wrote in cosign's layout. `berthctl verify` gives each case its
 // verdict: valid (ECDSA P-256, RSA, Ed25519), another digest signed, another repository
 // named, a flipped signature byte, the wrong key, two signatures of which one verifies,
-// an unsigned build and an index signed at the index digest. Every (signature, key) pair
+// an unsigned build and an index signed at the index digest; SLSA provenance in a DSSE
+// envelope names its builder, source and commit, and a commit other than the build's
+// revision label is said. Every (signature, key) pair
 // Berth judges is judged again by the openssl command line over the same bytes. A clone's
 // berth.toml that gates production on its committed key refuses promoting anything not
 // verified there, and lets a rollback onto it go only with a reason, which the audit keeps.
@@ -136,8 +138,12 @@ private slots:
         m_server = std::make_unique<RegistryServer>();
         QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
         QJsonArray images;
-        for (int i = 0; i < BuildCount; ++i)
-            images.append(RegistrySeeder::image({u"v1.%1.0"_s.arg(i)}, u"trust-%1"_s.arg(i)));
+        for (int i = 0; i < BuildCount; ++i) {
+            QJsonObject image = RegistrySeeder::image({u"v1.%1.0"_s.arg(i)}, u"trust-%1"_s.arg(i));
+            image.insert(u"labels"_s, QJsonObject{{u"org.opencontainers.image.revision"_s,
+                                                   QString(40, QChar(u'a' + i))}});
+            images.append(image);
+        }
         QJsonObject index = RegistrySeeder::image({u"v2.0.0"_s}, u"trust-index"_s);
         index.insert(u"platforms"_s, QJsonArray{u"linux/amd64"_s, u"linux/arm64/v8"_s});
         images.append(index);
@@ -168,11 +174,38 @@ private slots:
                                     signature(RsaSigned, u"rsa"_s),
                                     signature(Ed25519Signed, u"ed25519"_s),
                                     indexSignature};
-        const QJsonObject answer = RegistrySeeder::sign(
-            *m_server, {{u"repository"_s, u"trust/api"_s}, {u"signatures"_s, signatures}}, &error);
+        // SLSA provenance for the valid build, naming another commit than its label (a's);
+        // one for the two-signature build by a key nobody trusts.
+        const auto provenance = [this](int build, const QString& key, const QString& commit) {
+            return QJsonObject{
+                {u"subject"_s, m_digests.at(build)},
+                {u"key"_s, keyPath(key + u".key"_s)},
+                {u"predicateType"_s, u"https://slsa.dev/provenance/v1"_s},
+                {u"predicate"_s,
+                 QJsonObject{
+                     {u"buildDefinition"_s,
+                      QJsonObject{{u"resolvedDependencies"_s,
+                                   QJsonArray{QJsonObject{
+                                       {u"uri"_s, u"git+https://git.example/acme/api"_s},
+                                       {u"digest"_s, QJsonObject{{u"gitCommit"_s, commit}}}}}}}},
+                     {u"runDetails"_s,
+                      QJsonObject{{u"builder"_s,
+                                   QJsonObject{{u"id"_s, u"https://ci.example/runner"_s}}}}}}}};
+        };
+        const QJsonArray attestations{
+            provenance(Valid, u"ci"_s, QString(40, u'f')),
+            provenance(TwoSignatures, u"stranger"_s, QString(40, QChar(u'a' + TwoSignatures)))};
+        const QJsonObject answer = RegistrySeeder::sign(*m_server,
+                                                        {{u"repository"_s, u"trust/api"_s},
+                                                         {u"signatures"_s, signatures},
+                                                         {u"attestations"_s, attestations}},
+                                                        &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_signed = answer[u"signatures"_s].toArray();
         QCOMPARE(m_signed.size(), signatures.size());
+        QCOMPARE(answer[u"attestations"_s].toArray().size(), attestations.size());
+        for (const QJsonValue& attestation : answer[u"attestations"_s].toArray())
+            m_signed.append(attestation); // what the envelope's signature covers: its PAE
     }
 
     void cleanupTestCase() { m_server.reset(); }
@@ -212,6 +245,45 @@ private slots:
         QCOMPARE(answer[u"verdict"_s].toString(), verdict);
         QVERIFY2(answer[u"summary"_s].toString().contains(says),
                  qPrintable(answer[u"summary"_s].toString()));
+    }
+
+    void attestationsSayWhoBuiltItFromWhat() {
+        const QJsonObject valid = verify(u"v1.0.0"_s, {u"ci"_s}).json();
+        QCOMPARE(valid[u"revision"_s].toString(), QString(40, u'a'));
+        const QJsonArray attestations = valid[u"attestations"_s].toArray();
+        QCOMPARE(attestations.size(), 1);
+        const QJsonObject provenance = attestations.first().toObject();
+        QCOMPARE(provenance[u"predicateType"_s].toString(), u"https://slsa.dev/provenance/v1"_s);
+        QCOMPARE(provenance[u"verdict"_s].toString(), u"verified"_s);
+        QCOMPARE(provenance[u"builder"_s].toString(), u"https://ci.example/runner"_s);
+        QCOMPARE(provenance[u"sourceRepository"_s].toString(),
+                 u"git+https://git.example/acme/api"_s);
+        QCOMPARE(provenance[u"sourceCommit"_s].toString(), QString(40, u'f'));
+        QCOMPARE(provenance[u"subjects"_s].toArray().first().toString(), m_digests.at(Valid));
+        QCOMPARE(provenance[u"mismatch"_s].toString(),
+                 u"the provenance names commit ffffffffffff, the build's revision label "
+                 u"aaaaaaaaaaaa"_s);
+
+        // Another key's attestation of a build whose label agrees: unverified, no mismatch.
+        const QJsonObject other = verify(u"v1.%1.0"_s.arg(int(TwoSignatures)), {u"ci"_s})
+                                      .json()[u"attestations"_s]
+                                      .toArray()
+                                      .first()
+                                      .toObject();
+        QCOMPARE(other[u"verdict"_s].toString(), u"signed-unverified"_s);
+        QVERIFY(!other.contains(u"mismatch"_s));
+        // Text for a person names the builder and the mismatch.
+        const CtlRun text = verifyAsText(u"v1.0.0"_s);
+        QVERIFY2(text.out.contains("built by https://ci.example/runner from "
+                                   "git+https://git.example/acme/api at ffffffffffff"),
+                 text.out.constData());
+        QVERIFY2(text.out.contains("the provenance names commit ffffffffffff"),
+                 text.out.constData());
+        // A build with none has none.
+        QVERIFY(verify(u"v1.%1.0"_s.arg(int(Unsigned)), {})
+                    .json()[u"attestations"_s]
+                    .toArray()
+                    .isEmpty());
     }
 
     void twoSignaturesListBoth() {
@@ -258,6 +330,15 @@ private slots:
                     .contains(u"Cannot read the key"_s));
     }
 
+    // The payload cosign writes is known before it is fetched: the signer's bytes, exactly,
+    // so the reader skips the blob whose digest they have.
+    void theUnannotatedPayloadIsKnownByteForByte() {
+        const QJsonValue valid = m_signed.at(0);
+        QCOMPARE(valid[u"subject"_s].toString(), m_digests.at(Valid));
+        QCOMPARE(simpleSigningPayload(repository(), m_digests.at(Valid)),
+                 QByteArray::fromBase64(valid[u"signed"_s].toString().toLatin1()));
+    }
+
     // Berth's answer on every (signature, key) pair is openssl's on the same bytes.
     void opensslAgreesOnEverySignature() {
         int verifiedPairs = 0;
@@ -275,8 +356,9 @@ private slots:
                 verifiedPairs += berth ? 1 : 0;
             }
         }
-        // ci signed six (one of them flipped), stranger two, rsa and ed25519 one each.
-        QCOMPARE(verifiedPairs, 5 + 2 + 1 + 1);
+        // ci signed six (one of them flipped) and an attestation, stranger two and an
+        // attestation, rsa and ed25519 one each.
+        QCOMPARE(verifiedPairs, 6 + 3 + 1 + 1);
     }
 
     void theGatedEnvironmentTakesOnlyVerifiedBuilds() {
