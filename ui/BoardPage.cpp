@@ -1,5 +1,7 @@
 #include "BoardPage.h"
 
+#include "InsightsDialog.h"
+
 #include "board/BoardCommits.h"
 #include "board/BoardFilterModel.h"
 #include "board/BoardLoader.h"
@@ -7,6 +9,7 @@
 #include "board/BoardState.h"
 #include "core/WhenFinished.h"
 #include "git/CloneSettings.h"
+#include "history/HistoryAccess.h"
 #include "policy/TagPolicy.h"
 
 #include <QCheckBox>
@@ -58,6 +61,7 @@ QList<PolicyRead> policiesOf(const QHash<QString, QString>& clones) {
 BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options, QWidget* parent)
     : QWidget(parent)
     , m_options(std::move(options))
+    , m_history(history)
     , m_state(std::make_unique<BoardState>())
     , m_model(new BoardModel(this))
     , m_filter(new BoardFilterModel(this))
@@ -67,6 +71,7 @@ BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options
     , m_differs(new QCheckBox(this))
     , m_refreshButton(new QPushButton(tr("Refresh"), this))
     , m_trainButton(new QPushButton(this))
+    , m_insightsButton(new QPushButton(tr("Insights…"), this))
     , m_progress(new QProgressBar(this))
     , m_cancelButton(new QPushButton(tr("Cancel"), this))
     , m_view(new QTableView(this)) {
@@ -97,6 +102,7 @@ BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options
     header->addWidget(m_differs);
     header->addWidget(m_refreshButton);
     header->addWidget(m_trainButton);
+    header->addWidget(m_insightsButton);
     auto* footer = new QHBoxLayout;
     footer->addWidget(m_progress, 1);
     footer->addWidget(m_cancelButton);
@@ -118,6 +124,10 @@ BoardPage::BoardPage(std::function<HistoryThread*()> history, OptionsFor options
     connect(m_refreshButton, &QPushButton::clicked, this, &BoardPage::refresh);
     connect(m_cancelButton, &QPushButton::clicked, this, &BoardPage::cancel);
     connect(m_trainButton, &QPushButton::clicked, this, &BoardPage::trainRequested);
+    m_insightsButton->setObjectName(u"boardInsightsButton"_s);
+    m_insightsButton->setToolTip(tr("Deployment frequency, lead time, change failure rate and "
+                                    "time to restore of the project's services, pooled"));
+    connect(m_insightsButton, &QPushButton::clicked, this, &BoardPage::showInsights);
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex& index) {
         emit repositoryActivated(index.data(BoardModel::RepositoryRole).toString());
     });
@@ -185,6 +195,29 @@ void BoardPage::refresh() {
     m_loader->loadProject(m_project, m_options(m_project.registry));
     readPolicies(); // a clone's HEAD may hold a new berth.toml since the last refresh
     emit busyChanged(true);
+}
+
+InsightsDialog* BoardPage::showInsights() {
+    const QStringList repositories = m_state->repositories();
+    if (repositories.isEmpty())
+        return nullptr;
+    // Each service's linked clone, looked up here: the walk runs on the history thread.
+    QHash<QString, QString> clones;
+    for (const QString& repository : repositories)
+        clones.insert(repository, CloneSettings::cloneFor(repository));
+    auto* dialog = new InsightsDialog(
+        m_project.name,
+        InsightsDialog::fromHistory(
+            [history = m_history]() -> HistoryAccess* { return history ? history() : nullptr; },
+            repositories, clones),
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &InsightsDialog::buildChosen, this,
+            [this](const QString& repository, const QString&) {
+                emit repositoryActivated(repository);
+            });
+    dialog->show();
+    return dialog;
 }
 
 void BoardPage::readPolicies() {

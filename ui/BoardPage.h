@@ -37,6 +37,7 @@ struct LoadedRepository;
 
 namespace berth::ui {
 
+class InsightsDialog;
 struct PolicyRead;
 
 class BoardPage : public QWidget {
@@ -62,6 +63,8 @@ public:
     QTableView* view() const { return m_view; }
     BoardLoader* loader() const { return m_loader; }
     QPushButton* trainButton() const { return m_trainButton; }
+    // The delivery metrics of every repository of the board, pooled (nullptr: none yet).
+    InsightsDialog* showInsights();
     QCheckBox* differsBox() const { return m_differs; }
     QLineEdit* filterField() const { return m_nameFilter; }
 
@@ -92,6 +95,7 @@ private:
     void updateDiffersBox();
 
     OptionsFor m_options;
+    std::function<HistoryThread*()> m_history;
     Project m_project;
     std::unique_ptr<BoardState> m_state;
     BoardModel* m_model;
@@ -102,6 +106,7 @@ private:
     QCheckBox* m_differs;
     QPushButton* m_refreshButton;
     QPushButton* m_trainButton;
+    QPushButton* m_insightsButton;
     QProgressBar* m_progress;
     QPushButton* m_cancelButton;
     QTableView* m_view;

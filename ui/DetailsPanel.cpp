@@ -207,8 +207,23 @@ void DetailsPanel::clear() {
 }
 
 void DetailsPanel::showSignatureSummary(const QString& summary) {
+    m_signatureSummary = summary;
     m_accessories->setText(summary.isEmpty() ? m_accessoryText
                                              : m_accessoryText + u"\n"_s + summary);
+}
+
+void DetailsPanel::showAccessories(
+    const QList<SignatureReader::AccessoryDescription>& accessories) {
+    QStringList lines;
+    for (const SignatureReader::AccessoryDescription& described : accessories) {
+        const QString kind = accessoryKindName(described.accessory.kind);
+        lines.append(described.problem.isEmpty()
+                         ? u"%1 %2: %3"_s.arg(kind, shortDigestOf(described.manifestDigest),
+                                              described.contents.join(u", "_s))
+                         : u"%1 (%2): %3"_s.arg(kind, described.accessory.tag, described.problem));
+    }
+    m_accessoryText = lines.join(u'\n');
+    showSignatureSummary(m_signatureSummary);
 }
 
 void DetailsPanel::showBuild(const QString& repository, const Build& build,
@@ -254,6 +269,7 @@ void DetailsPanel::showBuild(const QString& repository, const Build& build,
     for (const Accessory& accessory : build.accessories)
         attached.append(u"%1: %2"_s.arg(accessoryKindName(accessory.kind), accessory.tag));
     m_accessoryText = attached.isEmpty() ? u"nothing (unsigned)"_s : attached.join(u'\n');
+    m_signatureSummary.clear();
     m_accessories->setText(m_accessoryText);
     m_problem->setText(build.problem);
     m_problem->setVisible(!build.problem.isEmpty());

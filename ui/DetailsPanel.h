@@ -4,6 +4,7 @@
 // with the exact references to paste into a deployment one click away.
 
 #include "history/HistoryTypes.h"
+#include "signing/SignatureReader.h"
 
 #include <QScrollArea>
 
@@ -31,6 +32,8 @@ public:
     // `verdicts` are the good/bad verdicts recorded on the build.
     // What the signature check found for the shown build; empty: not checked (yet).
     void showSignatureSummary(const QString& summary);
+    // What each accessory of the shown build is, once read: kind, digest, contents.
+    void showAccessories(const QList<SignatureReader::AccessoryDescription>& accessories);
     void showBuild(const QString& repository, const Build& build,
                    const QStringList& sharesConfigWith, const QList<Verdict>& verdicts = {});
     void clear();
@@ -72,6 +75,7 @@ private:
     QLabel* m_platforms;
     QLabel* m_accessories;   // signatures, attestations, SBOMs by their tags
     QString m_accessoryText; // m_accessories without the signature verdict
+    QString m_signatureSummary;
     QLabel* m_mediaType;
     QLabel* m_config;
     QLabel* m_problem;

@@ -7,6 +7,7 @@
 #include "EnvironmentLanes.h"
 #include "ErrorBanner.h"
 #include "GitLink.h"
+#include "InsightsDialog.h"
 #include "LoadProgress.h"
 #include "ProjectList.h"
 #include "RegistrySidebar.h"
@@ -15,6 +16,7 @@
 #include "TimelineView.h"
 #include "TrayNotifier.h"
 
+#include "history/HistoryAccess.h"
 #include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
 #include "release/SignatureGate.h"
@@ -37,6 +39,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QPointer>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
@@ -373,8 +376,38 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     connect(audit, &QAction::triggered, m_release, &ReleaseActions::showAuditLog);
     toolbar->addAction(audit);
 
+    auto* insights = new QAction(u"Insights"_s, this);
+    insights->setObjectName(u"insightsAction"_s);
+    insights->setShortcut(QKeySequence(u"Ctrl+I"_s));
+    insights->setToolTip(u"Deployment frequency, lead time, change failure rate and time to "
+                         u"restore of this repository, from the history (Ctrl+I)"_s);
+    insights->setIcon(style()->standardIcon(QStyle::SP_FileDialogInfoView));
+    connect(insights, &QAction::triggered, this, &MainWindow::showInsights);
+    toolbar->addAction(insights);
+
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showTimelineMenu);
+}
+
+ui::InsightsDialog* MainWindow::showInsights() {
+    if (m_repository.isEmpty())
+        return nullptr;
+    QPointer<RepositoryLoader> loader(m_loader);
+    // The clone linked now; the walk runs where the history lives, off this thread.
+    auto* dialog = new InsightsDialog(
+        m_repository,
+        InsightsDialog::fromHistory(
+            [loader]() -> HistoryAccess* { return loader ? loader->history() : nullptr; },
+            {m_repository}, {{m_repository, m_gitLink->clonePath()}}),
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &InsightsDialog::buildChosen, this,
+            [this](const QString& repository, const QString& digest) {
+                if (repository == m_repository)
+                    selectBuild(digest);
+            });
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::showTimelineMenu(const QPoint& position) {
@@ -533,6 +566,22 @@ void MainWindow::showRepository(const LoadedRepository& loaded) {
     checkSignatures();
 }
 
+void MainWindow::describeAccessories(const Build& build) {
+    const Result<ImageReference> reference = ImageReference::parse(m_repository);
+    if (build.accessories.isEmpty() || !reference)
+        return;
+    m_signatures->describe(reference->domain(), reference->path(), optionsFor(reference->domain()),
+                           build.accessories, m_details,
+                           [this, digest = build.digest, repository = m_repository](
+                               Result<QList<SignatureReader::AccessoryDescription>> described) {
+                               // Only while the same build is shown.
+                               if (!described || repository != m_repository ||
+                                   m_view->currentDigest() != digest)
+                                   return;
+                               m_details->showAccessories(described.value());
+                           });
+}
+
 void MainWindow::checkSignatures() {
     const Result<ImageReference> reference = ImageReference::parse(m_repository);
     if (m_repository.isEmpty() || !reference)
@@ -610,6 +659,7 @@ void MainWindow::showBuild(const QString& digest) {
                          index.data(TimelineModel::SharesConfigWithRole).toStringList(),
                          index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>());
     m_details->showSignatureSummary(index.data(TimelineModel::SignatureSummaryRole).toString());
+    describeAccessories(*build);
 }
 
 void MainWindow::selectBuild(const QString& digest) {

@@ -23,6 +23,7 @@ namespace berth {
 struct Project;
 class EnvironmentMoveDetector;
 class RepositoryLoader;
+struct Build;
 class SignatureChecker;
 class TimelineFilterModel;
 class TimelineModel;
@@ -39,6 +40,7 @@ class DetailsPanel;
 class EnvironmentLanes;
 class ErrorBanner;
 class GitLink;
+class InsightsDialog;
 class LoadProgress;
 class RegistrySidebar;
 class ReleaseActions;
@@ -81,6 +83,8 @@ public:
     // Tells when a refresh finds an environment moved by someone else.
     EnvironmentMoveDetector* environmentMoves() const { return m_moves; }
     ErrorBanner* banner() const { return m_banner; }
+    // The delivery metrics of the shown repository (nullptr when none is shown).
+    InsightsDialog* showInsights();
     QString currentRepository() const { return m_repository; }
 
     // Saved layout, or on a first start a size from the screen (initialSize).
@@ -116,6 +120,8 @@ private:
     void updateSummary();
     // Verifies the shown builds' signatures with the linked clone's policy keys.
     void checkSignatures();
+    // Reads what the build's accessories are (digests, predicate types) for the details.
+    void describeAccessories(const Build& build);
     // A registry's saved options, with what the command line said for this session.
     RegistryOptions optionsFor(const QString& domain) const;
 

@@ -5,6 +5,7 @@
 
 #include "BoardPage.h"
 #include "GitLink.h"
+#include "InsightsDialog.h"
 #include "MainWindow.h"
 #include "ReleaseActions.h"
 #include "TimelineView.h"
@@ -50,7 +51,7 @@ std::optional<QSize> parseSize(const QString& text) {
 }
 
 // Grabs the window at exactly `size` into `file` and quits with the exit code.
-void grabAndQuit(berth::ui::MainWindow& window, const QString& file, QSize size) {
+void grabAndQuit(QWidget& window, const QString& file, QSize size) {
     // One more turn of the event loop so the new rows are laid out and painted.
     QTimer::singleShot(50, &window, [&window, file, size] {
         window.resize(size);
@@ -72,8 +73,10 @@ void prepareForScreenshot(berth::ui::MainWindow& window, QSize size) {
 }
 
 // Loads, waits for the load and the git views to finish, grabs the window at exactly `size`.
+// With `insights`, the Insights dialog of the repository is grabbed instead, once read.
 int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
-                   const berth::RegistryOptions& options, const QString& file, QSize size) {
+                   const berth::RegistryOptions& options, const QString& file, QSize size,
+                   bool insights) {
     prepareForScreenshot(window, size);
     bool failed = false;
     QString failure;
@@ -97,7 +100,18 @@ int takeScreenshot(berth::ui::MainWindow& window, const QString& repository,
                 fail(ExitFailure, u"could not load %1: %2"_s.arg(repository, failure)));
             return;
         }
-        grabAndQuit(window, file, size);
+        if (!insights)
+            return grabAndQuit(window, file, size);
+        berth::ui::InsightsDialog* dialog = window.showInsights();
+        dialog->resize(size);
+        auto* readWait = new QTimer(dialog);
+        QObject::connect(readWait, &QTimer::timeout, dialog, [dialog, readWait, file, size] {
+            if (dialog->isLoading())
+                return;
+            readWait->stop();
+            grabAndQuit(*dialog, file, size);
+        });
+        readWait->start(50);
     });
     QObject::connect(window.loader(), &berth::RepositoryLoader::finished, gitWait,
                      qOverload<>(&QTimer::start));
@@ -224,7 +238,12 @@ int main(int argc, char** argv) {
         u"Open the release board of <project>: a registry path ending in / (every repository "
         u"its catalog lists there) or repositories separated by commas."_s,
         u"project"_s);
-    parser.addOptions({insecure, caFile, database, screenshot, size, gitClone, engine, board});
+    const QCommandLineOption insights(
+        u"insights"_s,
+        u"With --screenshot: write the repository's Insights (delivery metrics) instead of the "
+        u"window."_s);
+    parser.addOptions(
+        {insecure, caFile, database, screenshot, size, gitClone, engine, board, insights});
     parser.addPositionalArgument(u"repository"_s,
                                  u"host/path of a repository, e.g. localhost:5000/acme/app"_s,
                                  u"[<repository>]"_s);
@@ -278,7 +297,8 @@ int main(int argc, char** argv) {
             return takeBoardScreenshot(window, *project, parser.value(screenshot), *shotSize);
         if (repository.isEmpty())
             return fail(ExitUsage, u"--screenshot needs a repository or --board."_s);
-        return takeScreenshot(window, repository, options, parser.value(screenshot), *shotSize);
+        return takeScreenshot(window, repository, options, parser.value(screenshot), *shotSize,
+                              parser.isSet(insights));
     }
 
     berth::adoptLegacySettings(QSettings().fileName());

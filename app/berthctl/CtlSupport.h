@@ -53,6 +53,13 @@ struct Invocation {
     // publish
     QString releaseVersion; // --version X.Y.Z (empty: the release tag on HEAD, if any)
     bool dryRun = false;    // --dry-run: print the plan, change nothing
+    // running
+    QStringList engineHosts; // --hosts env=host[,host], one per environment
+    // insights
+    QDateTime since;                             // --since, UTC; invalid: the first observation
+    QDateTime until;                             // --until, UTC; invalid: now
+    bool csv = false;                            // --csv: the weeks as CSV
+    qint64 failureWindowSeconds = 7 * 24 * 3600; // --failure-window <days>
     // verify
     QStringList verifyKeys; // --verify-key <pem>, each a public key signatures may verify with
 };

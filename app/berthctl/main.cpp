@@ -4,6 +4,7 @@
 #include "CtlSupport.h"
 #include "GitCommands.h"
 #include "HistoryCommands.h"
+#include "InsightsCommands.h"
 #include "KeychainCommands.h"
 #include "LabelsCommands.h"
 #include "LintCommands.h"
@@ -11,6 +12,7 @@
 #include "PublishCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
+#include "RunningCommands.h"
 #include "TrainCommands.h"
 #include "VerifyCommands.h"
 
@@ -74,6 +76,13 @@ const QString kCommandSummary =
     u"  verify <repository> <tag or digest> --verify-key <pem>...  whether the build's\n"
     u"                          cosign signatures verify with the keys (offline); exit 3\n"
     u"                          when not verified\n"
+    u"  running <repository> [--env <tag>] [--hosts env=host[,host]]...  the containers\n"
+    u"                          running each environment's builds on its engines (default:\n"
+    u"                          $DOCKER_HOST for every environment), and any drift from the tag\n"
+    u"  insights <repository|project>... [--since D] [--until D] [--env production]\n"
+    u"                          [--json | --csv]  the four key delivery metrics from the\n"
+    u"                          history: deployment frequency, lead time (with --git or the\n"
+    u"                          linked clone), change failure rate, time to restore, by week\n"
     u"  db-password [<postgresql-url>]  store the database's password, read from stdin\n"
     u"                          (not echoed), in the system keychain (default URL: --db)\n"
     u"\nExit codes: 0 ok, 1 operational failure, 2 usage error, 3 refused precondition.\n"_s;
@@ -115,6 +124,10 @@ Runner runnerFor(const QString& command) {
         return &runTrain;
     if (command == u"verify"_s)
         return &runVerify;
+    if (command == u"running"_s)
+        return &runRunning;
+    if (command == u"insights"_s)
+        return &runInsights;
     if (command == u"db-password"_s)
         return &runDbPassword;
     return nullptr;
@@ -132,6 +145,19 @@ std::optional<QDateTime> parseSeenAt(const QString& text) {
     if (!time.isValid() || time.offsetFromUtc() != 0)
         return std::nullopt;
     if (time > QDateTime::currentDateTimeUtc().addSecs(60))
+        return std::nullopt;
+    return time.toUTC();
+}
+
+// A day (2026-03-01, from its start in UTC) or an ISO-8601 UTC time, for a period's bounds.
+std::optional<QDateTime> parsePeriodBound(const QString& text) {
+    const QDate day = QDate::fromString(text, Qt::ISODate);
+    if (day.isValid() && text.size() == 10)
+        return QDateTime(day, QTime(0, 0), Qt::UTC);
+    static const QRegularExpression utc(
+        u"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?(Z|\\+00:?00)$"_s);
+    const QDateTime time = QDateTime::fromString(text, Qt::ISODate);
+    if (!utc.match(text).hasMatch() || !time.isValid())
         return std::nullopt;
     return time.toUTC();
 }
@@ -213,8 +239,31 @@ int main(int argc, char** argv) {
         u"ref"_s);
     const QCommandLineOption trainFrom(
         u"from"_s, u"train promote: the environment whose builds the train ships."_s, u"env"_s);
-    const QCommandLineOption environment(u"env"_s, u"mark: the environment tag judged."_s,
-                                         u"tag"_s);
+    const QCommandLineOption environment(
+        u"env"_s,
+        u"mark: the environment tag judged; insights: the environment measured (default "
+        u"production)."_s,
+        u"tag"_s);
+    const QCommandLineOption since(
+        u"since"_s,
+        u"insights: the period's start, a day (2026-03-01) or an ISO-8601 UTC time. "
+        u"Default: the first observation."_s,
+        u"time"_s);
+    const QCommandLineOption until(
+        u"until"_s, u"insights: the period's end (excluded). Default: now."_s, u"time"_s);
+    const QCommandLineOption engineHosts(
+        u"hosts"_s,
+        u"running: the engines that run an environment, e.g. "
+        u"production=unix:///var/run/docker.sock,tcp://prod-2:2376 (TLS from DOCKER_CERT_PATH); "
+        u"repeat per environment. Default: $DOCKER_HOST, else the default socket, for every "
+        u"environment."_s,
+        u"env=host,..."_s);
+    const QCommandLineOption csv(u"csv"_s, u"insights: the weeks as CSV on stdout."_s);
+    const QCommandLineOption failureWindow(
+        u"failure-window"_s,
+        u"insights: a rollback or bad verdict this many days after a deployment makes it a "
+        u"failure (default 7)."_s,
+        u"days"_s, u"7"_s);
     const QCommandLineOption yes(
         u"yes"_s, u"promote/rollback: do not ask for confirmation on the terminal (with --git, "
                   u"the plan is still shown)."_s);
@@ -248,11 +297,12 @@ int main(int argc, char** argv) {
         u"verify: a PEM public key (ECDSA P-256/P-384, RSA, Ed25519) signatures may verify "
         u"with; repeat for several."_s,
         u"pem"_s);
-    parser.addOptions({json,         insecure,    caFile,       concurrency,    database,
-                       gitClone,     seenAt,      via,          expect,         reason,
-                       rollbackTo,   environment, yes,          markBad,        actor,
-                       allowPartial, format,      requireClean, releaseVersion, dryRun,
-                       differs,      full,        trainFrom,    verifyKey});
+    parser.addOptions({json,         insecure,    caFile,        concurrency,    database,
+                       gitClone,     seenAt,      via,           expect,         reason,
+                       rollbackTo,   environment, yes,           markBad,        actor,
+                       allowPartial, format,      requireClean,  releaseVersion, dryRun,
+                       differs,      full,        trainFrom,     verifyKey,      since,
+                       until,        csv,         failureWindow, engineHosts});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -282,7 +332,8 @@ int main(int argc, char** argv) {
         (invocation.command == u"policy"_s || invocation.command == u"labels"_s ||
          invocation.command == u"publish"_s || invocation.command == u"lint"_s))
         invocation.gitClone = QDir::currentPath();
-    if (!invocation.gitClone.isEmpty())
+    // insights walks each repository's linked clone even without --git.
+    if (!invocation.gitClone.isEmpty() || invocation.command == u"insights"_s)
         git.emplace(QThreadPool::globalInstance());
     invocation.database =
         parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE");
@@ -311,6 +362,28 @@ int main(int argc, char** argv) {
     invocation.releaseVersion = parser.value(releaseVersion);
     invocation.dryRun = parser.isSet(dryRun);
     invocation.verifyKeys = parser.values(verifyKey);
+    invocation.csv = parser.isSet(csv);
+    invocation.engineHosts = parser.values(engineHosts);
+    for (const auto& [option, bound] :
+         {std::pair{&since, &invocation.since}, std::pair{&until, &invocation.until}}) {
+        if (!parser.isSet(*option))
+            continue;
+        const std::optional<QDateTime> time = parsePeriodBound(parser.value(*option));
+        if (!time) {
+            printError(u"--%1 takes a day (2026-03-01) or an ISO-8601 UTC time "
+                       u"(2026-03-01T09:30:00Z), not \"%2\"."_s.arg(option->names().constFirst(),
+                                                                    parser.value(*option)));
+            return ExitUsage;
+        }
+        *bound = *time;
+    }
+    bool windowIsNumber = false;
+    const int windowDays = parser.value(failureWindow).toInt(&windowIsNumber);
+    if (!windowIsNumber || windowDays < 1 || windowDays > 365) {
+        printError(u"--failure-window takes a number of days from 1 to 365."_s);
+        return ExitUsage;
+    }
+    invocation.failureWindowSeconds = qint64(windowDays) * 24 * 3600;
     if (parser.isSet(actor)) {
         if (parser.value(actor).trimmed().isEmpty()) {
             printError(u"--actor takes a name, e.g. --actor \"$CI_JOB_URL\"."_s);

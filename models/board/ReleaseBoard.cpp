@@ -70,6 +70,10 @@ bool ranOn(const EnvironmentLane& lane, const QString& digest) {
 
 } // namespace
 
+QString buildVersionName(const Build* build, const QString& digest) {
+    return versionOf(build, digest);
+}
+
 QString boardCellText(const BoardCell& cell) {
     if (cell.isEmpty())
         return u"-"_s;

@@ -26,6 +26,9 @@ enum class UpstreamStanding {
 
 // "none", "same", "differs", "not-from-upstream"
 QString upstreamStandingName(UpstreamStanding standing);
+// What a person calls a build: its highest exact version tag, else the commit it was
+// built from, else the short digest (`build` may be null: only the digest is known).
+QString buildVersionName(const Build* build, const QString& digest);
 
 struct BoardCell {
     QString environment;

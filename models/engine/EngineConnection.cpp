@@ -439,6 +439,29 @@ Status EngineConnection::tag(const QString& sourceImage, const QString& reposito
     return success();
 }
 
+Result<QJsonDocument> EngineConnection::getJson(const QString& path, const QUrlQuery& query,
+                                                const QString& what) {
+    auto apiVersion = version();
+    if (!apiVersion)
+        return apiVersion.error();
+    Request request{.method = "GET", .path = path, .query = query, .what = what};
+    const auto response = perform(request, *apiVersion);
+    if (!response)
+        return response.error();
+    if (response->status < 200 || response->status >= 300)
+        return Error::make(sentence(capitalized(what) + u" failed: "_s +
+                                    errorBodyMessage(response->body, response->status)),
+                           response->status);
+    QJsonParseError parseError;
+    QJsonDocument document = QJsonDocument::fromJson(response->body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return Error::make(sentence(capitalized(what) +
+                                    u" failed: the engine's answer is not "
+                                    u"JSON ("_s +
+                                    parseError.errorString() + u')'));
+    return document;
+}
+
 Result<PushResult> EngineConnection::push(const QString& repository, const QString& tag,
                                           const std::optional<RegistryCredentials>& credentials,
                                           const ProgressSink& progress) {

@@ -10,6 +10,7 @@
 #include "registry/DockerCredentials.h"
 
 #include <QByteArray>
+#include <QJsonDocument>
 #include <QList>
 #include <QMutex>
 #include <QPair>
@@ -56,6 +57,9 @@ public:
                             const std::optional<RegistryCredentials>& credentials,
                             const ProgressSink& progress);
 
+    // GET <path> (under the negotiated version) and its JSON body; `what` ("listing the
+    // containers") names the call in errors. A body that is not JSON is an error.
+    Result<QJsonDocument> getJson(const QString& path, const QUrlQuery& query, const QString& what);
     // X-Registry-Auth: padded base64url of {"username","password","serveraddress"} or
     // {"identitytoken","serveraddress"}, "{}" without credentials. Podman rejects the
     // unpadded form, Docker accepts both.

@@ -56,6 +56,10 @@ QString GitCommit::authorEmail() const {
     return author ? QString::fromUtf8(author->email) : QString();
 }
 
+GitOid GitCommit::parentId(unsigned index) const {
+    return GitOid(git_commit_parent_id(m_handle.get(), index));
+}
+
 QDateTime GitCommit::time() const {
     const git_signature* author = git_commit_author(m_handle.get());
     if (!author)

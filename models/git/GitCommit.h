@@ -31,6 +31,7 @@ public:
     QString authorEmail() const;
     QDateTime time() const;
     unsigned parentCount() const;
+    GitOid parentId(unsigned index) const; // index < parentCount()
     CommitInfo info() const;
 
 private:

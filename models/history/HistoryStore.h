@@ -13,6 +13,7 @@
 #include "history/HistoryLocation.h"
 #include "history/HistoryTypes.h"
 
+#include <QHash>
 #include <QSqlQuery>
 #include <QVariantList>
 
@@ -71,6 +72,14 @@ public:
     // digest, names sorted: what a bare digest in the audit was known as.
     Result<QMap<QString, QStringList>> tagsByDigest(const QString& registry,
                                                     const QString& repository) const;
+    // Every repository (path) of `registry` the history has seen a tag of, sorted.
+    Result<QStringList> repositoriesSeen(const QString& registry) const;
+    // The labels of every build `tag` ever pointed at, by digest, from the manifest cache in
+    // one query: what insights need of a whole production history. Builds whose config was
+    // never read (and indexes, which have none) are absent.
+    Result<QHash<QString, QMap<QString, QString>>> labelsOfBuildsTagged(const QString& registry,
+                                                                        const QString& repository,
+                                                                        const QString& tag) const;
 
     // Writes the action as pending (before the registry is touched); returns its id. Both
     // commit durably (they survive a power cut) unless called inside durably(), whose

@@ -296,6 +296,41 @@ Result<QMap<QString, QStringList>> HistoryStore::tagsByDigest(const QString& reg
     return tags;
 }
 
+Result<QStringList> HistoryStore::repositoriesSeen(const QString& registry) const {
+    Result<QSqlQuery> query = run(u"list the repositories seen on %1"_s.arg(registry),
+                                  u"SELECT DISTINCT repository FROM tag_observations WHERE "
+                                  u"registry = ? ORDER BY repository"_s,
+                                  {registry});
+    if (!query)
+        return query.error();
+    QStringList repositories;
+    while (query.value().next())
+        repositories.append(query.value().value(0).toString());
+    return repositories;
+}
+
+Result<QHash<QString, QMap<QString, QString>>>
+HistoryStore::labelsOfBuildsTagged(const QString& registry, const QString& repository,
+                                   const QString& tag) const {
+    Result<QSqlQuery> query =
+        run(u"read the labels of the builds %1/%2:%3 named"_s.arg(registry, repository, tag),
+            u"SELECT digest, labels FROM manifests WHERE labels IS NOT NULL AND digest IN "
+            u"(SELECT DISTINCT digest FROM tag_observations WHERE registry = ? AND "
+            u"repository = ? AND tag = ?)"_s,
+            {registry, repository, tag});
+    if (!query)
+        return query.error();
+    QHash<QString, QMap<QString, QString>> labels;
+    while (query.value().next()) {
+        const QJsonObject object =
+            QJsonDocument::fromJson(query.value().value(1).toString().toUtf8()).object();
+        QMap<QString, QString>& ofBuild = labels[query.value().value(0).toString()];
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+            ofBuild.insert(it.key(), it.value().toString());
+    }
+    return labels;
+}
+
 Result<qint64> HistoryStore::insertAction(Action action) {
     if (const Status allowed = writable(); !allowed)
         return allowed.error();

@@ -53,6 +53,7 @@ Result<QList<SignatureLayer>> parseSignatureManifest(const QByteArray& manifest)
             descriptor[u"size"_s].toInteger(),
             annotations[kSignatureAnnotation].toString(),
             annotations[kCertificateAnnotation].toString(),
+            annotations[u"predicateType"_s].toString(),
         });
     }
     return layers;

@@ -30,8 +30,9 @@ struct SignatureLayer {
     QString digest; // the payload blob's
     QString mediaType;
     qint64 size = 0;
-    QString signature;   // base64, from dev.cosignproject.cosign/signature
-    QString certificate; // PEM, from dev.sigstore.cosign/certificate (keyless); empty else
+    QString signature;     // base64, from dev.cosignproject.cosign/signature
+    QString certificate;   // PEM, from dev.sigstore.cosign/certificate (keyless); empty else
+    QString predicateType; // an attestation layer's "predicateType" annotation
 };
 
 // The layers of a signature manifest (sha256-<hex>.sig); refused when it is no manifest.

@@ -1,7 +1,6 @@
 #include "signing/SignatureChecker.h"
 
 #include "registry/RegistryClient.h"
-#include "signing/SignatureReader.h"
 
 #include <algorithm>
 
@@ -23,6 +22,27 @@ QString SignatureChecker::cacheKey(const QString& reference, const VerificationK
     return reference + u'|' + fingerprints.join(u',');
 }
 
+void SignatureChecker::useRegistry(const QString& registry, const RegistryOptions& options) {
+    // One client per registry, kept while the window stays on it: connections and the
+    // token serve every build's reads.
+    if (m_client && m_clientRegistry == registry)
+        return;
+    delete m_reader;
+    m_reader = nullptr;
+    delete m_describer;
+    m_client = std::make_unique<RegistryClient>(registry, options);
+    m_clientRegistry = registry;
+    m_describer = new SignatureReader(m_client.get(), registry, {}, this);
+}
+
+void SignatureChecker::describe(const QString& registry, const QString& repository,
+                                const RegistryOptions& options, const QList<Accessory>& accessories,
+                                QObject* context,
+                                Callback<QList<SignatureReader::AccessoryDescription>> done) {
+    useRegistry(registry, options);
+    m_describer->describe(repository, accessories, context, std::move(done));
+}
+
 void SignatureChecker::cancel() {
     ++m_generation;
     if (m_client)
@@ -39,13 +59,9 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
     cancel();
     const quint64 generation = m_generation;
     const QString fullName = registry + u'/' + repository;
-    // One client per registry, kept while the window stays on it: connections and the
-    // token serve every build's two reads. The reader's keys are this call's.
+    useRegistry(registry, options);
+    // The reader's keys are this call's.
     delete m_reader;
-    if (!m_client || m_clientRegistry != registry) {
-        m_client = std::make_unique<RegistryClient>(registry, options);
-        m_clientRegistry = registry;
-    }
     m_reader = new SignatureReader(m_client.get(), registry, keys, this);
 
     for (const Build& build : builds) {

@@ -9,6 +9,7 @@
 #include "registry/Build.h"
 #include "registry/RegistryOptions.h"
 #include "signing/CosignSignature.h"
+#include "signing/SignatureReader.h"
 
 #include <QHash>
 #include <QObject>
@@ -18,7 +19,6 @@
 namespace berth {
 
 class RegistryClient;
-class SignatureReader;
 
 class SignatureChecker : public QObject {
     Q_OBJECT
@@ -31,6 +31,10 @@ public:
     void check(const QString& registry, const QString& repository, const RegistryOptions& options,
                const QList<Build>& builds, const VerificationKeys& keys);
     void cancel();
+    // What each of `accessories` is (SignatureReader::describe), on the same client.
+    void describe(const QString& registry, const QString& repository,
+                  const RegistryOptions& options, const QList<Accessory>& accessories,
+                  QObject* context, Callback<QList<SignatureReader::AccessoryDescription>> done);
     bool isChecking() const { return m_waiting > 0; }
 
 signals:
@@ -41,10 +45,13 @@ signals:
 
 private:
     static QString cacheKey(const QString& reference, const VerificationKeys& keys);
+    // The client of `registry`, made anew when the registry changes (and the readers with it).
+    void useRegistry(const QString& registry, const RegistryOptions& options);
 
     QHash<QString, SignatureVerdict> m_cache; // by host/path@digest and key set
     std::unique_ptr<RegistryClient> m_client;
-    SignatureReader* m_reader = nullptr;
+    SignatureReader* m_reader = nullptr;    // this check's keys
+    SignatureReader* m_describer = nullptr; // no keys: it only reads
     QString m_clientRegistry;
     quint64 m_generation = 0;
     int m_waiting = 0;

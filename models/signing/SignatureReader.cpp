@@ -137,3 +137,45 @@ void SignatureReader::attestations(const QString& repository, const QString& sub
 }
 
 } // namespace berth
+
+namespace berth {
+
+void SignatureReader::describe(const QString& repository, const QList<Accessory>& accessories,
+                               QObject* context, Callback<QList<AccessoryDescription>> done) {
+    auto deliver =
+        std::make_shared<GuardedCallback<QList<AccessoryDescription>>>(context, std::move(done));
+    struct Pending {
+        QList<AccessoryDescription> descriptions;
+        int waiting = 0;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->waiting = int(accessories.size());
+    if (accessories.isEmpty())
+        return (*deliver)(QList<AccessoryDescription>());
+    for (qsizetype i = 0; i < accessories.size(); ++i) {
+        pending->descriptions.append(AccessoryDescription{accessories.at(i), {}, {}, {}});
+        m_client->getManifest(repository, accessories.at(i).tag, this,
+                              [deliver, pending, i](Result<ManifestBlob> manifest) {
+                                  AccessoryDescription& description = pending->descriptions[i];
+                                  const Result<QList<SignatureLayer>> layers =
+                                      manifest ? parseSignatureManifest(manifest->bytes)
+                                               : Result<QList<SignatureLayer>>(manifest.error());
+                                  if (!layers) {
+                                      description.problem = layers.errorMessage();
+                                  } else {
+                                      description.manifestDigest = manifest->digest;
+                                      for (const SignatureLayer& layer : layers.value()) {
+                                          const QString content = layer.predicateType.isEmpty()
+                                                                      ? layer.mediaType
+                                                                      : layer.predicateType;
+                                          if (!description.contents.contains(content))
+                                              description.contents.append(content);
+                                      }
+                                  }
+                                  if (--pending->waiting == 0)
+                                      (*deliver)(pending->descriptions);
+                              });
+    }
+}
+
+} // namespace berth

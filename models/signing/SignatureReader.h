@@ -6,6 +6,7 @@
 // registry is asked: verification is offline.
 
 #include "core/Callback.h"
+#include "registry/Accessory.h"
 #include "signing/Attestation.h"
 #include "signing/CosignSignature.h"
 
@@ -32,6 +33,18 @@ public:
     // What each attestation of `subjectDigest` proves and says; none when there are none.
     void attestations(const QString& repository, const QString& subjectDigest, QObject* context,
                       Callback<QList<AttestationFinding>> done);
+
+    // What each accessory of a build is, for the details panel: its manifest's digest and
+    // what its layers hold (an attestation's predicate types, else the media types), from
+    // one manifest read each; an accessory that cannot be read says why.
+    struct AccessoryDescription {
+        Accessory accessory;
+        QString manifestDigest;
+        QStringList contents;
+        QString problem;
+    };
+    void describe(const QString& repository, const QList<Accessory>& accessories, QObject* context,
+                  Callback<QList<AccessoryDescription>> done);
 
     // The tag cosign keeps a digest's accessories of `suffix` under: sha256-<hex>.sig.
     static QString accessoryTag(const QString& subjectDigest, const QString& suffix);

@@ -16,6 +16,7 @@
 #include "GitLink.h"
 #include "PromoteDialog.h"
 #include "ReleaseActions.h"
+#include "TimelineView.h"
 
 #include "git/GitLibrary.h"
 #include "history/HistoryStore.h"
@@ -241,6 +242,18 @@ private slots:
                     .data(TimelineModel::SignatureVerdictRole)
                     .toString()
                     .isEmpty()); // nothing attached, nothing to judge
+        // The details list what is attached: the signature manifest and its payload type.
+        QVERIFY(window->findChild<ui::TimelineView*>(u"timeline"_s)->selectDigest(digests[1]));
+        auto* attached = window->findChild<QLabel*>(u"accessoriesField"_s);
+        QVERIFY(attached);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            attached->text().contains(u"application/vnd.dev.cosign.simplesigning.v1+json"_s),
+            qPrintable(attached->text()), 30000);
+        // The signature manifest's digest, shortened as everywhere in the window.
+        QVERIFY2(
+            QRegularExpression(u"^signature [0-9a-f]{12}: "_s).match(attached->text()).hasMatch(),
+            qPrintable(attached->text()));
+        QVERIFY2(attached->text().contains(u"verified by ci.pub"_s), qPrintable(attached->text()));
 
         // Unsigned: refused once the verdict is in, and the button never arms.
         ui::PromoteDialog* refused = window->releaseActions()->promote(digests[2], u"production"_s);

@@ -1,0 +1,183 @@
+#include "RunningCommands.h"
+
+#include "HistoryCommands.h"
+
+#include "board/ReleaseBoard.h"
+#include "engine/EngineClient.h"
+#include "engine/RunningReport.h"
+#include "policy/TagPolicy.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace berth::ctl {
+
+namespace {
+
+// The engines' answers as they arrive; the report is printed once every one has answered
+// or timed out.
+struct RunningSession {
+    Invocation invocation;
+    Finish finish;
+    ImageReference repository;
+    EngineHosts hosts;
+    BuildCollection collection;
+    QStringList environments;
+    std::vector<std::unique_ptr<EngineClient>> clients;
+    QList<EngineRead> reads;
+    int pending = 0;
+};
+
+QStringList environmentsOf(const Invocation& invocation, const BuildCollection& collection) {
+    if (!invocation.environment.isEmpty())
+        return {invocation.environment};
+    const Result<TagPolicy> policy = invocation.gitClone.isEmpty()
+                                         ? Result<TagPolicy>(TagPolicy::defaults(QString()))
+                                         : readTagPolicy(invocation.gitClone);
+    const QStringList known =
+        policy ? policy->environments : TagPolicy::defaults(QString()).environments;
+    QStringList present;
+    for (const QString& environment : known)
+        if (collection.tagDigests.contains(environment))
+            present.append(environment);
+    return present;
+}
+
+const Build* buildOf(const BuildCollection& collection, const QString& digest) {
+    for (const Build& build : collection.builds)
+        if (build.digest == digest)
+            return &build;
+    return nullptr;
+}
+
+QJsonObject containerJson(const ContainerOfBuild& running, const BuildCollection& collection) {
+    const RunningContainer& container = running.container;
+    return {{u"host"_s, running.host},
+            {u"name"_s, container.name},
+            {u"id"_s, container.id},
+            {u"state"_s, container.state},
+            {u"health"_s, container.health},
+            {u"started_at"_s, jsonTimeValue(container.startedAt)},
+            {u"image"_s, container.image},
+            {u"digest"_s, running.digest},
+            {u"version"_s, buildVersionName(buildOf(collection, running.digest), running.digest)},
+            {u"matched_by"_s, running.matchedBy}};
+}
+
+void report(const RunningSession& session) {
+    const QList<EnvironmentRunning> report =
+        runningByEnvironment(session.repository.repository(), session.collection,
+                             session.environments, session.hosts, session.reads);
+    if (session.invocation.json) {
+        QJsonArray environments;
+        for (const EnvironmentRunning& environment : report) {
+            QJsonArray containers;
+            for (const ContainerOfBuild& container : environment.containers)
+                containers.append(containerJson(container, session.collection));
+            environments.append(QJsonObject{
+                {u"environment"_s, environment.environment},
+                {u"tag_digest"_s, environment.tagDigest},
+                {u"hosts"_s,
+                 QJsonArray::fromStringList(session.hosts.hostsOf(environment.environment))},
+                {u"containers"_s, containers},
+                {u"unreachable"_s, QJsonArray::fromStringList(environment.unreachable)},
+                {u"drift"_s, QJsonArray::fromStringList(environment.drift)}});
+        }
+        printJson(QJsonObject{{u"repository"_s, session.repository.repository()},
+                              {u"environments"_s, environments}});
+        return;
+    }
+    QList<QStringList> rows;
+    QStringList notes;
+    for (const EnvironmentRunning& environment : report) {
+        const QString tagVersion = buildVersionName(
+            buildOf(session.collection, environment.tagDigest), environment.tagDigest);
+        if (environment.containers.isEmpty())
+            rows.append({environment.environment, tagVersion, u"-"_s, u"(none running)"_s});
+        for (const ContainerOfBuild& running : environment.containers)
+            rows.append(
+                {environment.environment, tagVersion, running.host, running.container.name,
+                 running.container.state,
+                 running.container.health.isEmpty() ? u"-"_s : running.container.health,
+                 shortTime(running.container.startedAt),
+                 buildVersionName(buildOf(session.collection, running.digest), running.digest),
+                 running.matchedBy});
+        for (const QString& drift : environment.drift)
+            notes.append(u"drift: "_s + drift);
+        for (const QString& unreachable : environment.unreachable)
+            notes.append(u"unreachable: "_s + unreachable);
+    }
+    printTable({u"ENVIRONMENT"_s, u"TAG"_s, u"HOST"_s, u"CONTAINER"_s, u"STATE"_s, u"HEALTH"_s,
+                u"STARTED (UTC)"_s, u"RUNS"_s, u"MATCHED BY"_s},
+               rows);
+    notes.removeDuplicates();
+    for (const QString& note : notes)
+        printLine(note);
+}
+
+void readEngines(const std::shared_ptr<RunningSession>& session) {
+    const QStringList hosts = session->hosts.allHosts();
+    session->pending = int(hosts.size());
+    for (const QString& host : hosts) {
+        session->clients.push_back(std::make_unique<EngineClient>(host));
+        EngineClient* client = session->clients.back().get();
+        auto answered = std::make_shared<bool>(false);
+        const auto deliver = [session, host, answered](Result<QList<RunningContainer>> result) {
+            if (*answered)
+                return;
+            *answered = true;
+            session->reads.append({host, std::move(result)});
+            if (--session->pending > 0)
+                return;
+            report(*session);
+            const bool anyAnswered =
+                std::any_of(session->reads.cbegin(), session->reads.cend(),
+                            [](const EngineRead& read) { return read.containers.ok(); });
+            session->finish(anyAnswered ? ExitOk : ExitFailure);
+        };
+        const EngineOperation operation = client->run<QList<RunningContainer>>(
+            qApp, {}, deliver,
+            [](EngineConnection& connection, const EngineConnection::ProgressSink&) {
+                return readContainers(connection);
+            });
+        // An engine that hangs is named as such; the others are not held up by it.
+        QTimer::singleShot(kEngineTimeoutMs, qApp, [deliver, operation] {
+            operation.cancel();
+            deliver(Error::make(u"no answer within %1 s"_s.arg(kEngineTimeoutMs / 1000)));
+        });
+    }
+}
+
+} // namespace
+
+void runRunning(const Invocation& invocation, Finish finish) {
+    const std::optional<ImageReference> repository = soleRepositoryArgument(invocation);
+    if (!repository)
+        return finish(ExitUsage);
+    Result<EngineHosts> hosts =
+        EngineHosts::parse(invocation.engineHosts, EngineHost::fromEnvironment());
+    if (!hosts) {
+        printError(u"--hosts: "_s + hosts.errorMessage());
+        return finish(ExitUsage);
+    }
+    auto session = std::make_shared<RunningSession>();
+    session->invocation = invocation;
+    session->finish = std::move(finish);
+    session->repository = *repository;
+    session->hosts = std::move(hosts).value();
+    RegistryClient* client = makeClient(repository->domain(), invocation);
+    collectAndRecord(invocation, *repository, client, HistoryAccess::Read, session->finish,
+                     [session](const RecordedCollection& recorded) {
+                         for (const QString& warning : recorded.collection.warnings)
+                             printWarning(warning);
+                         session->collection = recorded.collection;
+                         session->environments =
+                             environmentsOf(session->invocation, session->collection);
+                         readEngines(session);
+                     });
+}
+
+} // namespace berth::ctl
