@@ -156,9 +156,58 @@ QWidget* EnvironmentLanes::rollbackButton(const EnvironmentLane& lane) {
     return button;
 }
 
+void EnvironmentLanes::setRunning(const QList<EnvironmentRunning>& running) {
+    m_running = running;
+    setLanes(m_lanes, m_timeline);
+}
+
+QString EnvironmentLanes::runningText(const QString& environment) const {
+    for (const QLabel* label : findChildren<QLabel*>(u"runningLine"_s))
+        if (label->property("environment").toString() == environment)
+            return label->text();
+    return {};
+}
+
+QWidget* EnvironmentLanes::runningLine(const EnvironmentRunning& running,
+                                       const TimelineModel* timeline) {
+    QStringList parts;
+    for (const ContainerOfBuild& found : running.containers) {
+        QStringList state{found.container.state};
+        if (!found.container.health.isEmpty())
+            state.append(found.container.health);
+        if (found.container.startedAt.isValid() && found.container.state == u"running"_s)
+            state.append(u"since "_s + timeText(found.container.startedAt));
+        parts.append(u"%1 %2 (%3)"_s.arg(found.container.name, buildName(found.digest, timeline),
+                                         state.join(u", "_s)));
+    }
+    for (const QString& unreachable : running.unreachable)
+        parts.append(u"unreachable: "_s + unreachable);
+    QString text = u"running: "_s + (parts.isEmpty() ? u"nothing"_s : parts.join(u" · "_s));
+    for (const QString& drift : running.drift)
+        text += u"\n⚠ "_s + drift;
+    auto* label = new QLabel(text, this);
+    label->setObjectName(u"runningLine"_s);
+    label->setProperty("environment", running.environment);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QStringList hosts;
+    for (const ContainerOfBuild& found : running.containers)
+        hosts.append(found.container.name + u" on "_s + found.host + u" ("_s + found.matchedBy +
+                     u')');
+    label->setToolTip(u"What the engines of %1 run now:\n"_s.arg(running.environment) +
+                      hosts.join(u'\n'));
+    if (!running.drift.isEmpty() || !running.unreachable.isEmpty()) {
+        // Drift is the news of the line: what runs is not what the tag says.
+        QPalette palette = label->palette();
+        palette.setColor(QPalette::WindowText, QColor(0xb3, 0x26, 0x1e));
+        label->setPalette(palette);
+    }
+    return label;
+}
+
 void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
                                 const TimelineModel* timeline) {
     m_lanes = lanes;
+    m_timeline = timeline;
     while (QLayoutItem* item = m_grid->takeAt(0)) {
         delete item->widget();
         delete item;
@@ -182,6 +231,14 @@ void EnvironmentLanes::setLanes(const QList<EnvironmentLane>& lanes,
         }
         m_grid->addWidget(pastPositions(lane, age, timeline), row, 3);
         ++row;
+        const auto running = std::find_if(
+            m_running.cbegin(), m_running.cend(),
+            [&lane](const EnvironmentRunning& r) { return r.environment == lane.tag; });
+        if (running != m_running.cend() &&
+            (!running->containers.isEmpty() || !running->unreachable.isEmpty())) {
+            m_grid->addWidget(runningLine(*running, timeline), row, 2, 1, 2);
+            ++row;
+        }
     }
     m_grid->setColumnStretch(3, 1);
     setVisible(!lanes.isEmpty());

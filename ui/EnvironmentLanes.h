@@ -4,6 +4,7 @@
 // builds it ran before, newest first, each a button that selects that build. Answers
 // "what was production yesterday?" without a query.
 
+#include "engine/RunningReport.h"
 #include "timeline/EnvironmentLane.h"
 
 #include <QFrame>
@@ -24,6 +25,12 @@ public:
     // `timeline` names the builds (by version tag where there is one).
     void setLanes(const QList<EnvironmentLane>& lanes, const TimelineModel* timeline);
     int laneCount() const { return int(m_lanes.size()); }
+    // What the environments' engines run: a "running" line under each lane that has
+    // containers or an engine that did not answer, with the drift from the tag in warning
+    // colours. Empty: no line (no engine was read).
+    void setRunning(const QList<EnvironmentRunning>& running);
+    // The running line's text for `environment`, empty when it has none.
+    QString runningText(const QString& environment) const;
 
     // Past positions given a button each; those the width cannot hold are hidden.
     static constexpr int kPastPositionsShown = 6;
@@ -44,8 +51,12 @@ private:
     QWidget* positionButton(const LanePosition& position, const QDateTime& until, bool current,
                             const QString& lane, const TimelineModel* timeline);
 
+    QWidget* runningLine(const EnvironmentRunning& running, const TimelineModel* timeline);
+
     QGridLayout* m_grid;
     QList<EnvironmentLane> m_lanes;
+    const TimelineModel* m_timeline = nullptr;
+    QList<EnvironmentRunning> m_running;
 };
 
 } // namespace berth::ui

@@ -16,6 +16,8 @@
 #include "TimelineView.h"
 #include "TrayNotifier.h"
 
+#include "engine/EngineHost.h"
+#include "engine/EngineReader.h"
 #include "history/HistoryAccess.h"
 #include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
@@ -33,6 +35,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QFile>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -545,6 +548,7 @@ void MainWindow::clearRepository() {
     m_signatures->cancel();
     m_timeline->clear();
     m_health->clear();
+    m_lanes->setRunning({});
     m_lanes->setLanes({}, m_timeline);
     m_details->clear();
     m_banner->hide();
@@ -564,6 +568,47 @@ void MainWindow::showRepository(const LoadedRepository& loaded) {
     }
     updateSummary();
     checkSignatures();
+    if (!loaded.isFromHistory())
+        readRunning(loaded);
+}
+
+void MainWindow::readRunning(const LoadedRepository& loaded) {
+    const Result<ImageReference> reference = ImageReference::parse(loaded.repository);
+    if (!reference)
+        return;
+    const QStringList configured = optionsFor(reference->domain()).runningEngines;
+    const QString fallback = EngineHost::fromEnvironment();
+    Result<EngineHosts> hosts = EngineHosts::parse(configured, fallback);
+    if (!hosts) {
+        m_banner->appendMessage(u"The engines set for %1 cannot be read: %2"_s.arg(
+                                    reference->domain(), hosts.errorMessage()),
+                                ErrorBanner::Level::Warning);
+        return;
+    }
+    // Nothing configured and no engine here: a desktop without Docker, nothing to say.
+    if (configured.isEmpty()) {
+        const Result<EngineHost> local = EngineHost::parse(fallback);
+        if (!local || (!local->socketPath().isEmpty() && !QFile::exists(local->socketPath())))
+            return;
+    }
+    if (!m_engines)
+        m_engines = std::make_unique<EngineReader>();
+    QStringList environments;
+    for (const EnvironmentLane& lane : loaded.lanes)
+        environments.append(lane.tag);
+    m_engines->read(hosts->allHosts(), this,
+                    [this, loaded, environments, hosts = *hosts,
+                     quiet = configured.isEmpty()](QList<EngineRead> reads) {
+                        if (loaded.repository != m_repository)
+                            return;
+                        QList<EnvironmentRunning> running = runningByEnvironment(
+                            loaded.repository, loaded.collection, environments, hosts, reads);
+                        // The default engine is not anybody's promise: silent when it is down.
+                        if (quiet)
+                            for (EnvironmentRunning& environment : running)
+                                environment.unreachable.clear();
+                        m_lanes->setRunning(running);
+                    });
 }
 
 void MainWindow::describeAccessories(const Build& build) {

@@ -10,6 +10,8 @@
 #include <QHash>
 #include <QMainWindow>
 
+#include <memory>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -21,6 +23,7 @@ class QToolButton;
 
 namespace berth {
 struct Project;
+class EngineReader;
 class EnvironmentMoveDetector;
 class RepositoryLoader;
 struct Build;
@@ -120,6 +123,9 @@ private:
     void updateSummary();
     // Verifies the shown builds' signatures with the linked clone's policy keys.
     void checkSignatures();
+    // Reads the containers the environments' engines run (the registry's options name
+    // them, else $DOCKER_HOST) and gives each lane its running line.
+    void readRunning(const LoadedRepository& loaded);
     // Reads what the build's accessories are (digests, predicate types) for the details.
     void describeAccessories(const Build& build);
     // A registry's saved options, with what the command line said for this session.
@@ -146,6 +152,7 @@ private:
     BoardActions* m_board = nullptr;
     ReleaseActions* m_release = nullptr;
     SignatureChecker* m_signatures = nullptr; // the shown builds' signature verdicts
+    std::unique_ptr<EngineReader> m_engines;  // what the environments' engines run
     TagHealthActions* m_health = nullptr;
     EnvironmentMoveDetector* m_moves;
     QTimer* m_autoRefresh;

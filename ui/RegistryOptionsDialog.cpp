@@ -4,6 +4,7 @@
 
 #include "core/PemCertificate.h"
 #include "engine/EngineHost.h"
+#include "engine/RunningReport.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -13,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -31,7 +33,8 @@ RegistryOptionsDialog::RegistryOptionsDialog(QString domain, RegistryOptions opt
     , m_caFile(new QLineEdit(this))
     , m_browse(new QPushButton(u"&Browse…"_s, this))
     , m_concurrency(new QSpinBox(this))
-    , m_engineHost(new QLineEdit(this)) {
+    , m_engineHost(new QLineEdit(this))
+    , m_runningEngines(new QPlainTextEdit(this)) {
     setObjectName(u"registryOptionsDialog"_s);
     setWindowTitle(u"Options for %1"_s.arg(m_domain));
     m_problem->setObjectName(u"registryOptionsProblem"_s);
@@ -67,6 +70,17 @@ RegistryOptionsDialog::RegistryOptionsDialog(QString domain, RegistryOptions opt
         u"promotion uses the engine transport, as DOCKER_HOST spells it. Setting one offers "
         u"the engine transport for this registry even without berth --engine."_s);
 
+    m_runningEngines->setObjectName(u"runningEnginesField"_s);
+    m_runningEngines->setPlainText(m_options.runningEngines.join(u'\n'));
+    m_runningEngines->setPlaceholderText(
+        u"production=unix:///var/run/docker.sock,tcp://prod-2:2376\n(empty: the local engine "
+        u"for every environment)"_s);
+    m_runningEngines->setTabChangesFocus(true);
+    m_runningEngines->setMaximumHeight(m_runningEngines->fontMetrics().lineSpacing() * 5);
+    m_runningEngines->setToolTip(
+        u"The engines whose containers each environment's lane shows as running, one "
+        u"environment per line; TLS client certificates come from DOCKER_CERT_PATH"_s);
+
     auto* caRow = new QHBoxLayout;
     caRow->addWidget(m_caFile, 1);
     caRow->addWidget(m_browse);
@@ -77,6 +91,7 @@ RegistryOptionsDialog::RegistryOptionsDialog(QString domain, RegistryOptions opt
     form->addRow(caLabel, caRow);
     form->addRow(u"Requests in &flight:"_s, m_concurrency);
     form->addRow(u"&Engine address:"_s, m_engineHost);
+    form->addRow(u"Engines &running:"_s, m_runningEngines);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Save)->setObjectName(u"saveButton"_s);
@@ -89,6 +104,7 @@ RegistryOptionsDialog::RegistryOptionsDialog(QString domain, RegistryOptions opt
     setTabOrder(m_caFile, m_browse);
     setTabOrder(m_browse, m_concurrency);
     setTabOrder(m_concurrency, m_engineHost);
+    setTabOrder(m_engineHost, m_runningEngines);
 
     connect(m_browse, &QPushButton::clicked, this, &RegistryOptionsDialog::chooseCaFile);
     connect(buttons, &QDialogButtonBox::accepted, this, &RegistryOptionsDialog::accept);
@@ -105,6 +121,10 @@ RegistryOptions RegistryOptionsDialog::options() const {
     edited.caFile = m_caFile->text().trimmed();
     edited.concurrency = m_concurrency->value();
     edited.engineHost = m_engineHost->text().trimmed();
+    edited.runningEngines.clear();
+    for (const QString& line : m_runningEngines->toPlainText().split(u'\n'))
+        if (!line.trimmed().isEmpty())
+            edited.runningEngines.append(line.trimmed());
     return edited;
 }
 
@@ -134,12 +154,22 @@ Status RegistryOptionsDialog::checkEngineHost(const QString& text) {
     return success();
 }
 
+Status RegistryOptionsDialog::checkRunningEngines(const QStringList& lines) {
+    const Result<EngineHosts> hosts = EngineHosts::parse(lines, {});
+    if (!hosts)
+        return Status::failure(
+            u"The running engines are not usable: %1"_s.arg(hosts.errorMessage()));
+    return success();
+}
+
 void RegistryOptionsDialog::accept() {
     const RegistryOptions edited = options();
     if (const Status ca = checkCaFile(edited.caFile); !ca)
         return refuse(ca.errorMessage(), m_caFile);
     if (const Status engine = checkEngineHost(edited.engineHost); !engine)
         return refuse(engine.errorMessage(), m_engineHost);
+    if (const Status running = checkRunningEngines(edited.runningEngines); !running)
+        return refuse(running.errorMessage(), m_runningEngines);
     m_problem->hide();
     QDialog::accept();
 }

@@ -11,6 +11,7 @@
 
 class QCheckBox;
 class QLineEdit;
+class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 
@@ -35,6 +36,8 @@ public:
     static Status checkCaFile(const QString& path);
     // "" is fine (the default engine); otherwise unix:///path or tcp://host:port.
     static Status checkEngineHost(const QString& text);
+    // Each line "env=host[,host]" (EngineHosts::parse); empty lines are ignored.
+    static Status checkRunningEngines(const QStringList& lines);
 
     void accept() override;
 
@@ -50,6 +53,7 @@ private:
     QPushButton* m_browse;
     QSpinBox* m_concurrency;
     QLineEdit* m_engineHost;
+    QPlainTextEdit* m_runningEngines;
 };
 
 } // namespace berth::ui

@@ -268,6 +268,7 @@ void RegistrySidebar::loadSettings() {
             qBound(1, settings.value(u"concurrency"_s, entry.options.concurrency).toInt(),
                    RegistryOptions::kMaxConcurrency);
         entry.options.engineHost = settings.value(u"engineHost"_s).toString();
+        entry.options.runningEngines = settings.value(u"runningEngines"_s).toStringList();
         entry.repositories = settings.value(u"repositories"_s).toStringList();
         if (!entry.domain.isEmpty())
             registries.append(entry);
@@ -300,6 +301,7 @@ void RegistrySidebar::saveSettings() const {
         settings.setValue(u"caFile"_s, entry.options.caFile);
         settings.setValue(u"concurrency"_s, entry.options.concurrency);
         settings.setValue(u"engineHost"_s, entry.options.engineHost);
+        settings.setValue(u"runningEngines"_s, entry.options.runningEngines);
         settings.setValue(u"repositories"_s, entry.repositories);
     }
     settings.endArray();

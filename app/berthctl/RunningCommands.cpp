@@ -3,13 +3,12 @@
 #include "HistoryCommands.h"
 
 #include "board/ReleaseBoard.h"
-#include "engine/EngineClient.h"
+#include "engine/EngineReader.h"
 #include "engine/RunningReport.h"
 #include "policy/TagPolicy.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
-#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -26,9 +25,8 @@ struct RunningSession {
     EngineHosts hosts;
     BuildCollection collection;
     QStringList environments;
-    std::vector<std::unique_ptr<EngineClient>> clients;
+    EngineReader reader;
     QList<EngineRead> reads;
-    int pending = 0;
 };
 
 QStringList environmentsOf(const Invocation& invocation, const BuildCollection& collection) {
@@ -119,36 +117,14 @@ void report(const RunningSession& session) {
 }
 
 void readEngines(const std::shared_ptr<RunningSession>& session) {
-    const QStringList hosts = session->hosts.allHosts();
-    session->pending = int(hosts.size());
-    for (const QString& host : hosts) {
-        session->clients.push_back(std::make_unique<EngineClient>(host));
-        EngineClient* client = session->clients.back().get();
-        auto answered = std::make_shared<bool>(false);
-        const auto deliver = [session, host, answered](Result<QList<RunningContainer>> result) {
-            if (*answered)
-                return;
-            *answered = true;
-            session->reads.append({host, std::move(result)});
-            if (--session->pending > 0)
-                return;
-            report(*session);
-            const bool anyAnswered =
-                std::any_of(session->reads.cbegin(), session->reads.cend(),
-                            [](const EngineRead& read) { return read.containers.ok(); });
-            session->finish(anyAnswered ? ExitOk : ExitFailure);
-        };
-        const EngineOperation operation = client->run<QList<RunningContainer>>(
-            qApp, {}, deliver,
-            [](EngineConnection& connection, const EngineConnection::ProgressSink&) {
-                return readContainers(connection);
-            });
-        // An engine that hangs is named as such; the others are not held up by it.
-        QTimer::singleShot(kEngineTimeoutMs, qApp, [deliver, operation] {
-            operation.cancel();
-            deliver(Error::make(u"no answer within %1 s"_s.arg(kEngineTimeoutMs / 1000)));
-        });
-    }
+    session->reader.read(session->hosts.allHosts(), qApp, [session](QList<EngineRead> reads) {
+        session->reads = std::move(reads);
+        report(*session);
+        const bool anyAnswered =
+            std::any_of(session->reads.cbegin(), session->reads.cend(),
+                        [](const EngineRead& read) { return read.containers.ok(); });
+        session->finish(anyAnswered ? ExitOk : ExitFailure);
+    });
 }
 
 } // namespace

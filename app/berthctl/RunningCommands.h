@@ -8,10 +8,8 @@
 namespace berth::ctl {
 
 // running <repository> [--env <tag>] [--hosts env=host[,host]]... [--json]. Engines are
-// read concurrently, each within kEngineTimeoutMs; one that does not answer is named
-// without hiding the others. Exit 0 when at least one engine answered, else 1.
+// read concurrently, each within EngineReader::kDefaultTimeoutMs; one that does not answer
+// is named without hiding the others. Exit 0 when at least one engine answered, else 1.
 void runRunning(const Invocation& invocation, Finish finish);
-
-inline constexpr int kEngineTimeoutMs = 10000;
 
 } // namespace berth::ctl

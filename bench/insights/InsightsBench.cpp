@@ -49,6 +49,11 @@ int seed(const QString& database, const QString& repository, const QString& comm
     }
     const QString registry = repository.section(u'/', 0, 0);
     const QString path = repository.section(u'/', 1);
+    if (moves < 1 || commits.size() < moves) {
+        std::fprintf(stderr, "%s lists %lld commits, fewer than the %d moves asked for\n",
+                     qPrintable(commitsFile), static_cast<long long>(commits.size()), moves);
+        return 1;
+    }
     const qsizetype stride = commits.size() / moves;
     const Status written = store.durably(u"seed"_s, [&]() -> Status {
         QString previous;

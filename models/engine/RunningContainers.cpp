@@ -16,8 +16,10 @@ QString normalizedImageId(const QString& id) {
     return id.isEmpty() || id.contains(u':') ? id : u"sha256:"_s + id;
 }
 
+// Ids come from the engine itself; only what could break the path is escaped. The ':'
+// of "sha256:…" stays: Docker looks an encoded one up as a name and finds nothing.
 QString pathSegment(const QString& text) {
-    return QString::fromLatin1(QUrl::toPercentEncoding(text));
+    return QString::fromLatin1(QUrl::toPercentEncoding(text, ":"));
 }
 
 } // namespace
@@ -58,7 +60,10 @@ Result<QList<RunningContainer>> readContainers(EngineConnection& connection) {
                 const Result<QJsonDocument> image =
                     connection.getJson(u"/images/%1/json"_s.arg(pathSegment(container.imageId)), {},
                                        u"reading image %1"_s.arg(container.imageId));
-                // An image removed since the container was made leaves only its id.
+                // An image removed since the container was made leaves only its id; any
+                // other failure is the engine's, and said.
+                if (!image && image.error().httpStatus != 404)
+                    return image.error();
                 QStringList names;
                 if (image)
                     for (const QJsonValue& name : image->object()[u"RepoDigests"_s].toArray())

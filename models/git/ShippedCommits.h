@@ -13,9 +13,10 @@
 #include "git/GitRepository.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 
-#include <unordered_set>
+struct git_odb;
 
 namespace berth {
 
@@ -32,16 +33,28 @@ public:
     // GitErrorCode::NotInClone when the clone lacks the build or part of its history;
     // nothing of that build is then counted as shipped.
     Result<QList<ShippedCommit>> shippedBy(const GitOid& build);
-    int commitsRead() const { return static_cast<int>(m_seen.size()); }
+
+    // Reads ahead every commit the `tips` (in the order they shipped) reach, split over the
+    // machine's cores: a long history is mostly decompressing commit objects, one at a
+    // time. shippedBy then walks the table; what it lacks (a tip the clone does not have)
+    // is read as shippedBy goes, and any failure is reported there.
+    void prefetch(const QList<GitOid>& tips);
+    bool knows(const GitOid& id) const { return m_commits.contains(id); }
+    int commitsRead() const { return static_cast<int>(m_commits.size()); }
 
 private:
-    struct OidHash {
-        size_t operator()(const GitOid& oid) const { return qHash(oid); }
+    struct KnownCommit {
+        QList<GitOid> parents;
+        qint64 authored = 0;  // seconds since the epoch
+        bool shipped = false; // by a build passed to shippedBy
     };
 
+    // From the table, else from the object database into the table.
+    Result<const KnownCommit*> read(git_odb* odb, const GitOid& id);
+
     GitRepository m_repository;
-    // Closed under ancestry: a commit is here only with every one of its ancestors.
-    std::unordered_set<GitOid, OidHash> m_seen;
+    // Every commit read; those marked shipped are closed under ancestry.
+    QHash<GitOid, KnownCommit> m_commits;
 };
 
 } // namespace berth

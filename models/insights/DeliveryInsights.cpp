@@ -250,31 +250,46 @@ void noteGaps(InsightsReport& report, const QString& repository) {
                             .arg(isoUtc(longest->from), isoUtc(longest->to), consequence));
 }
 
+// Every move, lead time and gap lands in its week in one pass: a long history has
+// hundreds of weeks and hundreds of thousands of commits.
 void countWeeks(InsightsReport& report) {
     report.weeks.clear();
     if (!report.since.isValid() || !report.until.isValid() || report.since >= report.until)
         return;
-    for (QDateTime monday = startOfWeek(report.since); monday < report.until;
-         monday = monday.addDays(7)) {
-        const QDateTime next = monday.addDays(7);
-        InsightsWeek week;
-        week.monday = monday.date();
-        QList<qint64> leads;
-        for (const ProductionMove& move : report.moves) {
-            if (move.deployment && move.time >= monday && move.time < next) {
-                ++week.deployments;
-                week.failures += move.failed() ? 1 : 0;
-            }
-            if (move.restoredAt.isValid() && move.restoredAt >= monday && move.restoredAt < next)
-                ++week.restores;
+    const QDateTime first = startOfWeek(report.since);
+    const qint64 firstSecond = first.toSecsSinceEpoch();
+    constexpr qint64 kWeekSeconds = 7 * 24 * 3600;
+    const qint64 count =
+        (report.until.toSecsSinceEpoch() - firstSecond + kWeekSeconds - 1) / kWeekSeconds;
+    const auto weekOf = [&](const QDateTime& time) -> qint64 {
+        const qint64 week = (time.toSecsSinceEpoch() - firstSecond) / kWeekSeconds;
+        return time.isValid() && time >= first && week < count ? week : -1;
+    };
+    report.weeks.resize(count);
+    for (qint64 week = 0; week < count; ++week)
+        report.weeks[week].monday = first.addDays(7 * week).date();
+    for (const ProductionMove& move : std::as_const(report.moves)) {
+        if (const qint64 week = weekOf(move.time); move.deployment && week >= 0) {
+            ++report.weeks[week].deployments;
+            report.weeks[week].failures += move.failed() ? 1 : 0;
         }
-        for (const LeadTime& lead : report.leadTimes)
-            if (lead.deployed >= monday && lead.deployed < next)
-                leads.append(lead.seconds);
-        week.medianLeadSeconds = medianOf(leads);
-        for (const ObservationGap& gap : report.gaps)
-            week.hasGap = week.hasGap || (gap.from < next && gap.to > monday);
-        report.weeks.append(week);
+        if (const qint64 week = weekOf(move.restoredAt); week >= 0)
+            ++report.weeks[week].restores;
+    }
+    QList<QList<qint64>> leads(count);
+    for (const LeadTime& lead : std::as_const(report.leadTimes))
+        if (const qint64 week = weekOf(lead.deployed); week >= 0)
+            leads[week].append(lead.seconds);
+    for (qint64 week = 0; week < count; ++week)
+        report.weeks[week].medianLeadSeconds = medianOf(std::move(leads[week]));
+    for (const ObservationGap& gap : std::as_const(report.gaps)) {
+        const qint64 from = std::max<qint64>(0, weekOf(gap.from));
+        // A gap ending exactly on a Monday does not touch the week that starts then.
+        const bool endsOnWeekStart = (gap.to.toSecsSinceEpoch() - firstSecond) % kWeekSeconds == 0;
+        const qint64 to =
+            gap.to >= report.until ? count - 1 : weekOf(gap.to) - (endsOnWeekStart ? 1 : 0);
+        for (qint64 week = from; week <= to; ++week)
+            report.weeks[week].hasGap = true;
     }
 }
 

@@ -7,6 +7,7 @@
 #include "registry/ImageReference.h"
 #include "registry/TagClassifier.h"
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -55,15 +56,31 @@ Result<InsightsInput> readInsightsInput(HistoryStore& store, const QString& repo
     return input;
 }
 
-Result<ShippedCommitsOf> shippedCommitsIn(const QString& clonePath) {
+Result<ShippedCommitsOf> shippedCommitsIn(const QString& clonePath, const QStringList& revisions) {
     Result<GitRepository> repository = GitRepository::open(clonePath);
     if (!repository)
         return repository.error();
     auto resolver = std::make_shared<CommitResolver>(repository.value());
     auto walker = std::make_shared<ShippedCommits>(repository.value());
+    // A full id the walk already read needs no lookup of its own.
+    const auto idOf = [resolver, walker](const QString& revision) -> Result<GitOid> {
+        if (const std::optional<GitOid> full = GitOid::fromHex(revision.trimmed().toLower());
+            full && walker->knows(*full))
+            return *full;
+        return resolver->resolveId(revision);
+    };
+    QList<GitOid> tips;
+    for (const QString& revision : revisions) {
+        const std::optional<GitOid> full = GitOid::fromHex(revision.trimmed().toLower());
+        if (full)
+            tips.append(*full);
+        else if (const Result<GitOid> id = resolver->resolveId(revision))
+            tips.append(*id);
+    }
+    walker->prefetch(tips);
     return ShippedCommitsOf(
-        [resolver, walker](const QString& revision) -> Result<QList<ShippedCommit>> {
-            const Result<GitOid> id = resolver->resolveId(revision);
+        [idOf, walker](const QString& revision) -> Result<QList<ShippedCommit>> {
+            const Result<GitOid> id = idOf(revision);
             if (!id)
                 return id.error();
             return walker->shippedBy(*id);
@@ -98,7 +115,19 @@ Result<InsightsReport> readPooledInsights(HistoryStore& store, const QStringList
     for (const InsightsInput& input : std::as_const(inputs)) {
         ShippedCommitsOf shipped;
         if (const QString clone = cloneOf(input.repository); !clone.isEmpty()) {
-            Result<ShippedCommitsOf> fromClone = shippedCommitsIn(clone);
+            // In the order the environment first ran them: the read-ahead splits them so.
+            QList<TagPosition> positions = input.positions;
+            std::sort(positions.begin(), positions.end(),
+                      [](const TagPosition& a, const TagPosition& b) {
+                          return a.firstSeen < b.firstSeen;
+                      });
+            QStringList revisions;
+            for (const TagPosition& position : std::as_const(positions))
+                if (const QString revision = input.revisions.value(position.digest);
+                    !revision.isEmpty())
+                    revisions.append(revision);
+            revisions.removeDuplicates();
+            Result<ShippedCommitsOf> fromClone = shippedCommitsIn(clone, revisions);
             if (!fromClone)
                 return Error::make(u"%1: %2"_s.arg(input.repository, fromClone.errorMessage()));
             shipped = std::move(fromClone).value();

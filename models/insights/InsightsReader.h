@@ -20,7 +20,10 @@ Result<InsightsInput> readInsightsInput(HistoryStore& store, const QString& repo
 
 // The commits each revision ships first, walking the clone at `clonePath` (opened once,
 // used from one thread at a time). A revision is a full or short commit id.
-Result<ShippedCommitsOf> shippedCommitsIn(const QString& clonePath);
+// `revisions`, those to be asked about, are read ahead at once where the clone allows
+// (ShippedCommits::prefetch).
+Result<ShippedCommitsOf> shippedCommitsIn(const QString& clonePath,
+                                          const QStringList& revisions = {});
 
 // Both of the above; an empty `clonePath` leaves lead time out, with a note.
 Result<InsightsReport> readInsights(HistoryStore& store, const QString& repository,

@@ -3,6 +3,7 @@
 // How to talk to one registry: transport security, credentials source, limits.
 
 #include <QString>
+#include <QStringList>
 
 namespace berth {
 
@@ -24,6 +25,10 @@ struct RegistryOptions {
     // transport is chosen, as DOCKER_HOST spells it (unix:///path, tcp://host:port).
     // Empty: the engine berth --engine names ($DOCKER_HOST, else the standard socket).
     QString engineHost;
+    // The engines that run each environment of this registry's repositories, for the
+    // window's running lines: "production=unix:///var/run/docker.sock,tcp://prod-2:2376",
+    // one per environment (EngineHosts). Empty: $DOCKER_HOST, else the standard socket.
+    QStringList runningEngines;
 };
 
 } // namespace berth

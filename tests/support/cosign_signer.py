@@ -42,6 +42,7 @@ import importlib.util
 import json
 import os
 import sys
+import threading
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
@@ -116,12 +117,24 @@ class Signer:
     def __init__(self, seeder, pool):
         self.seeder = seeder
         self.pool = pool
+        # Two threads pushing the same bytes at once (one payload signed for two subjects)
+        # race in the registry: the second can see the blob before its upload is committed
+        # and its manifest is refused. Each digest is pushed by one thread at a time.
+        self.blob_locks = {}
+        self.blob_locks_guard = threading.Lock()
+
+    def push_blob(self, data):
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        with self.blob_locks_guard:
+            lock = self.blob_locks.setdefault(digest, threading.Lock())
+        with lock:
+            return self.seeder.push_blob(data)
 
     def push_manifest(self, tag, layers):
         """One OCI manifest over `layers` (blob bytes, media type, annotations)."""
         descriptors = []
         for data, media_type, annotations in layers:
-            digest = self.seeder.push_blob(data)
+            digest = self.push_blob(data)
             descriptor = {"mediaType": media_type, "size": len(data), "digest": digest}
             if annotations:
                 descriptor["annotations"] = annotations
@@ -134,7 +147,7 @@ class Signer:
             "schemaVersion": 2,
             "mediaType": OCI_MANIFEST,
             "config": {"mediaType": OCI_CONFIG, "size": len(config),
-                       "digest": self.seeder.push_blob(config)},
+                       "digest": self.push_blob(config)},
             "layers": descriptors,
         })
         self.seeder.put_manifest(tag, manifest, OCI_MANIFEST)

@@ -190,6 +190,40 @@ private slots:
                      tip.contains(u"500s on checkout"_s),
                  qPrintable(tip));
     }
+
+    void aLaneSaysWhatRunsAndTheDrift() {
+        ui::EnvironmentLanes lanes;
+        QVERIFY(showWide(lanes, nullptr));
+        QVERIFY(lanes.runningText(u"production"_s).isEmpty()); // no engine read yet
+        RunningContainer current{
+            u"1"_s,       u"api"_s,
+            {},           {},
+            {},           u"running"_s,
+            u"healthy"_s, QDateTime(QDate(2026, 11, 20), QTime(15, 30), Qt::UTC)};
+        RunningContainer stale{u"2"_s, u"api-2"_s, {}, {}, {}, u"running"_s, {}, {}};
+        EnvironmentRunning production;
+        production.environment = u"production"_s;
+        production.tagDigest = digest('a');
+        production.containers = {{u"unix:///run/a.sock"_s, current, digest('a'), u"repo digest"_s},
+                                 {u"tcp://prod-2:2376"_s, stale, digest('b'), u"config digest"_s}};
+        production.unreachable = {u"tcp://prod-3:2376: no answer within 10 s"_s};
+        production.drift = {u"production → aaaa, api-2 on tcp://prod-2:2376 still runs bbbb"_s};
+        lanes.setRunning({production});
+        const QString text = lanes.runningText(u"production"_s);
+        QVERIFY2(text.startsWith(u"running: api aaaaaaaa (running, healthy, since "_s),
+                 qPrintable(text));
+        QVERIFY2(text.contains(u"api-2 bbbbbbbb (running)"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"unreachable: tcp://prod-3:2376: no answer within 10 s"_s),
+                 qPrintable(text));
+        QVERIFY2(text.contains(u"\n⚠ production → aaaa, api-2 on tcp://prod-2:2376 still runs "
+                               u"bbbb"_s),
+                 qPrintable(text));
+        // The lanes drawn again (a refresh) keep the line; another repository clears it.
+        lanes.setLanes({productionLane()}, nullptr);
+        QVERIFY(!lanes.runningText(u"production"_s).isEmpty());
+        lanes.setRunning({});
+        QVERIFY(lanes.runningText(u"production"_s).isEmpty());
+    }
 };
 
 BERTH_WIDGET_TEST_MAIN(TestEnvironmentLanes)

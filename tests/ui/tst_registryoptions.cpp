@@ -27,6 +27,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
@@ -108,6 +109,8 @@ private:
         options.caFile = caFile;
         options.concurrency = 200; // above what the dialog once allowed (64)
         options.engineHost = u"tcp://127.0.0.1:2375"_s;
+        options.runningEngines = {u"production=unix:///run/a.sock,tcp://prod-2:2376"_s,
+                                  u"staging=unix:///run/b.sock"_s};
         return options;
     }
 
@@ -261,6 +264,30 @@ private slots:
         QVERIFY(restored.model()->indexOfRepository(kDomain + u"/team/app"_s).isValid());
     }
 
+    void theEnginesRunningEachEnvironmentAreCheckedAndKept() {
+        auto sidebar = makeSidebar();
+        QPointer<ui::RegistryOptionsDialog> dialog = sidebar->editOptions(kDomain);
+        QVERIFY(dialog);
+        auto* engines = dialog->findChild<QPlainTextEdit*>(u"runningEnginesField"_s);
+        QVERIFY(engines);
+        const Fields fields(dialog);
+        // A host without its environment is refused, naming the line.
+        engines->setPlainText(u"unix:///run/a.sock"_s);
+        QTest::mouseClick(fields.save, Qt::LeftButton);
+        QVERIFY(dialog && dialog->isVisible());
+        QVERIFY2(dialog->problem().contains(u"names no environment"_s),
+                 qPrintable(dialog->problem()));
+        QVERIFY(sidebar->model()->optionsFor(kDomain).runningEngines.isEmpty());
+        // One line per environment, blank lines dropped.
+        engines->setPlainText(u"production=unix:///run/a.sock, tcp://prod-2:2376\n\n"
+                              u"staging=unix:///run/b.sock\n"_s);
+        QTest::mouseClick(fields.save, Qt::LeftButton);
+        QTRY_VERIFY(!dialog);
+        QCOMPARE(sidebar->model()->optionsFor(kDomain).runningEngines,
+                 (QStringList{u"production=unix:///run/a.sock, tcp://prod-2:2376"_s,
+                              u"staging=unix:///run/b.sock"_s}));
+    }
+
     void optionsSurviveSaveAndLoad_data() {
         QTest::addColumn<bool>("everySet");
         QTest::newRow("defaults") << false;
@@ -282,6 +309,7 @@ private slots:
         QCOMPARE(loaded.caFile, options.caFile);
         QCOMPARE(loaded.concurrency, options.concurrency);
         QCOMPARE(loaded.engineHost, options.engineHost);
+        QCOMPARE(loaded.runningEngines, options.runningEngines);
         QVERIFY(restored.model()->optionsFor(u"ghcr.io"_s).engineHost.isEmpty());
     }
 
