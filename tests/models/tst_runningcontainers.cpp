@@ -53,8 +53,12 @@ private:
     QString repository() const { return m_registry->hostPort() + u'/' + kPath; }
 
     CtlRun docker(const QStringList& arguments) const {
+        return dockerOn(m_engine->dockerHost(), arguments);
+    }
+
+    CtlRun dockerOn(const QString& host, const QStringList& arguments) const {
         // A config of its own: no credential helper of this machine is asked.
-        return runProgram(kDockerCli, QStringList{u"-H"_s, m_engine->dockerHost()} + arguments,
+        return runProgram(kDockerCli, QStringList{u"-H"_s, host} + arguments,
                           {{u"DOCKER_CONFIG"_s, m_dir.filePath(u"docker-config"_s)},
                            {u"DOCKER_BUILDKIT"_s, u"0"_s}});
     }
@@ -239,6 +243,35 @@ private slots:
         // Only unreachable engines: nothing could be read, exit 1.
         const CtlRun none = running({u"--hosts"_s, u"production="_s + gone});
         QCOMPARE(none.exitCode, 1);
+    }
+
+    void podmansServiceShowsTheSame() {
+        if (!m_skip.isEmpty())
+            QSKIP(qPrintable(m_skip));
+        if (const QString reason = EngineServer::unavailableReason(EngineServer::Kind::Podman);
+            !reason.isEmpty())
+            QSKIP(qPrintable(reason));
+        EngineServer podman(EngineServer::Kind::Podman);
+        if (!podman.start())
+            QSKIP(qPrintable(u"podman did not start: "_s + podman.errorString()));
+        // Pulled by tag through podman's Docker-compatible API, run without a network.
+        const QString image = repository() + u":v1.0.0"_s;
+        const CtlRun pulled = dockerOn(podman.dockerHost(), {u"pull"_s, u"-q"_s, image});
+        QVERIFY2(pulled.exitCode == 0, qPrintable(pulled.err));
+        const CtlRun started =
+            dockerOn(podman.dockerHost(), {u"run"_s, u"-d"_s, u"--network"_s, u"none"_s,
+                                           u"--name"_s, u"api-podman"_s, image});
+        QVERIFY2(started.exitCode == 0, qPrintable(started.err));
+        const CtlRun run = running({u"--hosts"_s, u"production="_s + podman.dockerHost()});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject production = environmentOf(run.json(), u"production"_s);
+        const QJsonArray containers = production[u"containers"_s].toArray();
+        QCOMPARE(containers.size(), 1);
+        QCOMPARE(containers[0][u"name"_s].toString(), u"api-podman"_s);
+        QCOMPARE(containers[0][u"digest"_s].toString(), m_oldDigest);
+        QCOMPARE(containers[0][u"state"_s].toString(), u"running"_s);
+        QCOMPARE(production[u"drift"_s].toArray().size(), 1);
+        dockerOn(podman.dockerHost(), {u"rm"_s, u"-f"_s, u"api-podman"_s});
     }
 
     void aBadHostsOptionIsAUsageError() {

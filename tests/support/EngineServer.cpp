@@ -174,6 +174,8 @@ bool EngineServer::writePodmanConfig() const {
     registries.write("unqualified-search-registries = []\n"
                      "[[registry]]\nlocation = \"127.0.0.1\"\ninsecure = true\n"
                      "[[registry]]\nlocation = \"localhost\"\ninsecure = true\n");
+    // No default rlimits: runc may not set them in this sandbox, and containers must run.
+    containers.write("[containers]\ndefault_ulimits = []\n");
     storage.write("[storage]\ndriver = \"vfs\"\nrunroot = \"" + path(u"run"_s).toUtf8() +
                   "\"\ngraphroot = \"" + path(u"root"_s).toUtf8() + "\"\n");
     return true;
