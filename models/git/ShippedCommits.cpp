@@ -28,7 +28,7 @@ struct OdbObjectFree {
 // history is hundreds of thousands of them, and their signatures alone would be two
 // allocations each.
 struct CommitHeader {
-    QList<GitOid> parents;
+    CommitParents parents;
     qint64 authored = 0; // seconds since the epoch
     bool valid = false;
 };
@@ -99,7 +99,7 @@ std::vector<ParsedCommit> readHistory(const QString& path, std::vector<GitOid> t
                                           git_odb_object_size(object));
         if (!header.valid)
             continue;
-        tips.insert(tips.end(), header.parents.cbegin(), header.parents.cend());
+        header.parents.forEach([&tips](const GitOid& parent) { tips.push_back(parent); });
         parsed.push_back({id, std::move(header)});
     }
     return parsed;
@@ -128,8 +128,15 @@ void ShippedCommits::prefetch(const QList<GitOid>& tips) {
         for (qsizetype i = start; i < end; ++i)
             before.insert(tips[i]);
     }
-    for (auto& part : parts)
-        for (ParsedCommit& commit : part.get())
+    std::vector<std::vector<ParsedCommit>> read;
+    size_t total = 0;
+    for (auto& part : parts) {
+        read.push_back(part.get());
+        total += read.back().size();
+    }
+    m_commits.reserve(qsizetype(m_commits.size() + total));
+    for (std::vector<ParsedCommit>& part : read)
+        for (ParsedCommit& commit : part)
             m_commits.emplace(commit.id, KnownCommit{std::move(commit.header.parents),
                                                      commit.header.authored, false});
 }
@@ -185,7 +192,7 @@ Result<QList<ShippedCommit>> ShippedCommits::shippedBy(const GitOid& build) {
             continue;
         m_commits[id].shipped = true;
         shipped.append({id, QDateTime::fromSecsSinceEpoch((*commit)->authored, Qt::UTC)});
-        pending.insert(pending.end(), (*commit)->parents.cbegin(), (*commit)->parents.cend());
+        (*commit)->parents.forEach([&pending](const GitOid& parent) { pending.push_back(parent); });
     }
     return shipped;
 }

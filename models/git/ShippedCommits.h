@@ -25,6 +25,27 @@ struct ShippedCommit {
     QDateTime authored; // UTC: when the change was made, the start of its lead time
 };
 
+// A commit's parents with no allocation for the usual single one (a merge keeps the rest
+// apart): a long history holds hundreds of thousands of them.
+struct CommitParents {
+    GitOid first;
+    int count = 0;
+    QList<GitOid> more;
+
+    void append(const GitOid& id) {
+        if (count++ == 0)
+            first = id;
+        else
+            more.append(id);
+    }
+    template <typename Visit> void forEach(Visit visit) const {
+        if (count > 0)
+            visit(first);
+        for (const GitOid& id : more)
+            visit(id);
+    }
+};
+
 class ShippedCommits {
 public:
     explicit ShippedCommits(GitRepository repository);
@@ -44,7 +65,7 @@ public:
 
 private:
     struct KnownCommit {
-        QList<GitOid> parents;
+        CommitParents parents;
         qint64 authored = 0;  // seconds since the epoch
         bool shipped = false; // by a build passed to shippedBy
     };

@@ -118,6 +118,36 @@ private slots:
         checkReport(report);
     }
 
+    void aMergeShipsBothSidesOnce() {
+        // main: m1 - m2 - merge(m2, f2); feature: m1 - f1 - f2. The merge ships m2, f1, f2
+        // and itself after m1 shipped; both the walk and the read-ahead agree.
+        const QString clone = m_sandbox.newRepository(u"merged"_s);
+        QVERIFY(!clone.isEmpty());
+        const auto commit = [&](const QString& message) {
+            m_sandbox.git(clone, {u"commit"_s, u"-q"_s, u"--allow-empty"_s, u"-m"_s, message});
+            return m_sandbox.gitOutput(clone, {u"rev-parse"_s, u"HEAD"_s});
+        };
+        const QString m1 = commit(u"m1"_s);
+        QVERIFY(m_sandbox.git(clone, {u"checkout"_s, u"-q"_s, u"-b"_s, u"feature"_s}));
+        const QString f1 = commit(u"f1"_s);
+        const QString f2 = commit(u"f2"_s);
+        QVERIFY(m_sandbox.git(clone, {u"checkout"_s, u"-q"_s, u"main"_s}));
+        const QString m2 = commit(u"m2"_s);
+        QVERIFY(m_sandbox.git(
+            clone, {u"merge"_s, u"-q"_s, u"--no-ff"_s, u"-m"_s, u"merge"_s, u"feature"_s}));
+        const QString merge = m_sandbox.gitOutput(clone, {u"rev-parse"_s, u"HEAD"_s});
+        for (const QStringList& readAhead : {QStringList{}, QStringList{m1, merge}}) {
+            const Result<ShippedCommitsOf> shipped = shippedCommitsIn(clone, readAhead);
+            QVERIFY2(shipped, qPrintable(shipped.errorMessage()));
+            QCOMPARE((*shipped)(m1)->size(), 1);
+            QSet<QString> second;
+            for (const ShippedCommit& one : *(*shipped)(merge))
+                second.insert(one.id.toHex());
+            QCOMPARE(second, (QSet<QString>{m2, f1, f2, merge}));
+            QVERIFY((*shipped)(merge)->isEmpty()); // shipped already: nothing new
+        }
+    }
+
     void aCommitShippedTwiceCountsOnceAtItsFirstArrival() {
         const Result<ShippedCommitsOf> shipped = shippedCommitsIn(m_clone);
         QVERIFY(shipped);
