@@ -2,8 +2,10 @@
 
 #include "HistoryCommands.h"
 
+#include "board/BoardState.h"
 #include "board/Projects.h"
 #include "board/ReleaseBoard.h"
+#include "git/CloneSettings.h"
 #include "policy/TagPolicy.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
@@ -69,15 +71,48 @@ QJsonObject cellJson(const BoardCell& cell) {
     return object;
 }
 
+// Without --git, each repository's linked clone names its policy, as in the window; one
+// that cannot be read is said, and its row follows the defaults.
+QHash<QString, TagPolicy> linkedPolicies(const QList<BoardRead>& reads) {
+    QHash<QString, TagPolicy> policies;
+    QStringList unreadable;
+    for (const BoardRead& read : reads) {
+        const QString clone = CloneSettings::cloneFor(read.repository);
+        if (clone.isEmpty())
+            continue;
+        const Result<TagPolicy> policy = readTagPolicy(clone);
+        if (policy)
+            policies.insert(read.repository, *policy);
+        else
+            unreadable.append(u"%1: %2"_s.arg(read.repository, policy.errorMessage()));
+    }
+    if (!unreadable.isEmpty())
+        printWarning(u"Following the default promotion order where a policy cannot be read: "_s +
+                     unreadable.join(u"; "_s));
+    return policies;
+}
+
 void printBoard(const std::shared_ptr<BoardSession>& session) {
     const QStringList order = session->policy.promotionOrdered
                                   ? session->policy.environments
                                   : QStringList{u"dev"_s, u"staging"_s, u"production"_s};
-    const TagClassifier classifier = session->policy.classifier();
-    QList<BuildCollection> collections;
+    // The window's board state: the columns follow every row's policy order.
+    BoardState state;
+    QStringList names;
     for (const BoardRead& read : std::as_const(session->reads))
-        collections.append(read.collection);
-    const QStringList columns = boardColumns(order, collections, classifier);
+        names.append(read.repository);
+    state.reset(names, order, session->policy.classifier());
+    if (session->invocation.gitClone.isEmpty())
+        state.setPolicies(linkedPolicies(session->reads));
+    for (const BoardRead& read : std::as_const(session->reads)) {
+        LoadedRepository look;
+        look.repository = read.repository;
+        look.collection = read.collection;
+        look.positions = read.positions;
+        look.verdicts = read.verdicts;
+        state.show(look);
+    }
+    const QStringList columns = state.columns();
 
     QList<BoardRow> rows;
     QList<BoardRead> reads; // of the rows shown, in the same order
@@ -85,8 +120,7 @@ void printBoard(const std::shared_ptr<BoardSession>& session) {
     const QStringList& differs = session->invocation.differs;
     for (const BoardRead& read : std::as_const(session->reads)) {
         anyFailed = anyFailed || read.failed;
-        BoardRow row = boardRow(read.repository, read.collection, read.positions, read.verdicts,
-                                columns, classifier);
+        BoardRow row = state.row(read.repository);
         // A row that could not be read is kept: nothing says its environments agree.
         if (!differs.isEmpty() && !read.failed &&
             !environmentsDiffer(row, differs.at(0), differs.at(1)))

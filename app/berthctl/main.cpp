@@ -332,8 +332,9 @@ int main(int argc, char** argv) {
         (invocation.command == u"policy"_s || invocation.command == u"labels"_s ||
          invocation.command == u"publish"_s || invocation.command == u"lint"_s))
         invocation.gitClone = QDir::currentPath();
-    // insights walks each repository's linked clone even without --git.
-    if (!invocation.gitClone.isEmpty() || invocation.command == u"insights"_s)
+    // insights and board read each repository's linked clone even without --git.
+    if (!invocation.gitClone.isEmpty() || invocation.command == u"insights"_s ||
+        invocation.command == u"board"_s)
         git.emplace(QThreadPool::globalInstance());
     invocation.database =
         parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE");

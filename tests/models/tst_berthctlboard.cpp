@@ -14,7 +14,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
 #include <QTemporaryDir>
+#include <QUrl>
 
 #include <memory>
 
@@ -189,6 +191,45 @@ private slots:
         QVERIFY2(none.errors.contains(u"lists no repository under \"nothing/\""_s),
                  qPrintable(none.errors));
         QCOMPARE(ctl({u"board"_s, u"acme/"_s}).exitCode, 2); // no registry named
+    }
+
+    void eachLinkedClonesPolicyPlacesItsRow() {
+        // api's clone orders qa before staging; web's clone holds a policy that cannot be read.
+        GitSandbox sandbox(m_dir->path());
+        const QString ordered = sandbox.newRepository(u"api-source"_s);
+        QVERIFY(!sandbox
+                     .commitFile(ordered, u"berth.toml"_s,
+                                 "[environments]\norder = [\"qa\", \"staging\", \"production\"]\n",
+                                 u"policy"_s)
+                     .isEmpty());
+        const QString broken = sandbox.newRepository(u"web-source"_s);
+        QVERIFY(
+            !sandbox.commitFile(broken, u"berth.toml"_s, "stages = 2\n", u"policy"_s).isEmpty());
+        const QString api = repository(u"acme/api"_s);
+        const QString web = repository(u"acme/web"_s);
+        {
+            // Linked as the window links them, in the sandbox's settings.
+            QSettings settings(m_dir->filePath(u".config/berth/berth.conf"_s),
+                               QSettings::IniFormat);
+            for (const auto& [linked, clone] : {std::pair{api, ordered}, std::pair{web, broken}})
+                settings.setValue(
+                    u"git/clones/"_s + QString::fromLatin1(QUrl::toPercentEncoding(linked)), clone);
+        }
+        const ProcessRun run = ctl({u"board"_s, u"--json"_s, api, web});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.errors));
+        QVERIFY2(run.errors.contains(u"Following the default promotion order where a policy "
+                                     u"cannot be read: "_s +
+                                     web),
+                 qPrintable(run.errors));
+        QVERIFY2(run.errors.contains(u"berth.toml:1:1"_s), qPrintable(run.errors));
+        const QJsonArray columns =
+            QJsonDocument::fromJson(run.out).object()[u"columns"_s].toArray();
+        QStringList names;
+        for (const QJsonValue& column : columns)
+            names.append(column.toString());
+        QVERIFY2(names.contains(u"qa"_s) && names.contains(u"dev"_s), qPrintable(names.join(u' ')));
+        QVERIFY(names.indexOf(u"qa"_s) < names.indexOf(u"staging"_s));
+        QVERIFY(names.indexOf(u"staging"_s) < names.indexOf(u"production"_s));
     }
 
     void aProjectTheWindowKeepsIsNamedByItsName() {
