@@ -247,7 +247,7 @@ void InsightsDialog::showFigures() {
 }
 
 void InsightsDialog::replaceChart(QChartView*& slot, QChartView* chart) {
-    m_charts->replaceWidget(slot, chart);
+    delete m_charts->replaceWidget(slot, chart); // the old item is the caller's
     // Gone for good now, though deleted later: nobody may find it by name meanwhile.
     slot->setObjectName({});
     slot->hide();

@@ -140,8 +140,10 @@ private slots:
             const Result<ShippedCommitsOf> shipped = shippedCommitsIn(clone, readAhead);
             QVERIFY2(shipped, qPrintable(shipped.errorMessage()));
             QCOMPARE((*shipped)(m1)->size(), 1);
+            const Result<QList<ShippedCommit>> byMerge = (*shipped)(merge);
+            QVERIFY(byMerge);
             QSet<QString> second;
-            for (const ShippedCommit& one : *(*shipped)(merge))
+            for (const ShippedCommit& one : *byMerge)
                 second.insert(one.id.toHex());
             QCOMPARE(second, (QSet<QString>{m2, f1, f2, merge}));
             QVERIFY((*shipped)(merge)->isEmpty()); // shipped already: nothing new
