@@ -2,7 +2,6 @@
 
 #include "HistoryCommands.h"
 
-#include "board/ReleaseBoard.h"
 #include "engine/EngineReader.h"
 #include "engine/RunningReport.h"
 #include "policy/TagPolicy.h"
@@ -44,25 +43,13 @@ QStringList environmentsOf(const Invocation& invocation, const BuildCollection& 
     return present;
 }
 
-const Build* buildOf(const BuildCollection& collection, const QString& digest) {
-    for (const Build& build : collection.builds)
-        if (build.digest == digest)
-            return &build;
-    return nullptr;
-}
-
-QJsonObject containerJson(const ContainerOfBuild& running, const BuildCollection& collection) {
+QJsonObject containerJson(const ContainerOfBuild& running) {
     const RunningContainer& container = running.container;
-    return {{u"host"_s, running.host},
-            {u"name"_s, container.name},
-            {u"id"_s, container.id},
-            {u"state"_s, container.state},
-            {u"health"_s, container.health},
-            {u"started_at"_s, jsonTimeValue(container.startedAt)},
-            {u"image"_s, container.image},
-            {u"digest"_s, running.digest},
-            {u"version"_s, buildVersionName(buildOf(collection, running.digest), running.digest)},
-            {u"matched_by"_s, running.matchedBy}};
+    return {{u"host"_s, running.host},       {u"name"_s, container.name},
+            {u"id"_s, container.id},         {u"state"_s, container.state},
+            {u"health"_s, container.health}, {u"started_at"_s, jsonTimeValue(container.startedAt)},
+            {u"image"_s, container.image},   {u"digest"_s, running.digest},
+            {u"version"_s, running.version}, {u"matched_by"_s, running.matchedBy}};
 }
 
 void report(const RunningSession& session) {
@@ -74,7 +61,7 @@ void report(const RunningSession& session) {
         for (const EnvironmentRunning& environment : report) {
             QJsonArray containers;
             for (const ContainerOfBuild& container : environment.containers)
-                containers.append(containerJson(container, session.collection));
+                containers.append(containerJson(container));
             environments.append(QJsonObject{
                 {u"environment"_s, environment.environment},
                 {u"tag_digest"_s, environment.tagDigest},
@@ -91,18 +78,15 @@ void report(const RunningSession& session) {
     QList<QStringList> rows;
     QStringList notes;
     for (const EnvironmentRunning& environment : report) {
-        const QString tagVersion = buildVersionName(
-            buildOf(session.collection, environment.tagDigest), environment.tagDigest);
+        const QString& tagVersion = environment.tagVersion;
         if (environment.containers.isEmpty())
             rows.append({environment.environment, tagVersion, u"-"_s, u"(none running)"_s});
         for (const ContainerOfBuild& running : environment.containers)
-            rows.append(
-                {environment.environment, tagVersion, running.host, running.container.name,
-                 running.container.state,
-                 running.container.health.isEmpty() ? u"-"_s : running.container.health,
-                 shortTime(running.container.startedAt),
-                 buildVersionName(buildOf(session.collection, running.digest), running.digest),
-                 running.matchedBy});
+            rows.append({environment.environment, tagVersion, running.host, running.container.name,
+                         running.container.state,
+                         running.container.health.isEmpty() ? u"-"_s : running.container.health,
+                         shortTime(running.container.startedAt), running.version,
+                         running.matchedBy});
         for (const QString& drift : environment.drift)
             notes.append(u"drift: "_s + drift);
         for (const QString& unreachable : environment.unreachable)

@@ -423,35 +423,35 @@ Status EngineConnection::tag(const QString& sourceImage, const QString& reposito
     const QString what = u"tagging %1 as %2:%3"_s.arg(sourceImage, repository, tag);
     if (!isValidTag(tag))
         return Error::make(sentence(tagValidationError(tag)));
-    auto apiVersion = version();
-    if (!apiVersion)
-        return apiVersion.error();
     Request request{.method = "POST", .path = imagePath(sourceImage, u"tag"_s), .what = what};
     request.query.addQueryItem(u"repo"_s, repository);
     request.query.addQueryItem(u"tag"_s, tag);
-    const auto response = perform(request, *apiVersion);
+    if (const auto response = performExpectingSuccess(request); !response)
+        return response.error();
+    return success();
+}
+
+Result<EngineConnection::Response>
+EngineConnection::performExpectingSuccess(const Request& request) {
+    auto apiVersion = version();
+    if (!apiVersion)
+        return apiVersion.error();
+    auto response = perform(request, *apiVersion);
     if (!response)
         return response.error();
     if (response->status < 200 || response->status >= 300)
-        return Error::make(sentence(capitalized(what) + u" failed: "_s +
+        return Error::make(sentence(capitalized(request.what) + u" failed: "_s +
                                     errorBodyMessage(response->body, response->status)),
                            response->status);
-    return success();
+    return response;
 }
 
 Result<QJsonDocument> EngineConnection::getJson(const QString& path, const QUrlQuery& query,
                                                 const QString& what) {
-    auto apiVersion = version();
-    if (!apiVersion)
-        return apiVersion.error();
-    Request request{.method = "GET", .path = path, .query = query, .what = what};
-    const auto response = perform(request, *apiVersion);
+    const auto response = performExpectingSuccess(
+        Request{.method = "GET", .path = path, .query = query, .what = what});
     if (!response)
         return response.error();
-    if (response->status < 200 || response->status >= 300)
-        return Error::make(sentence(capitalized(what) + u" failed: "_s +
-                                    errorBodyMessage(response->body, response->status)),
-                           response->status);
     QJsonParseError parseError;
     QJsonDocument document = QJsonDocument::fromJson(response->body, &parseError);
     if (parseError.error != QJsonParseError::NoError)

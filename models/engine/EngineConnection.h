@@ -93,6 +93,9 @@ private:
 
     Result<Response> perform(const Request& request, const QString& version);
     Result<QString> version();
+    // perform() under the negotiated version, a non-2xx answer turned into an error that
+    // names `request.what` and the engine's own message.
+    Result<Response> performExpectingSuccess(const Request& request);
     Status streamOutcome(const Result<Response>& response, const EngineStreamParser& parser,
                          const QString& what) const;
 

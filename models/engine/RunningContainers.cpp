@@ -1,5 +1,7 @@
 #include "engine/RunningContainers.h"
 
+#include "board/ReleaseBoard.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -82,14 +84,16 @@ QList<ContainerOfBuild> containersOfRepository(const QString& host,
                                                const QString& repository,
                                                const QList<Build>& builds) {
     QHash<QString, QString> buildOfConfig;
+    QHash<QString, const Build*> buildOfDigest;
     for (const Build& build : builds) {
+        buildOfDigest.insert(build.digest, &build);
         if (!build.configDigest.isEmpty())
             buildOfConfig.insert(build.configDigest, build.digest);
     }
     const QString prefix = repository + u'@';
     QList<ContainerOfBuild> matched;
     for (const RunningContainer& container : containers) {
-        ContainerOfBuild found{host, container, {}, {}};
+        ContainerOfBuild found{host, container, {}, {}, {}};
         for (const QString& name : container.repoDigests)
             if (name.startsWith(prefix)) {
                 found.digest = name.mid(prefix.size());
@@ -100,8 +104,10 @@ QList<ContainerOfBuild> containersOfRepository(const QString& host,
             found.digest = buildOfConfig.value(container.imageId);
             found.matchedBy = u"config digest"_s;
         }
-        if (!found.digest.isEmpty())
-            matched.append(found);
+        if (found.digest.isEmpty())
+            continue;
+        found.version = buildVersionName(buildOfDigest.value(found.digest), found.digest);
+        matched.append(found);
     }
     return matched;
 }

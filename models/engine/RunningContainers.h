@@ -36,6 +36,7 @@ struct ContainerOfBuild {
     QString host; // the engine, as EngineHost::display() shows it
     RunningContainer container;
     QString digest;    // the build it runs
+    QString version;   // what a person calls that build (buildVersionName)
     QString matchedBy; // "repo digest" or "config digest"
 };
 

@@ -57,9 +57,9 @@ const Build* buildOf(const BuildCollection& collection, const QString& digest) {
 }
 
 QString driftSentence(const QString& environment, const QString& tagVersion,
-                      const ContainerOfBuild& running, const QString& runningVersion) {
+                      const ContainerOfBuild& running) {
     QString sentence = u"%1 → %2, %3 on %4 still runs %5"_s.arg(
-        environment, tagVersion, running.container.name, running.host, runningVersion);
+        environment, tagVersion, running.container.name, running.host, running.version);
     if (running.container.state != u"running"_s)
         sentence += u" (%1)"_s.arg(running.container.state);
     else if (running.container.startedAt.isValid())
@@ -80,7 +80,7 @@ QList<EnvironmentRunning> runningByEnvironment(const QString& repository,
         EnvironmentRunning running;
         running.environment = environment;
         running.tagDigest = collection.tagDigests.value(environment);
-        const QString tagVersion =
+        running.tagVersion =
             buildVersionName(buildOf(collection, running.tagDigest), running.tagDigest);
         for (const QString& host : hosts.hostsOf(environment)) {
             const auto read = std::find_if(reads.cbegin(), reads.cend(),
@@ -96,9 +96,7 @@ QList<EnvironmentRunning> runningByEnvironment(const QString& repository,
             for (const ContainerOfBuild& container : found) {
                 running.containers.append(container);
                 if (!running.tagDigest.isEmpty() && container.digest != running.tagDigest)
-                    running.drift.append(driftSentence(
-                        environment, tagVersion, container,
-                        buildVersionName(buildOf(collection, container.digest), container.digest)));
+                    running.drift.append(driftSentence(environment, running.tagVersion, container));
             }
         }
         report.append(running);

@@ -40,6 +40,7 @@ struct EngineRead {
 struct EnvironmentRunning {
     QString environment;
     QString tagDigest;                  // where the tag points; empty: no such tag
+    QString tagVersion;                 // what a person calls that build
     QList<ContainerOfBuild> containers; // of the repository, on the environment's hosts
     QStringList unreachable;            // "host: why", one per engine that did not answer
     QStringList drift;                  // one sentence per container on another build

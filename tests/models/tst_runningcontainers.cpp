@@ -190,13 +190,15 @@ private slots:
                                {}};
         const QList<ContainerOfBuild> found =
             containersOfRepository(u"local"_s, {pulled, loaded, other}, repo,
-                                   {buildWith(u"sha256:d1"_s, u"sha256:c1"_s, u"v1"_s),
-                                    buildWith(u"sha256:d2"_s, u"sha256:c2"_s, u"v2"_s)});
+                                   {buildWith(u"sha256:d1"_s, u"sha256:c1"_s, u"v1.0.0"_s),
+                                    buildWith(u"sha256:d2"_s, u"sha256:c2"_s, u"v2.0.0"_s)});
         QCOMPARE(found.size(), 2);
         QCOMPARE(found[0].digest, u"sha256:d2"_s);
         QCOMPARE(found[0].matchedBy, u"repo digest"_s);
+        QCOMPARE(found[0].version, u"v2.0.0"_s);
         QCOMPARE(found[1].digest, u"sha256:d1"_s);
         QCOMPARE(found[1].matchedBy, u"config digest"_s);
+        QCOMPARE(found[1].version, u"v1.0.0"_s);
     }
 
     void berthctlShowsWhatRunsAndTheDrift() {

@@ -204,8 +204,9 @@ private slots:
         EnvironmentRunning production;
         production.environment = u"production"_s;
         production.tagDigest = digest('a');
-        production.containers = {{u"unix:///run/a.sock"_s, current, digest('a'), u"repo digest"_s},
-                                 {u"tcp://prod-2:2376"_s, stale, digest('b'), u"config digest"_s}};
+        production.containers = {
+            {u"unix:///run/a.sock"_s, current, digest('a'), u"aaaa"_s, u"repo digest"_s},
+            {u"tcp://prod-2:2376"_s, stale, digest('b'), u"bbbb"_s, u"config digest"_s}};
         production.unreachable = {u"tcp://prod-3:2376: no answer within 10 s"_s};
         production.drift = {u"production → aaaa, api-2 on tcp://prod-2:2376 still runs bbbb"_s};
         lanes.setRunning({production});
