@@ -53,8 +53,12 @@ struct Invocation {
     // publish
     QString releaseVersion; // --version X.Y.Z (empty: the release tag on HEAD, if any)
     bool dryRun = false;    // --dry-run: print the plan, change nothing
-    // running
-    QStringList engineHosts; // --hosts env=host[,host], one per environment
+    // running, redeploy
+    QStringList engineHosts;        // --hosts env=host[,host], one per environment
+    bool redeploy = false;          // --redeploy (promote, rollback): then redeploy the tag's hosts
+    int stayRunningSeconds = 10;    // --stay-running: a new container without a health check
+    int healthTimeoutSeconds = 120; // --health-timeout: a new container with one
+    int stopTimeoutSeconds = 10;    // --stop-timeout: what the old container gets to stop
     // insights
     QDateTime since;                             // --since, UTC; invalid: the first observation
     QDateTime until;                             // --until, UTC; invalid: now

@@ -1,6 +1,7 @@
 #include "ReleaseCommands.h"
 
 #include "HistoryCommands.h"
+#include "RedeployCommands.h"
 #include "VerifyCommands.h"
 
 #include "engine/EngineClient.h"
@@ -157,6 +158,8 @@ void execute(const std::shared_ptr<ReleaseSession>& session, const Invocation& i
                 return finish(exitCodeFor(outcome.error()));
             }
             report(invocation, request, plan, verdictId, outcome.value());
+            if (invocation.redeploy)
+                return redeployEnvironment(invocation, session->repository, request.tag, finish);
             finish(ExitOk);
         });
 }

@@ -1,6 +1,7 @@
 #include "RunningCommands.h"
 
 #include "HistoryCommands.h"
+#include "RedeployCommands.h"
 
 #include "engine/EngineReader.h"
 #include "engine/RunningReport.h"
@@ -129,15 +130,17 @@ void runRunning(const Invocation& invocation, Finish finish) {
     session->repository = *repository;
     session->hosts = std::move(hosts).value();
     RegistryClient* client = makeClient(repository->domain(), invocation);
-    collectAndRecord(invocation, *repository, client, HistoryAccess::Read, session->finish,
-                     [session](const RecordedCollection& recorded) {
-                         for (const QString& warning : recorded.collection.warnings)
-                             printWarning(warning);
-                         session->collection = recorded.collection;
-                         session->environments =
-                             environmentsOf(session->invocation, session->collection);
-                         readEngines(session);
-                     });
+    collectAndRecord(
+        invocation, *repository, client, HistoryAccess::Read, session->finish,
+        [session](const RecordedCollection& recorded) {
+            for (const QString& warning : recorded.collection.warnings)
+                printWarning(warning);
+            session->collection = recorded.collection;
+            session->environments = environmentsOf(session->invocation, session->collection);
+            // A redeploy a killed berthctl left half-done is put right
+            // before anyone reads what runs.
+            settleRedeploysThen(session->invocation, [session] { readEngines(session); });
+        });
 }
 
 } // namespace berth::ctl

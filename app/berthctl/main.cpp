@@ -10,6 +10,7 @@
 #include "LintCommands.h"
 #include "PolicyCommands.h"
 #include "PublishCommands.h"
+#include "RedeployCommands.h"
 #include "RegistryCommands.h"
 #include "ReleaseCommands.h"
 #include "RunningCommands.h"
@@ -30,6 +31,7 @@
 #include <QTimer>
 
 #include <optional>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 using namespace berth::ctl;
@@ -79,6 +81,11 @@ const QString kCommandSummary =
     u"  running <repository> [--env <tag>] [--hosts env=host[,host]]...  the containers\n"
     u"                          running each environment's builds on its engines (default:\n"
     u"                          $DOCKER_HOST for every environment), and any drift from the tag\n"
+    u"  redeploy <repository> <env> [--hosts env=host[,host]]...  replace each running\n"
+    u"                          container of the environment's builds with the same container\n"
+    u"                          on the build the tag names, engine after engine; a failure\n"
+    u"                          puts that container back and stops (promote and rollback do\n"
+    u"                          the same after the move with --redeploy)\n"
     u"  insights <repository|project>... [--since D] [--until D] [--env production]\n"
     u"                          [--json | --csv]  the four key delivery metrics from the\n"
     u"                          history: deployment frequency, lead time (with --git or the\n"
@@ -126,6 +133,8 @@ Runner runnerFor(const QString& command) {
         return &runVerify;
     if (command == u"running"_s)
         return &runRunning;
+    if (command == u"redeploy"_s)
+        return &runRedeploy;
     if (command == u"insights"_s)
         return &runInsights;
     if (command == u"db-password"_s)
@@ -258,6 +267,24 @@ int main(int argc, char** argv) {
         u"repeat per environment. Default: $DOCKER_HOST, else the default socket, for every "
         u"environment."_s,
         u"env=host,..."_s);
+    const QCommandLineOption redeploy(
+        u"redeploy"_s,
+        u"promote/rollback: after the move, replace the environment's running containers "
+        u"with the same containers on the new build (as berthctl redeploy)."_s);
+    const QCommandLineOption stayRunning(
+        u"stay-running"_s,
+        u"redeploy: how long a new container without a health check must keep running "
+        u"before the old one is removed (default 10)."_s,
+        u"seconds"_s, u"10"_s);
+    const QCommandLineOption healthTimeout(
+        u"health-timeout"_s,
+        u"redeploy: how long a new container with a health check has to become healthy "
+        u"(default 120)."_s,
+        u"seconds"_s, u"120"_s);
+    const QCommandLineOption stopTimeout(
+        u"stop-timeout"_s,
+        u"redeploy: how long the old container gets to stop before it is killed (default 10)."_s,
+        u"seconds"_s, u"10"_s);
     const QCommandLineOption csv(u"csv"_s, u"insights: the weeks as CSV on stdout."_s);
     const QCommandLineOption failureWindow(
         u"failure-window"_s,
@@ -297,12 +324,13 @@ int main(int argc, char** argv) {
         u"verify: a PEM public key (ECDSA P-256/P-384, RSA, Ed25519) signatures may verify "
         u"with; repeat for several."_s,
         u"pem"_s);
-    parser.addOptions({json,         insecure,    caFile,        concurrency,    database,
-                       gitClone,     seenAt,      via,           expect,         reason,
-                       rollbackTo,   environment, yes,           markBad,        actor,
-                       allowPartial, format,      requireClean,  releaseVersion, dryRun,
-                       differs,      full,        trainFrom,     verifyKey,      since,
-                       until,        csv,         failureWindow, engineHosts});
+    parser.addOptions({json,         insecure,      caFile,        concurrency,    database,
+                       gitClone,     seenAt,        via,           expect,         reason,
+                       rollbackTo,   environment,   yes,           markBad,        actor,
+                       allowPartial, format,        requireClean,  releaseVersion, dryRun,
+                       differs,      full,          trainFrom,     verifyKey,      since,
+                       until,        csv,           failureWindow, engineHosts,    redeploy,
+                       stayRunning,  healthTimeout, stopTimeout});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -365,6 +393,19 @@ int main(int argc, char** argv) {
     invocation.verifyKeys = parser.values(verifyKey);
     invocation.csv = parser.isSet(csv);
     invocation.engineHosts = parser.values(engineHosts);
+    invocation.redeploy = parser.isSet(redeploy);
+    for (const auto& [option, seconds, maximum] :
+         {std::tuple{&stayRunning, &invocation.stayRunningSeconds, 3600},
+          std::tuple{&healthTimeout, &invocation.healthTimeoutSeconds, 3600},
+          std::tuple{&stopTimeout, &invocation.stopTimeoutSeconds, 600}}) {
+        bool isNumber = false;
+        *seconds = parser.value(*option).toInt(&isNumber);
+        if (!isNumber || *seconds < 0 || *seconds > maximum) {
+            printError(u"--%1 takes a number of seconds from 0 to %2."_s.arg(
+                option->names().constFirst(), QString::number(maximum)));
+            return ExitUsage;
+        }
+    }
     for (const auto& [option, bound] :
          {std::pair{&since, &invocation.since}, std::pair{&until, &invocation.until}}) {
         if (!parser.isSet(*option))

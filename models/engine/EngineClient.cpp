@@ -8,13 +8,9 @@ namespace berth {
 
 EngineClient::EngineClient(QString dockerHost)
     : m_dockerHost(std::move(dockerHost))
-    , m_session(std::make_shared<EngineSession>())
-    , m_pool(std::make_unique<QThreadPool>()) {
     // A bad DOCKER_HOST fails every call later, on the caller's thread, like any failure.
-    if (auto host = EngineHost::parse(m_dockerHost))
-        m_session->host = *host;
-    else
-        m_session->hostError = host.error();
+    , m_session(makeEngineSession(m_dockerHost))
+    , m_pool(std::make_unique<QThreadPool>()) {
     // Pulls and pushes mostly wait on the engine; a few in parallel are plenty.
     m_pool->setMaxThreadCount(4);
 }

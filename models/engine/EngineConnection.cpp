@@ -87,6 +87,15 @@ QString sentence(QString text) {
 
 } // namespace
 
+std::shared_ptr<EngineSession> makeEngineSession(const QString& dockerHost) {
+    auto session = std::make_shared<EngineSession>();
+    if (auto host = EngineHost::parse(dockerHost))
+        session->host = *host;
+    else
+        session->hostError = host.error();
+    return session;
+}
+
 QByteArray EngineConnection::Response::header(const QByteArray& name) const {
     for (const auto& [key, value] : headers) {
         if (key == name)
@@ -173,8 +182,8 @@ Result<EngineConnection::Response> EngineConnection::perform(const Request& requ
     }
     if (request.method == "POST") {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.constData());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
     } else if (request.method != "GET") {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.constData());
     }
@@ -264,6 +273,10 @@ QString EngineConnection::errorBodyMessage(const QByteArray& body, int httpStatu
         message = u"HTTP status %1 without an explanation"_s.arg(httpStatus);
     // Podman answers some client errors with 500; the message says what really happened.
     return message;
+}
+
+QString EngineConnection::pathSegment(const QString& idOrName) {
+    return QString::fromLatin1(QUrl::toPercentEncoding(idOrName, ":"));
 }
 
 int EngineConnection::compareApiVersions(const QString& a, const QString& b) {
@@ -439,12 +452,32 @@ EngineConnection::performExpectingSuccess(const Request& request) {
     auto response = perform(request, *apiVersion);
     if (!response)
         return response.error();
-    if (response->status < 200 || response->status >= 300)
+    const bool success = (response->status >= 200 && response->status < 300) ||
+                         request.alsoFine.contains(response->status);
+    if (!success)
         return Error::make(sentence(capitalized(request.what) + u" failed: "_s +
                                     errorBodyMessage(response->body, response->status)),
                            response->status);
     return response;
 }
+
+namespace {
+
+// An answer's JSON; an empty body is an empty document.
+Result<QJsonDocument> jsonAnswer(const QByteArray& body, const QString& what) {
+    if (body.trimmed().isEmpty())
+        return QJsonDocument();
+    QJsonParseError parseError;
+    QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return Error::make(sentence(capitalized(what) +
+                                    u" failed: the engine's answer is not "
+                                    u"JSON ("_s +
+                                    parseError.errorString() + u')'));
+    return document;
+}
+
+} // namespace
 
 Result<QJsonDocument> EngineConnection::getJson(const QString& path, const QUrlQuery& query,
                                                 const QString& what) {
@@ -452,14 +485,30 @@ Result<QJsonDocument> EngineConnection::getJson(const QString& path, const QUrlQ
         Request{.method = "GET", .path = path, .query = query, .what = what});
     if (!response)
         return response.error();
-    QJsonParseError parseError;
-    QJsonDocument document = QJsonDocument::fromJson(response->body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return Error::make(sentence(capitalized(what) +
-                                    u" failed: the engine's answer is not "
-                                    u"JSON ("_s +
-                                    parseError.errorString() + u')'));
-    return document;
+    return jsonAnswer(response->body, what);
+}
+
+Result<QJsonDocument> EngineConnection::postJson(const QString& path, const QUrlQuery& query,
+                                                 const QJsonObject& body, const QString& what,
+                                                 const QList<int>& alsoFine) {
+    Request request{.method = "POST", .path = path, .query = query, .what = what};
+    if (!body.isEmpty()) {
+        request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        request.headers.append("Content-Type: application/json");
+    }
+    request.alsoFine = alsoFine;
+    const auto response = performExpectingSuccess(request);
+    if (!response)
+        return response.error();
+    return jsonAnswer(response->body, what);
+}
+
+Status EngineConnection::remove(const QString& path, const QUrlQuery& query, const QString& what) {
+    const auto response = performExpectingSuccess(
+        Request{.method = "DELETE", .path = path, .query = query, .what = what});
+    if (!response)
+        return response.error();
+    return success();
 }
 
 Result<PushResult> EngineConnection::push(const QString& repository, const QString& tag,

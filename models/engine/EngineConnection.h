@@ -11,6 +11,7 @@
 
 #include <QByteArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QList>
 #include <QMutex>
 #include <QPair>
@@ -31,6 +32,10 @@ struct EngineSession {
     QMutex mutex;
     std::optional<EngineInfo> info; // guarded by mutex
 };
+
+// A session for the engine at `dockerHost`; a DOCKER_HOST that does not parse fails
+// every call made through it.
+std::shared_ptr<EngineSession> makeEngineSession(const QString& dockerHost);
 
 class EngineConnection {
 public:
@@ -60,11 +65,22 @@ public:
     // GET <path> (under the negotiated version) and its JSON body; `what` ("listing the
     // containers") names the call in errors. A body that is not JSON is an error.
     Result<QJsonDocument> getJson(const QString& path, const QUrlQuery& query, const QString& what);
+    // POST <path> with `body` as JSON (no body when empty); the answer's JSON, an empty
+    // document when the engine answered without a body. `alsoFine` lists non-2xx statuses
+    // that mean "already so" (304 to a start or stop of a container already there).
+    Result<QJsonDocument> postJson(const QString& path, const QUrlQuery& query,
+                                   const QJsonObject& body, const QString& what,
+                                   const QList<int>& alsoFine = {});
+    // DELETE <path>.
+    Status remove(const QString& path, const QUrlQuery& query, const QString& what);
     // X-Registry-Auth: padded base64url of {"username","password","serveraddress"} or
     // {"identitytoken","serveraddress"}, "{}" without credentials. Podman rejects the
     // unpadded form, Docker accepts both.
     static QByteArray registryAuthHeader(const std::optional<RegistryCredentials>& credentials,
                                          const QString& serverAddress);
+    // A container or image id or name as one path segment: only what could break the path
+    // is escaped. The ':' of "sha256:…" stays: Docker looks an encoded one up as a name.
+    static QString pathSegment(const QString& idOrName);
     // -1, 0, 1 comparing "1.41"-style versions numerically.
     static int compareApiVersions(const QString& a, const QString& b);
     // One sentence from an error body ({"message": …}) or the bare status.
@@ -86,6 +102,8 @@ private:
         QUrlQuery query{};
         bool versioned = true;
         QList<QByteArray> headers{};          // "Name: value"
+        QByteArray body{};                    // POST only; sent as application/json
+        QList<int> alsoFine{};                // non-2xx statuses performExpectingSuccess accepts
         EngineStreamParser* stream = nullptr; // a 2xx body goes here instead of body
         ProgressSink progress{};
         QString what{}; // "pulling x@sha256:…", for messages

@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -16,12 +15,6 @@ namespace {
 // Docker answers image ids as "sha256:<hex>"; podman's compatible API sometimes without.
 QString normalizedImageId(const QString& id) {
     return id.isEmpty() || id.contains(u':') ? id : u"sha256:"_s + id;
-}
-
-// Ids come from the engine itself; only what could break the path is escaped. The ':'
-// of "sha256:…" stays: Docker looks an encoded one up as a name and finds nothing.
-QString pathSegment(const QString& text) {
-    return QString::fromLatin1(QUrl::toPercentEncoding(text, ":"));
 }
 
 } // namespace
@@ -45,9 +38,9 @@ Result<QList<RunningContainer>> readContainers(EngineConnection& connection) {
         container.imageId = normalizedImageId(entry[u"ImageID"_s].toString());
         container.state = entry[u"State"_s].toString();
         // Start time and health are only in the container's own description.
-        const Result<QJsonDocument> inspected =
-            connection.getJson(u"/containers/%1/json"_s.arg(pathSegment(container.id)), {},
-                               u"reading container %1"_s.arg(container.name));
+        const Result<QJsonDocument> inspected = connection.getJson(
+            u"/containers/%1/json"_s.arg(EngineConnection::pathSegment(container.id)), {},
+            u"reading container %1"_s.arg(container.name));
         if (!inspected)
             return inspected.error();
         const QJsonObject state = inspected->object()[u"State"_s].toObject();
@@ -59,9 +52,9 @@ Result<QList<RunningContainer>> readContainers(EngineConnection& connection) {
             container.startedAt = started.toUTC();
         if (!container.imageId.isEmpty()) {
             if (!repoDigestsOfImage.contains(container.imageId)) {
-                const Result<QJsonDocument> image =
-                    connection.getJson(u"/images/%1/json"_s.arg(pathSegment(container.imageId)), {},
-                                       u"reading image %1"_s.arg(container.imageId));
+                const Result<QJsonDocument> image = connection.getJson(
+                    u"/images/%1/json"_s.arg(EngineConnection::pathSegment(container.imageId)), {},
+                    u"reading image %1"_s.arg(container.imageId));
                 // An image removed since the container was made leaves only its id; any
                 // other failure is the engine's, and said.
                 if (!image && image.error().httpStatus != 404)

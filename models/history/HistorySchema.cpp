@@ -66,6 +66,30 @@ QStringList version3() {
     };
 }
 
+// Redeploys: a row per redeploy of a container, and one per step of it (pull, stop,
+// rename, create, start, wait, remove, restore), each written pending before the engine is asked
+// and finished with its result, like a retag's audit row. A table of its own: the readers of
+// `actions` (timeline, insights, lint, reconciliation) each take a row there for a tag
+// move. The process id lets the next Berth on the same machine tell a step whose process
+// died from one still at work.
+QStringList version4() {
+    return {
+        u"CREATE TABLE redeploy_steps (id %ID%, started_at BIGINT NOT NULL, "
+        u"user_name TEXT NOT NULL, host TEXT NOT NULL, process_id BIGINT NOT NULL, "
+        u"registry TEXT NOT NULL, repository TEXT NOT NULL, environment TEXT NOT NULL, "
+        u"engine_host TEXT NOT NULL, container TEXT NOT NULL, from_digest TEXT NOT NULL, "
+        u"to_digest TEXT NOT NULL, step TEXT NOT NULL, reason TEXT NOT NULL, "
+        u"state TEXT NOT NULL, result TEXT NOT NULL, finished_at BIGINT)"_s,
+        u"CREATE INDEX redeploy_steps_by_repository ON redeploy_steps (registry, repository, "
+        u"id)"_s,
+        // A redeploy of a container is itself a row (step "redeploy"), pending from before
+        // the first step until the outcome: one at a time per container, across every
+        // Berth sharing the database, and the mark a killed Berth leaves behind.
+        u"CREATE UNIQUE INDEX redeploy_steps_one_redeploy ON redeploy_steps (engine_host, "
+        u"container) WHERE state = 'pending' AND step = 'redeploy'"_s,
+    };
+}
+
 } // namespace
 
 QStringList migration(int version, Dialect dialect) {
@@ -76,6 +100,8 @@ QStringList migration(int version, Dialect dialect) {
         statements = version2();
     else if (version == 3)
         statements = version3();
+    else if (version == 4)
+        statements = version4();
     const bool sqlite = dialect == Dialect::Sqlite;
     for (QString& statement : statements) {
         statement.replace(u"%ID%"_s, sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s
@@ -87,7 +113,7 @@ QStringList migration(int version, Dialect dialect) {
 
 QStringList tableNames() {
     return {u"schema_version"_s, u"manifests"_s, u"configs"_s, u"tag_observations"_s,
-            u"actions"_s,        u"verdicts"_s,  u"trains"_s};
+            u"actions"_s,        u"verdicts"_s,  u"trains"_s,  u"redeploy_steps"_s};
 }
 
 } // namespace berth::schema

@@ -10,9 +10,11 @@ namespace berth::schema {
 
 enum class Dialect { Sqlite, Postgres };
 
-inline constexpr int kLatestVersion = 3;
+inline constexpr int kLatestVersion = 4;
 // The first version whose actions name their release train.
 inline constexpr int kTrainsVersion = 3;
+// The first version that records the steps of redeploying containers.
+inline constexpr int kRedeployVersion = 4;
 
 // The statements that take a database from `version - 1` to `version`.
 QStringList migration(int version, Dialect dialect);

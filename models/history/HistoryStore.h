@@ -92,6 +92,17 @@ public:
     // move began, so the train's record names every service it was asked to move.
     Result<qint64> recordFinishedAction(Action action);
 
+    // Redeploy steps (schema 4): written pending before the engine is asked, finished
+    // with what came of it. A redeploy of a container is a row of its own (step
+    // "redeploy") pending until its outcome; a second one for the same container is refused
+    // with kActionInProgress.
+    Result<qint64> beginRedeployStep(RedeployStep step);
+    Status finishRedeployStep(qint64 id, ActionState state, const QString& result);
+    Result<QList<RedeployStep>> pendingRedeploySteps() const; // oldest first
+    // Of one repository, newest first; `limit` 0: all.
+    Result<QList<RedeployStep>> redeploySteps(const QString& registry, const QString& repository,
+                                              int limit = 0) const;
+
     Result<qint64> beginTrain(Train train);
     Result<QList<Train>> trains(int limit = 0) const;           // newest first; 0: all
     Result<std::optional<Train>> train(qint64 id) const;        // nullopt: no such train
@@ -119,6 +130,11 @@ public:
 private:
     // Writes `action` as it is (pending or finished), user and host filled in when empty.
     Result<qint64> insertAction(Action action);
+    // Finishes a pending row of `table` (state, `textColumn`, finished_at) durably;
+    // `missing` ("… %1 has no pending … %2.") when no such row is pending.
+    Status finishPendingRow(const QString& table, const QString& textColumn, qint64 id,
+                            ActionState state, const QString& text, const QString& purpose,
+                            const QString& missing);
     // Runs one INSERT … RETURNING id durably; answers the new row's id.
     Result<qint64> insertReturningId(const QString& purpose, const QString& sql,
                                      const QVariantList& values);

@@ -57,6 +57,30 @@ struct Action {
     qint64 trainId = 0; // the release train it belongs to; 0: a move on its own
 };
 
+// One step of replacing a running container with the same container on another build
+// (a redeploy), written pending before the engine is asked.
+struct RedeployStep {
+    qint64 id = 0;
+    QDateTime time;       // UTC; now when left invalid
+    QString user;         // the current actor when left empty
+    QString host;         // the current machine when left empty
+    qint64 processId = 0; // this process when left 0
+    QString registry;
+    QString repository;
+    QString environment; // the environment tag whose build is deployed
+    QString engineHost;  // the engine, as DOCKER_HOST names it
+    QString container;   // the container's name
+    QString fromDigest;  // the build it ran; empty when not known
+    QString toDigest;    // the build it is to run
+    // "redeploy" (the whole, until its outcome), then "pull", "stop", "rename", "create",
+    // "start", "wait", "remove", and "restore" after a failure
+    QString step;
+    QString reason;
+    ActionState state = ActionState::Pending;
+    QString result;     // what came of it, one sentence
+    QDateTime finished; // UTC; invalid while pending
+};
+
 // A release train: several services moved between two environments as one confirmed
 // action. Each service's move is an Action naming the train.
 struct Train {

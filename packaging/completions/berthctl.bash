@@ -4,7 +4,7 @@
 # The lists follow `berthctl --help`; scripts/package fails when they drift apart.
 
 _berthctl_commands="repos tags builds record history audit diff promote rollback mark policy
-labels publish lint board train verify running insights db-password"
+labels publish lint board train verify running redeploy insights db-password"
 
 # Options that mean the same for every command.
 _berthctl_common="--json --insecure --ca-file --concurrency --db --git --actor --reason --help"
@@ -15,8 +15,8 @@ _berthctl_options_for() {
     case $1 in
         record) echo "--seen-at --allow-partial" ;;
         builds) echo "--allow-partial" ;;
-        promote) echo "--via --expect --yes --verify-key" ;;
-        rollback) echo "--via --expect --yes --mark-bad --to" ;;
+        promote) echo "--via --expect --yes --verify-key --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
+        rollback) echo "--via --expect --yes --mark-bad --to --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
         mark) echo "--env" ;;
         labels) echo "--format --require-clean" ;;
         publish) echo "--version --dry-run" ;;
@@ -24,6 +24,7 @@ _berthctl_options_for() {
         train) echo "--from --to --yes" ;;
         verify) echo "--verify-key" ;;
         running) echo "--env --hosts" ;;
+        redeploy) echo "--hosts --stay-running --health-timeout --stop-timeout" ;;
         insights) echo "--since --until --env --csv --failure-window" ;;
     esac
 }
@@ -41,7 +42,8 @@ _berthctl_takes_value() {
     case $1 in
         --ca-file | --concurrency | --db | --git | --actor | --reason | --seen-at | --via | \
             --expect | --to | --from | --env | --format | --version | --differs | \
-            --verify-key | --since | --until | --failure-window | --hosts) return 0 ;;
+            --verify-key | --since | --until | --failure-window | --hosts | --stay-running | \
+            --health-timeout | --stop-timeout) return 0 ;;
     esac
     return 1
 }
@@ -103,7 +105,7 @@ _berthctl() {
             [[ $command == train ]] && _berthctl_reply "$cur" -W "$train_envs"
             return ;;
         --concurrency | --actor | --reason | --seen-at | --expect | --differs | --since | \
-            --until | --failure-window | --hosts)
+            --until | --failure-window | --hosts | --stay-running | --health-timeout | --stop-timeout)
             return ;;
         --version)
             [[ -n $command ]] && return ;;
