@@ -78,3 +78,46 @@ curl_config() {
 }
 
 manifest_accept='Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
+
+# start_engine: dockerd (vfs, no iptables, no bridge) on a unix socket in $engine_dir;
+# sets docker_note to why not when it cannot run here (not root, not installed, did not
+# start). stop_engine (call it from the EXIT trap) stops it and its mounts.
+engine_dir=""
+engine_pid=""
+docker_note=""
+start_engine() {
+    engine_dir=$(mktemp -d /tmp/bp.XXXXXX) # short: a unix socket path has 108 bytes at most
+    if [[ $(id -u) -ne 0 ]]; then
+        docker_note="skipped: dockerd needs root for vfs storage here"
+    elif ! command -v docker >/dev/null || { ! command -v dockerd >/dev/null && [[ ! -x /usr/sbin/dockerd ]]; }; then
+        docker_note="skipped: docker.io (dockerd and the docker CLI) is not installed"
+    else
+        echo '{}' >"$engine_dir/daemon.json"
+        PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" setsid dockerd --storage-driver vfs \
+            --iptables=false --bridge=none --host "unix://$engine_dir/docker.sock" \
+            --data-root "$engine_dir/data" --exec-root "$engine_dir/exec" \
+            --pidfile "$engine_dir/docker.pid" --config-file "$engine_dir/daemon.json" \
+            >"$engine_dir/engine.log" 2>&1 &
+        engine_pid=$!
+        for _ in $(seq 300); do
+            grep -q "API listen on" "$engine_dir/engine.log" 2>/dev/null && break
+            kill -0 "$engine_pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        if ! grep -q "API listen on" "$engine_dir/engine.log" 2>/dev/null; then
+            docker_note="skipped: dockerd did not start: $(tail -n 2 "$engine_dir/engine.log" | tr '\n' ' ')"
+            stop_engine
+        fi
+    fi
+}
+
+stop_engine() {
+    [[ -n "$engine_pid" ]] || return 0
+    kill "$engine_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$engine_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$engine_pid" 2>/dev/null || true
+    # dockerd bind-mounts its data root; a mount left behind would keep the directory.
+    awk -v p="$engine_dir/" 'index($5, p) == 1 {print $5}' /proc/self/mountinfo | sort -r |
+        while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+    engine_pid=""
+}
