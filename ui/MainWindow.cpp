@@ -12,12 +12,11 @@
 #include "ProjectList.h"
 #include "RegistrySidebar.h"
 #include "ReleaseActions.h"
+#include "RunningWatch.h"
 #include "TagHealthActions.h"
 #include "TimelineView.h"
 #include "TrayNotifier.h"
 
-#include "engine/EngineHost.h"
-#include "engine/EngineReader.h"
 #include "history/HistoryAccess.h"
 #include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
@@ -35,7 +34,6 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
-#include <QFile>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -137,6 +135,15 @@ MainWindow::MainWindow(QWidget* parent)
     });
     m_health = new TagHealthActions(m_loader, m_timeline, m_view, m_details, this);
     connect(m_health, &TagHealthActions::buildRequested, this, &MainWindow::selectBuild);
+    m_running = new RunningWatch([this](const QString& domain) { return optionsFor(domain); },
+                                 m_loader, this);
+    connect(m_running, &RunningWatch::runningRead, m_lanes, &EnvironmentLanes::setRunning);
+    connect(m_running, &RunningWatch::warning, this, [this](const QString& text) {
+        m_banner->appendMessage(text, ErrorBanner::Level::Warning);
+    });
+    connect(m_running, &RunningWatch::information, this, [this](const QString& text) {
+        m_banner->appendMessage(text, ErrorBanner::Level::Information);
+    });
     createActions();
 
     setTabOrder(m_sidebar->filterField(), m_sidebar->tree());
@@ -333,6 +340,7 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     });
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
+    connect(m_release, &ReleaseActions::redeployFinished, m_running, &RunningWatch::readAgain);
     connect(m_release, &ReleaseActions::tagMoved, this,
             [this](const QString& tag, const QString& digest) {
                 // Only that tag: another environment moved meanwhile by someone else is
@@ -548,6 +556,7 @@ void MainWindow::clearRepository() {
     m_signatures->cancel();
     m_timeline->clear();
     m_health->clear();
+    m_running->clear();
     m_lanes->setRunning({});
     m_lanes->setLanes({}, m_timeline);
     m_details->clear();
@@ -569,46 +578,7 @@ void MainWindow::showRepository(const LoadedRepository& loaded) {
     updateSummary();
     checkSignatures();
     if (!loaded.isFromHistory())
-        readRunning(loaded);
-}
-
-void MainWindow::readRunning(const LoadedRepository& loaded) {
-    const Result<ImageReference> reference = ImageReference::parse(loaded.repository);
-    if (!reference)
-        return;
-    const QStringList configured = optionsFor(reference->domain()).runningEngines;
-    const QString fallback = EngineHost::fromEnvironment();
-    Result<EngineHosts> hosts = EngineHosts::parse(configured, fallback);
-    if (!hosts) {
-        m_banner->appendMessage(u"The engines set for %1 cannot be read: %2"_s.arg(
-                                    reference->domain(), hosts.errorMessage()),
-                                ErrorBanner::Level::Warning);
-        return;
-    }
-    // Nothing configured and no engine here: a desktop without Docker, nothing to say.
-    if (configured.isEmpty()) {
-        const Result<EngineHost> local = EngineHost::parse(fallback);
-        if (!local || (!local->socketPath().isEmpty() && !QFile::exists(local->socketPath())))
-            return;
-    }
-    if (!m_engines)
-        m_engines = std::make_unique<EngineReader>();
-    QStringList environments;
-    for (const EnvironmentLane& lane : loaded.lanes)
-        environments.append(lane.tag);
-    m_engines->read(hosts->allHosts(), this,
-                    [this, loaded, environments, hosts = *hosts,
-                     quiet = configured.isEmpty()](QList<EngineRead> reads) {
-                        if (loaded.repository != m_repository)
-                            return;
-                        QList<EnvironmentRunning> running = runningByEnvironment(
-                            loaded.repository, loaded.collection, environments, hosts, reads);
-                        // The default engine is not anybody's promise: silent when it is down.
-                        if (quiet)
-                            for (EnvironmentRunning& environment : running)
-                                environment.unreachable.clear();
-                        m_lanes->setRunning(running);
-                    });
+        m_running->read(loaded);
 }
 
 void MainWindow::describeAccessories(const Build& build) {

@@ -23,7 +23,6 @@ class QToolButton;
 
 namespace berth {
 struct Project;
-class EngineReader;
 class EnvironmentMoveDetector;
 class RepositoryLoader;
 struct Build;
@@ -47,6 +46,7 @@ class InsightsDialog;
 class LoadProgress;
 class RegistrySidebar;
 class ReleaseActions;
+class RunningWatch;
 class TagHealthActions;
 class TimelineView;
 class TrayNotifier;
@@ -123,9 +123,6 @@ private:
     void updateSummary();
     // Verifies the shown builds' signatures with the linked clone's policy keys.
     void checkSignatures();
-    // Reads the containers the environments' engines run (the registry's options name
-    // them, else $DOCKER_HOST) and gives each lane its running line.
-    void readRunning(const LoadedRepository& loaded);
     // Reads what the build's accessories are (digests, predicate types) for the details.
     void describeAccessories(const Build& build);
     // A registry's saved options, with what the command line said for this session.
@@ -152,7 +149,7 @@ private:
     BoardActions* m_board = nullptr;
     ReleaseActions* m_release = nullptr;
     SignatureChecker* m_signatures = nullptr; // the shown builds' signature verdicts
-    std::unique_ptr<EngineReader> m_engines;  // what the environments' engines run
+    RunningWatch* m_running = nullptr;        // what the environments' engines run
     TagHealthActions* m_health = nullptr;
     EnvironmentMoveDetector* m_moves;
     QTimer* m_autoRefresh;

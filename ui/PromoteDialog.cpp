@@ -1,5 +1,7 @@
 #include "PromoteDialog.h"
 
+#include "RedeployOption.h"
+
 #include "core/WhenFinished.h"
 #include "history/HistoryTypes.h"
 #include "release/Promoter.h"
@@ -95,7 +97,7 @@ PromoteDialog::PromoteDialog(ReleaseRequest request, ReleasePlan plan, QWidget* 
     m_confirm->setEnabled(false);
     m_close->setAutoDefault(false);
     connect(m_confirm, &QPushButton::clicked, this, &PromoteDialog::confirm);
-    connect(m_close, &QPushButton::clicked, this, &PromoteDialog::reject);
+    connect(m_close, &QPushButton::clicked, this, &PromoteDialog::closeClicked);
 
     m_transport->setObjectName(u"transportCombo"_s);
     m_transport->addItem(u"Registry API (same manifest bytes, digest preserved)"_s,
@@ -334,6 +336,17 @@ void PromoteDialog::offerMarkBad(VerdictRecorder recorder, bool checked) {
     m_markBad->setChecked(offered && m_recordVerdict && checked);
 }
 
+void PromoteDialog::offerRedeploy(RedeployOption* option) {
+    if (m_redeploy)
+        return;
+    m_redeploy = option;
+    auto* box = static_cast<QVBoxLayout*>(layout());
+    box->insertWidget(box->indexOf(m_markBad) + 1, option);
+    connect(option, &RedeployOption::progress, this,
+            [this](const QString& line) { m_steps->addItem(line); });
+    connect(option, &RedeployOption::finished, this, &PromoteDialog::finishRedeploy);
+}
+
 void PromoteDialog::setEngineAvailable(bool available) {
     const int engine = m_transport->findData(transportName(RetagTransport::Engine));
     if (available && engine < 0)
@@ -408,6 +421,8 @@ void PromoteDialog::confirm() {
     m_transport->setEnabled(false);
     m_acknowledge->setEnabled(false);
     m_markBad->setEnabled(false);
+    if (m_redeploy)
+        m_redeploy->setEnabled(false);
     m_steps->show();
     m_progress->show();
     if (!m_promoter)
@@ -469,8 +484,48 @@ void PromoteDialog::finish(Result<ReleaseOutcome> result) {
     m_close->setEnabled(true);
     m_close->setFocus();
     const bool succeeded = result.ok();
+    const QString movedTo = succeeded ? result.value().resultDigest : QString();
     m_result.emplace(std::move(result));
     emit releaseFinished(succeeded);
+    if (succeeded && m_redeploy && m_redeploy->isChecked() && !movedTo.isEmpty())
+        startRedeploy(movedTo);
+}
+
+void PromoteDialog::startRedeploy(const QString& digest) {
+    m_running = true;
+    m_progress->setFormat(u"Redeploying"_s);
+    m_progress->setRange(0, 0); // how many containers is learnt on the way
+    m_close->setText(u"Stop redeploy"_s);
+    m_close->setToolTip(u"Stops before the next container; the one being replaced is "
+                        u"finished or put back first."_s);
+    m_redeploy->run(digest, m_request.reason);
+}
+
+void PromoteDialog::finishRedeploy(const RedeployRun& run, const QString& summary) {
+    m_running = false;
+    const QStringList earlier = run.settlement.settled + run.settlement.unsettled;
+    for (const QString& line : earlier + run.report.lines())
+        m_steps->addItem(line);
+    m_steps->scrollToBottom();
+    const bool succeeded = run.report.succeeded();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(succeeded ? 1 : 0);
+    m_progress->setFormat(succeeded ? u"Redeployed"_s : u"Redeploy failed"_s);
+    m_resultLabel->setText(m_resultLabel->text() + u"\n"_s + summary);
+    m_close->setText(u"Close"_s);
+    m_close->setToolTip({});
+    m_close->setEnabled(true);
+    emit redeployFinished(succeeded);
+}
+
+void PromoteDialog::closeClicked() {
+    if (m_redeploy && m_redeploy->isRunning()) {
+        m_redeploy->stop();
+        m_close->setEnabled(false);
+        m_close->setText(u"Stopping after this container…"_s);
+        return;
+    }
+    reject();
 }
 
 void PromoteDialog::reject() {

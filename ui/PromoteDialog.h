@@ -31,9 +31,12 @@ class QTreeWidget;
 
 namespace berth {
 class Promoter;
+struct RedeployRun;
 } // namespace berth
 
 namespace berth::ui {
+
+class RedeployOption;
 
 class PromoteDialog : public QDialog {
     Q_OBJECT
@@ -68,10 +71,17 @@ public:
     // stored through `recorder` before the tag moves.
     void offerMarkBad(VerdictRecorder recorder, bool checked);
 
+    // Offers "then redeploy" (parent it to the dialog): once the tag moved, the dialog
+    // stays busy while the environment's containers are replaced, and its close button
+    // stops the redeploy between containers.
+    void offerRedeploy(RedeployOption* option);
+    RedeployOption* redeployOption() const { return m_redeploy; }
+
     const ReleasePlan& plan() const { return m_plan; }
     const Side& from() const { return m_plan.from; }
     const Side& to() const { return m_plan.to; }
     const ReleaseRequest& request() const { return m_request; }
+    // The move or the redeploy after it is under way.
     bool isRunning() const { return m_running; }
     // Set once the run ended.
     const std::optional<Result<ReleaseOutcome>>& result() const { return m_result; }
@@ -84,6 +94,8 @@ public:
 
 signals:
     void releaseFinished(bool succeeded);
+    // After releaseFinished, when a redeploy was asked for and the tag moved.
+    void redeployFinished(bool succeeded);
 
 public slots:
     void reject() override; // ignored while the release runs: it cannot be stopped halfway
@@ -103,9 +115,13 @@ private:
     void confirm();
     void runPromoter();
     void finish(Result<ReleaseOutcome> result);
+    void startRedeploy(const QString& digest);
+    void finishRedeploy(const RedeployRun& run, const QString& summary);
+    void closeClicked();
     QString sideText(const Side& side) const;
 
     Promoter* m_promoter = nullptr;
+    RedeployOption* m_redeploy = nullptr;
     ReleaseRequest m_request;
     ReleasePlan m_plan;
     VerdictRecorder m_recordVerdict;

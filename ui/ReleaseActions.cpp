@@ -2,8 +2,11 @@
 
 #include "AuditLogDialog.h"
 #include "PromoteDialog.h"
+#include "RedeployOption.h"
 
 #include "engine/EngineClient.h"
+#include "engine/EngineHost.h"
+#include "engine/RunningReport.h"
 #include "history/HistoryAccess.h"
 #include "history/HistoryStore.h"
 #include "policy/PolicySource.h"
@@ -205,7 +208,13 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
                 std::move(done));
         },
         markBad);
+    if (RedeployOption* redeploy = redeployOption(target, environment, options, dialog))
+        dialog->offerRedeploy(redeploy);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PromoteDialog::redeployFinished, this, [this, target] {
+        if (shows(target))
+            emit redeployFinished();
+    });
     connect(dialog, &PromoteDialog::releaseFinished, this,
             [this, target, environment, dialog](bool succeeded) {
                 // The window reads again only if it still shows the repository that moved.
@@ -218,6 +227,23 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
             });
     dialog->open();
     return dialog;
+}
+
+RedeployOption* ReleaseActions::redeployOption(const Target& target, const QString& environment,
+                                               const RegistryOptions& options,
+                                               QWidget* parent) const {
+    const Result<EngineHosts> hosts =
+        EngineHosts::parse(options.runningEngines, EngineHost::fromEnvironment());
+    if (!hosts || hosts->hasNoEngineHere() || hosts->hostsOf(environment).isEmpty())
+        return nullptr;
+    RedeployRequest base;
+    base.registry = target.domain;
+    base.repositoryPath = target.path;
+    base.environment = environment;
+    base.builds = m_timeline->builds();
+    base.hosts = hosts->hostsOf(environment);
+    base.historyLocation = m_loader->historyLocation();
+    return new RedeployOption(base, options.dockerConfigDir, parent);
 }
 
 QString ReleaseActions::engineHostFor(const QString& domain) const {

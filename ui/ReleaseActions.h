@@ -37,6 +37,7 @@ namespace berth::ui {
 
 class AuditLogDialog;
 class PromoteDialog;
+class RedeployOption;
 
 class ReleaseActions : public QObject {
     Q_OBJECT
@@ -97,6 +98,8 @@ signals:
     void pickBuildRequested(const QString& environment);
     // A build was marked good or bad: views showing verdicts read them again.
     void verdictRecorded();
+    // A redeploy after a release ended: the running lines are read again.
+    void redeployFinished();
 
 private:
     // The repository an action was planned for.
@@ -115,6 +118,9 @@ private:
     PromoteDialog* rollbackIn(const Target& target, const QString& environment, bool markBad);
     Status markIn(const Target& target, const QString& digest, const QString& environment,
                   VerdictKind verdict, const QString& reason);
+    // "Then redeploy" for `environment`, when engines run it here; nullptr otherwise.
+    RedeployOption* redeployOption(const Target& target, const QString& environment,
+                                   const RegistryOptions& options, QWidget* parent) const;
     RetagFunction engineRetag(const QString& dockerHost, const RegistryOptions& options);
 
     TimelineModel* m_timeline;

@@ -47,11 +47,7 @@ void printRun(const Invocation& invocation, const RedeployRequest& request,
         printSettlement(run.settlement);
         for (const QString& line : report.lines())
             printLine(line);
-        printLine(report.succeeded()
-                      ? u"%1 runs %2 on every engine of %3."_s.arg(
-                            request.repository(), request.version, request.environment)
-                      : u"The redeploy of %1 to %2 did not complete; see above."_s.arg(
-                            request.environment, request.version));
+        printLine(report.summary(request));
         return;
     }
     QJsonArray containers;

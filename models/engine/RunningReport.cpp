@@ -3,6 +3,7 @@
 #include "board/ReleaseBoard.h"
 #include "engine/EngineHost.h"
 
+#include <QFile>
 #include <QLocale>
 
 using namespace Qt::StringLiterals;
@@ -45,6 +46,13 @@ QStringList EngineHosts::allHosts() const {
             if (!hosts.contains(host))
                 hosts.append(host);
     return hosts;
+}
+
+bool EngineHosts::hasNoEngineHere() const {
+    if (namesEnvironments())
+        return false;
+    const Result<EngineHost> local = EngineHost::parse(m_defaultHost);
+    return !local || (!local->socketPath().isEmpty() && !QFile::exists(local->socketPath()));
 }
 
 namespace {

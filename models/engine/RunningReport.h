@@ -25,6 +25,9 @@ public:
     QStringList hostsOf(const QString& environment) const;
     QStringList allHosts() const; // each once, in the order first named
     bool namesEnvironments() const { return !m_byEnvironment.isEmpty(); }
+    // Nothing is named and the default engine is a socket that does not exist: a desktop
+    // without Docker, where there is nothing to read and nothing to redeploy.
+    bool hasNoEngineHere() const;
 
 private:
     QMap<QString, QStringList> m_byEnvironment;

@@ -75,6 +75,17 @@ QStringList RedeployReport::lines() const {
     return lines;
 }
 
+QString RedeployReport::summary(const RedeployRequest& request) const {
+    if (!succeeded())
+        return u"The redeploy of %1 to %2 did not complete; see above."_s.arg(request.environment,
+                                                                              request.version);
+    if (containers.isEmpty() && unchanged.isEmpty())
+        return u"No container of %1 runs on the engines of %2 (%3): nothing was redeployed."_s.arg(
+            request.repository(), request.environment, request.hosts.join(u", "_s));
+    return u"%1 runs %2 on every engine of %3."_s.arg(request.repository(), request.version,
+                                                      request.environment);
+}
+
 RedeployReport runRollingRedeploy(const RedeployRequest& request,
                                   const std::function<void(const QString&)>& progress,
                                   const std::atomic_bool& cancelled) {

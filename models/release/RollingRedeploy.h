@@ -50,6 +50,8 @@ struct RedeployReport {
     bool succeeded() const;
     // One line per container and problem, for a terminal or a dialog.
     QStringList lines() const;
+    // One sentence on the whole redeploy of `request`.
+    QString summary(const RedeployRequest& request) const;
 };
 
 RedeployReport runRollingRedeploy(const RedeployRequest& request,

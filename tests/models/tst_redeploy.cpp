@@ -6,6 +6,7 @@
 // container "api", so each starts from where the one before left it.
 
 #include "CtlRun.h"
+#include "DockerCli.h"
 #include "EngineServer.h"
 #include "RegistryServer.h"
 #include "TestMain.h"
@@ -13,7 +14,6 @@
 #include "engine/ContainerBlueprint.h"
 #include "history/HistoryStore.h"
 
-#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,8 +30,6 @@ using namespace berth::test;
 namespace {
 
 const QString kPath = u"acme/payments"_s;
-const QString kDockerCli = u"/usr/bin/docker"_s;
-const QString kBusybox = u"/bin/busybox"_s;
 
 // The Dockerfile lines after the busybox, per build.
 const QString kKeepsRunning = u"CMD [\"sleep\", \"3600\"]\n"_s;
@@ -48,6 +46,7 @@ class TestRedeploy : public QObject {
 
 private:
     QTemporaryDir m_dir;
+    DockerCli m_cli{m_dir.path()};
     std::unique_ptr<RegistryServer> m_registry;
     std::unique_ptr<EngineServer> m_docker;
     std::unique_ptr<EngineServer> m_podman;
@@ -59,41 +58,19 @@ private:
     QString history() const { return m_dir.filePath(u"history.sqlite"_s); }
 
     CtlRun docker(const QString& host, const QStringList& arguments) const {
-        // A config of its own: no credential helper of this machine is asked.
-        return runProgram(kDockerCli, QStringList{u"-H"_s, host} + arguments,
-                          {{u"DOCKER_CONFIG"_s, m_dir.filePath(u"docker-config"_s)},
-                           {u"DOCKER_BUILDKIT"_s, u"0"_s}});
+        return m_cli.run(host, arguments);
     }
 
     bool dockerOk(const QString& host, const QStringList& arguments) const {
-        const CtlRun run = docker(host, arguments);
-        if (run.exitCode != 0)
-            qWarning("docker %s: %s", qPrintable(arguments.join(u' ')), qPrintable(run.err));
-        return run.exitCode == 0;
+        return m_cli.ok(host, arguments);
     }
 
     // Builds `version` (its Dockerfile ending in `tail`, its ENV and label naming the
     // version) and pushes it as :<version>; its digest.
     QString buildAndPush(const QString& version, const QString& tail) {
-        const QString context = m_dir.filePath(version);
-        QDir().mkpath(context);
-        QFile dockerfile(context + u"/Dockerfile"_s);
-        if (!QFile::copy(kBusybox, context + u"/busybox"_s) ||
-            !dockerfile.open(QIODevice::WriteOnly))
-            return {};
-        dockerfile.write(u"FROM scratch\nCOPY busybox /busybox\nENV APP_VERSION=%1\n"
-                         u"LABEL org.opencontainers.image.version=%1\nVOLUME /cache\n"
-                         u"ENTRYPOINT [\"/busybox\"]\n%2"_s.arg(version, tail)
-                             .toUtf8());
-        dockerfile.close();
-        const QString image = repository() + u':' + version;
-        const QString host = m_docker->dockerHost();
-        if (!dockerOk(host, {u"build"_s, u"-q"_s, u"-t"_s, image, context}) ||
-            !dockerOk(host, {u"push"_s, image}))
-            return {};
-        const CtlRun digest = docker(
-            host, {u"image"_s, u"inspect"_s, u"--format"_s, u"{{index .RepoDigests 0}}"_s, image});
-        return QString::fromUtf8(digest.out).trimmed().section(u'@', 1);
+        return m_cli.buildAndPush(m_docker->dockerHost(), repository() + u':' + version,
+                                  u"ENV APP_VERSION=%1\nLABEL org.opencontainers.image.version=%1\n"
+                                  u"VOLUME /cache\n%2"_s.arg(version, tail));
     }
 
     bool pointProductionAt(const QString& version) const {
@@ -110,7 +87,7 @@ private:
     CtlRun berthctl(const QStringList& arguments,
                     const QHash<QString, QString>& environment = {}) const {
         QHash<QString, QString> all{{u"HOME"_s, m_dir.path()},
-                                    {u"DOCKER_CONFIG"_s, m_dir.filePath(u"docker-config"_s)}};
+                                    {u"DOCKER_CONFIG"_s, m_cli.configDir()}};
         all.insert(environment);
         return runProgram(QStringLiteral(BERTHCTL_PATH),
                           arguments + QStringList{u"--db"_s, history()}, all);
@@ -123,12 +100,8 @@ private:
                         environment);
     }
 
-    // What `docker inspect` says of a container on `host`, or an empty object.
     QJsonObject inspect(const QString& host, const QString& name) const {
-        const CtlRun run = docker(host, {u"container"_s, u"inspect"_s, name});
-        if (run.exitCode != 0)
-            return {};
-        return QJsonDocument::fromJson(run.out).array().first().toObject();
+        return m_cli.inspect(host, name);
     }
 
     // The version the container's image says it is (its label).
@@ -168,11 +141,10 @@ private:
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        QDir().mkpath(m_dir.filePath(u"docker-config"_s));
         if (const QString reason = EngineServer::unavailableReason(); !reason.isEmpty())
             m_skip = reason;
-        else if (!QFile::exists(kDockerCli) || !QFile::exists(kBusybox))
-            m_skip = u"the docker CLI or a static busybox is missing"_s;
+        else
+            m_skip = DockerCli::unavailableReason();
         if (!m_skip.isEmpty())
             return;
         m_docker = std::make_unique<EngineServer>();

@@ -5,13 +5,13 @@
 // config digest still ties it to the build.
 
 #include "CtlRun.h"
+#include "DockerCli.h"
 #include "EngineServer.h"
 #include "RegistryServer.h"
 #include "TestMain.h"
 
 #include "engine/RunningReport.h"
 
-#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -26,8 +26,6 @@ using namespace berth::test;
 namespace {
 
 const QString kPath = u"acme/api"_s;
-const QString kDockerCli = u"/usr/bin/docker"_s;
-const QString kBusybox = u"/bin/busybox"_s;
 
 Build buildWith(const QString& digest, const QString& config, const QString& tag) {
     Build build;
@@ -44,6 +42,7 @@ class TestRunningContainers : public QObject {
 
 private:
     QTemporaryDir m_dir;
+    DockerCli m_cli{m_dir.path()};
     std::unique_ptr<EngineServer> m_engine;
     std::unique_ptr<RegistryServer> m_registry;
     QString m_skip; // why the engine cases cannot run here
@@ -53,45 +52,22 @@ private:
     QString repository() const { return m_registry->hostPort() + u'/' + kPath; }
 
     CtlRun docker(const QStringList& arguments) const {
-        return dockerOn(m_engine->dockerHost(), arguments);
+        return m_cli.run(m_engine->dockerHost(), arguments);
     }
 
     CtlRun dockerOn(const QString& host, const QStringList& arguments) const {
-        // A config of its own: no credential helper of this machine is asked.
-        return runProgram(kDockerCli, QStringList{u"-H"_s, host} + arguments,
-                          {{u"DOCKER_CONFIG"_s, m_dir.filePath(u"docker-config"_s)},
-                           {u"DOCKER_BUILDKIT"_s, u"0"_s}});
+        return m_cli.run(host, arguments);
     }
 
-    bool dockerOk(const QStringList& arguments) {
-        const CtlRun run = docker(arguments);
-        if (run.exitCode != 0)
-            qWarning("docker %s: %s", qPrintable(arguments.join(u' ')), qPrintable(run.err));
-        return run.exitCode == 0;
+    bool dockerOk(const QStringList& arguments) const {
+        return m_cli.ok(m_engine->dockerHost(), arguments);
     }
 
     // A runnable image whose /version file says `version`, built and pushed as :<tag>.
-    QString buildAndPush(const QString& version, const QString& tag) {
-        const QString context = m_dir.filePath(version);
-        QDir().mkpath(context);
-        if (!QFile::copy(kBusybox, context + u"/busybox"_s))
-            return {};
-        QFile versionFile(context + u"/version"_s);
-        QFile dockerfile(context + u"/Dockerfile"_s);
-        if (!versionFile.open(QIODevice::WriteOnly) || !dockerfile.open(QIODevice::WriteOnly))
-            return {};
-        versionFile.write(version.toUtf8());
-        dockerfile.write("FROM scratch\nCOPY busybox /busybox\nCOPY version /version\n"
-                         "ENTRYPOINT [\"/busybox\"]\nCMD [\"sleep\", \"3600\"]\n");
-        versionFile.close();
-        dockerfile.close();
-        const QString image = repository() + u':' + tag;
-        if (!dockerOk({u"build"_s, u"-q"_s, u"-t"_s, image, context}) ||
-            !dockerOk({u"push"_s, image}))
-            return {};
-        const CtlRun digest =
-            docker({u"image"_s, u"inspect"_s, u"--format"_s, u"{{index .RepoDigests 0}}"_s, image});
-        return QString::fromUtf8(digest.out).trimmed().section(u'@', 1);
+    QString buildAndPush(const QString& version, const QString& tag) const {
+        return m_cli.buildAndPush(m_engine->dockerHost(), repository() + u':' + tag,
+                                  u"CMD [\"sleep\", \"3600\"]\n"_s,
+                                  {{u"version"_s, version.toUtf8()}});
     }
 
     CtlRun running(const QStringList& arguments) const {
@@ -101,7 +77,7 @@ private:
                               arguments,
                           {{u"DOCKER_HOST"_s, m_engine->dockerHost()},
                            {u"HOME"_s, m_dir.path()},
-                           {u"DOCKER_CONFIG"_s, m_dir.filePath(u"docker-config"_s)}});
+                           {u"DOCKER_CONFIG"_s, m_cli.configDir()}});
     }
 
     static QJsonObject environmentOf(const QJsonObject& report, const QString& name) {
@@ -114,11 +90,10 @@ private:
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        QDir().mkpath(m_dir.filePath(u"docker-config"_s));
         if (const QString reason = EngineServer::unavailableReason(); !reason.isEmpty())
             m_skip = reason;
-        else if (!QFile::exists(kDockerCli) || !QFile::exists(kBusybox))
-            m_skip = u"the docker CLI or a static busybox is missing"_s;
+        else
+            m_skip = DockerCli::unavailableReason();
         if (!m_skip.isEmpty())
             return;
         m_engine = std::make_unique<EngineServer>();
