@@ -1,6 +1,7 @@
 #include "engine/ContainerRedeploy.h"
 
 #include "engine/ContainerBlueprint.h"
+#include "history/HistoryTypes.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -224,7 +225,7 @@ ContainerRedeploy::run(const QString& container, const QString& repository, cons
                        const std::optional<RegistryCredentials>& credentials) {
     // The redeploy's own row stays pending until the outcome: a Berth killed between two
     // steps leaves it behind for the next start to settle.
-    const Result<qint64> whole = m_journal.begin(container, u"redeploy"_s);
+    const Result<qint64> whole = m_journal.begin(container, kWholeRedeployStep);
     if (!whole)
         return {ContainerRedeployOutcome::Ending::Untouched,
                 u"%1 was not redeployed: the redeploy could not be recorded (%2)"_s.arg(

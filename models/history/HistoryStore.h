@@ -102,6 +102,8 @@ public:
     // Of one repository, newest first; `limit` 0: all.
     Result<QList<RedeployStep>> redeploySteps(const QString& registry, const QString& repository,
                                               int limit = 0) const;
+    // The steps `redeploy` (a row of step "redeploy") took so far, oldest first.
+    Result<QList<RedeployStep>> stepsOfRedeploy(const RedeployStep& redeploy) const;
 
     Result<qint64> beginTrain(Train train);
     Result<QList<Train>> trains(int limit = 0) const;           // newest first; 0: all
@@ -130,6 +132,9 @@ public:
 private:
     // Writes `action` as it is (pending or finished), user and host filled in when empty.
     Result<qint64> insertAction(Action action);
+    // The redeploy log's rows WHERE `condition` (with its ORDER BY), bound to `values`.
+    Result<QList<RedeployStep>> readRedeploySteps(const QString& purpose, const QString& condition,
+                                                  const QVariantList& values) const;
     // Finishes a pending row of `table` (state, `textColumn`, finished_at) durably;
     // `missing` ("… %1 has no pending … %2.") when no such row is pending.
     Status finishPendingRow(const QString& table, const QString& textColumn, qint64 id,

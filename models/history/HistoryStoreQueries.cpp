@@ -4,37 +4,19 @@
 #include "history/HistoryStore.h"
 
 #include "history/HistorySchema.h"
+#include "history/HistoryValues.h"
 
-#include <QCoreApplication>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlError>
-#include <QSysInfo>
 
 using namespace Qt::StringLiterals;
 
 namespace berth {
 
 namespace {
-
-QVariant nullInteger() {
-    return QVariant(QMetaType::fromType<qint64>());
-}
-
-QVariant toMs(const QDateTime& time) {
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : nullInteger();
-}
-
-qint64 toMsOrNow(const QDateTime& time) {
-    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-}
-
-QDateTime fromMs(const QVariant& value) {
-    return value.isNull() ? QDateTime()
-                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
 
 QString labelsToJson(const QMap<QString, QString>& labels) {
     QJsonObject object;
@@ -89,14 +71,6 @@ Action actionFrom(const QSqlQuery& query) {
     return action;
 }
 
-// Who did it, where: the current login and machine unless the caller named them.
-void stampWho(QString& user, QString& host) {
-    if (user.isEmpty())
-        user = currentActor();
-    if (host.isEmpty())
-        host = QSysInfo::machineHostName();
-}
-
 QVariant trainIdValue(qint64 id) {
     return id > 0 ? QVariant(id) : nullInteger();
 }
@@ -117,33 +91,6 @@ Train trainFrom(const QSqlQuery& query) {
     train.reason = query.value(7).toString();
     train.rollsBack = query.value(8).toLongLong();
     return train;
-}
-
-const QString kRedeployColumns =
-    u"id, started_at, user_name, host, process_id, registry, repository, environment, "
-    u"engine_host, container, from_digest, to_digest, step, reason, state, result, "
-    u"finished_at"_s;
-
-RedeployStep redeployStepFrom(const QSqlQuery& query) {
-    RedeployStep step;
-    step.id = query.value(0).toLongLong();
-    step.time = fromMs(query.value(1));
-    step.user = query.value(2).toString();
-    step.host = query.value(3).toString();
-    step.processId = query.value(4).toLongLong();
-    step.registry = query.value(5).toString();
-    step.repository = query.value(6).toString();
-    step.environment = query.value(7).toString();
-    step.engineHost = query.value(8).toString();
-    step.container = query.value(9).toString();
-    step.fromDigest = query.value(10).toString();
-    step.toDigest = query.value(11).toString();
-    step.step = query.value(12).toString();
-    step.reason = query.value(13).toString();
-    step.state = actionStateFromName(query.value(14).toString()).value_or(ActionState::Failed);
-    step.result = query.value(15).toString();
-    step.finished = fromMs(query.value(16));
-    return step;
 }
 
 } // namespace
@@ -405,22 +352,18 @@ Result<qint64> HistoryStore::beginAction(Action action) {
     const Result<qint64> written = insertAction(action);
     if (written)
         return written;
-    // The unique index on pending actions refused the row: someone is moving this tag. Asked
-    // once the refused transaction is over (PostgreSQL answers nothing inside it).
-    const Result<QList<Action>> pending = pendingActions();
-    if (pending) {
-        for (const Action& other : pending.value()) {
-            if (other.registry == action.registry && other.repository == action.repository &&
-                other.tag == action.tag)
-                return Error::make(
-                    u"%1 is being moved right now by %2 on %3 (action %4, started %5); "
-                    u"wait for it to finish, then look again."_s.arg(
-                        action.tag, other.user, other.host, QString::number(other.id),
-                        other.time.toString(Qt::ISODate)),
-                    0, kActionInProgress);
-        }
-    }
-    return written.error();
+    // The unique index on pending actions refused the row: someone is moving this tag.
+    return inFlightOr(
+        written.error(), pendingActions(),
+        [&action](const Action& other) {
+            return other.registry == action.registry && other.repository == action.repository &&
+                   other.tag == action.tag;
+        },
+        [&action](const Action& other) {
+            return u"%1 is being moved right now by %2 on %3 (action %4, started %5)"_s.arg(
+                action.tag, other.user, other.host, QString::number(other.id),
+                other.time.toString(Qt::ISODate));
+        });
 }
 
 Status HistoryStore::finishAction(qint64 id, ActionState state, const QString& error) {
@@ -491,80 +434,6 @@ Result<qint64> HistoryStore::recordFinishedAction(Action action) {
     if (action.state == ActionState::Pending)
         return Error::make(u"Only a finished action can be recorded finished."_s);
     return insertAction(std::move(action));
-}
-
-Result<qint64> HistoryStore::beginRedeployStep(RedeployStep step) {
-    if (const Status allowed = writable(); !allowed)
-        return allowed.error();
-    stampWho(step.user, step.host);
-    if (step.processId == 0)
-        step.processId = QCoreApplication::applicationPid();
-    const Result<qint64> written = insertReturningId(
-        u"write the redeploy log"_s,
-        u"INSERT INTO redeploy_steps (started_at, user_name, host, process_id, registry, "
-        u"repository, environment, engine_host, container, from_digest, to_digest, step, "
-        u"reason, state, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '') "
-        u"RETURNING id"_s,
-        {toMsOrNow(step.time), step.user, step.host, step.processId, step.registry, step.repository,
-         step.environment, step.engineHost, step.container, step.fromDigest, step.toDigest,
-         step.step, step.reason, actionStateName(ActionState::Pending)});
-    if (written)
-        return written;
-    // The unique index refused it: another redeploy of this container is still in flight.
-    const Result<QList<RedeployStep>> pending = pendingRedeploySteps();
-    if (pending) {
-        for (const RedeployStep& other : pending.value()) {
-            if (other.engineHost == step.engineHost && other.container == step.container &&
-                other.step == u"redeploy"_s)
-                return Error::make(
-                    u"%1 on %2 is being redeployed right now by %3 on %4 (log row %5, started "
-                    u"%6); wait for it to finish, then look again."_s.arg(
-                        step.container, step.engineHost, other.user, other.host,
-                        QString::number(other.id), other.time.toString(Qt::ISODate)),
-                    0, kActionInProgress);
-        }
-    }
-    return written.error();
-}
-
-Status HistoryStore::finishRedeployStep(qint64 id, ActionState state, const QString& result) {
-    if (state == ActionState::Pending)
-        return Error::make(u"A redeploy step can only be finished as succeeded or failed."_s);
-    return finishPendingRow(u"redeploy_steps"_s, u"result"_s, id, state, result,
-                            u"finish redeploy step %1"_s.arg(id),
-                            u"The redeploy log of %1 has no pending step %2."_s);
-}
-
-Result<QList<RedeployStep>> HistoryStore::pendingRedeploySteps() const {
-    if (m_version < schema::kRedeployVersion)
-        return QList<RedeployStep>{};
-    Result<QSqlQuery> query =
-        run(u"read the pending redeploy steps"_s,
-            u"SELECT %1 FROM redeploy_steps WHERE state = ? ORDER BY id"_s.arg(kRedeployColumns),
-            {actionStateName(ActionState::Pending)});
-    if (!query)
-        return query.error();
-    QList<RedeployStep> list;
-    while (query.value().next())
-        list.append(redeployStepFrom(query.value()));
-    return list;
-}
-
-Result<QList<RedeployStep>>
-HistoryStore::redeploySteps(const QString& registry, const QString& repository, int limit) const {
-    if (m_version < schema::kRedeployVersion)
-        return QList<RedeployStep>{};
-    QString sql = u"SELECT %1 FROM redeploy_steps WHERE registry = ? AND repository = ? "
-                  u"ORDER BY id DESC"_s.arg(kRedeployColumns);
-    if (limit > 0)
-        sql += u" LIMIT %1"_s.arg(limit);
-    Result<QSqlQuery> query = run(u"read the redeploy log"_s, sql, {registry, repository});
-    if (!query)
-        return query.error();
-    QList<RedeployStep> list;
-    while (query.value().next())
-        list.append(redeployStepFrom(query.value()));
-    return list;
 }
 
 Result<qint64> HistoryStore::beginTrain(Train train) {

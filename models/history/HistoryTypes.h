@@ -59,6 +59,9 @@ struct Action {
 
 // One step of replacing a running container with the same container on another build
 // (a redeploy), written pending before the engine is asked.
+// The step name of a redeploy's own row, pending until its outcome.
+inline const QString kWholeRedeployStep = QStringLiteral("redeploy");
+
 struct RedeployStep {
     qint64 id = 0;
     QDateTime time;       // UTC; now when left invalid

@@ -40,19 +40,6 @@ bool redeployProcessIsGone(const RedeployStep& step) {
 
 namespace {
 
-// The steps taken since the redeploy began (its later rows), oldest first.
-QList<RedeployStep> stepsOf(HistoryStore& store, const RedeployStep& redeploy) {
-    QList<RedeployStep> steps;
-    const auto rows = store.redeploySteps(redeploy.registry, redeploy.repository);
-    if (!rows)
-        return steps;
-    for (const RedeployStep& row : rows.value())
-        if (row.id > redeploy.id && row.engineHost == redeploy.engineHost &&
-            row.container == redeploy.container && row.step != u"redeploy"_s)
-            steps.prepend(row);
-    return steps;
-}
-
 bool succeeded(const QList<RedeployStep>& steps, const QString& name) {
     return std::any_of(steps.cbegin(), steps.cend(), [&name](const RedeployStep& step) {
         return step.step == name && step.state == ActionState::Succeeded;
@@ -84,9 +71,18 @@ RedeploySettlement settleInterruptedRedeploys(HistoryStore& store, const QDateTi
     }
     const auto neverCancelled = std::make_shared<const std::atomic_bool>(false);
     for (const RedeployStep& redeploy : pending.value()) {
-        if (redeploy.step != u"redeploy"_s)
+        if (redeploy.step != kWholeRedeployStep)
             continue; // a step in flight: settled with its redeploy
-        const QList<RedeployStep> steps = stepsOf(store, redeploy);
+        const Result<QList<RedeployStep>> taken = store.stepsOfRedeploy(redeploy);
+        if (!taken) {
+            // Without its steps, nobody can tell whether to put back or finish.
+            settlement.unsettled.append(
+                u"The redeploy of %1 on %2 (log row %3) cannot be "
+                u"settled: %4"_s.arg(redeploy.container, redeploy.engineHost,
+                                     QString::number(redeploy.id), taken.errorMessage()));
+            continue;
+        }
+        const QList<RedeployStep>& steps = taken.value();
         const QString lastStep = steps.isEmpty() ? u"before its first step"_s
                                                  : u"at step \"%1\""_s.arg(steps.last().step);
         const QString subject = u"The redeploy of %1 on %2 to %3 (log row %4), stopped %5,"_s.arg(

@@ -79,12 +79,23 @@ QString RedeployReport::summary(const RedeployRequest& request) const {
     if (!succeeded())
         return u"The redeploy of %1 to %2 did not complete; see above."_s.arg(request.environment,
                                                                               request.version);
-    if (containers.isEmpty() && unchanged.isEmpty())
+    if (!foundAny)
         return u"No container of %1 runs on the engines of %2 (%3): nothing was redeployed."_s.arg(
             request.repository(), request.environment, request.hosts.join(u", "_s));
     return u"%1 runs %2 on every engine of %3."_s.arg(request.repository(), request.version,
                                                       request.environment);
 }
+
+namespace {
+
+// The report of a redeploy that stops here, saying why; what follows is left as it was.
+RedeployReport stoppedWith(RedeployReport report, const QString& why) {
+    report.problems.append(why);
+    report.stopped = true;
+    return report;
+}
+
+} // namespace
 
 RedeployReport runRollingRedeploy(const RedeployRequest& request,
                                   const std::function<void(const QString&)>& progress,
@@ -92,28 +103,23 @@ RedeployReport runRollingRedeploy(const RedeployRequest& request,
     RedeployReport report;
     HistoryStore store;
     if (const Status opened = store.open(request.historyLocation); !opened) {
-        report.problems.append(
+        return stoppedWith(
+            std::move(report),
             u"Nothing was redeployed: the history, where every step is "
             u"recorded first, could not be opened (%1)"_s.arg(opened.errorMessage()));
-        report.stopped = true;
-        return report;
     }
     for (const QString& host : request.hosts) {
-        if (cancelled.load()) {
-            report.problems.append(u"Cancelled before %1; it was left as it was."_s.arg(host));
-            report.stopped = true;
-            return report;
-        }
+        if (cancelled.load())
+            return stoppedWith(std::move(report),
+                               u"Cancelled before %1; it was left as it was."_s.arg(host));
         if (progress)
             progress(u"%1: reading its containers"_s.arg(host));
         EngineConnection connection(makeEngineSession(host), kNeverCancelled);
         const Result<QList<RunningContainer>> containers = readContainers(connection);
-        if (!containers) {
-            report.problems.append(u"%1: not redeployed, the engine could not be read: %2"_s.arg(
-                host, containers.errorMessage()));
-            report.stopped = true;
-            return report;
-        }
+        if (!containers)
+            return stoppedWith(std::move(report),
+                               u"%1: not redeployed, the engine could not be read: %2"_s.arg(
+                                   host, containers.errorMessage()));
         const QList<ContainerOfBuild> mine =
             containersOfRepository(host, containers.value(), request.repository(), request.builds);
         bool anyRunning = false;
@@ -121,17 +127,16 @@ RedeployReport runRollingRedeploy(const RedeployRequest& request,
             if (running.container.state != u"running"_s)
                 continue;
             anyRunning = true;
+            report.foundAny = true;
             if (running.digest == request.digest) {
                 report.unchanged.append(u"%1: %2 already runs %3."_s.arg(
                     host, running.container.name, request.version));
                 continue;
             }
-            if (cancelled.load()) {
-                report.problems.append(u"Cancelled before %1 on %2; it was left as it was."_s.arg(
-                    running.container.name, host));
-                report.stopped = true;
-                return report;
-            }
+            if (cancelled.load())
+                return stoppedWith(std::move(report),
+                                   u"Cancelled before %1 on %2; it was left as it was."_s.arg(
+                                       running.container.name, host));
             RedeployStep base;
             base.registry = request.registry;
             base.repository = request.repositoryPath;

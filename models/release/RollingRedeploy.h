@@ -44,8 +44,9 @@ struct RedeployedContainer {
 struct RedeployReport {
     QList<RedeployedContainer> containers; // every one Berth tried, in order
     QStringList unchanged;                 // "prod-1: api already runs v1.4.0"
-    QStringList problems; // an engine not reached, a log not written, a cancel: why it stopped
-    bool stopped = false; // hosts or containers were left out after a failure or a cancel
+    QStringList problems;  // an engine not reached, a log not written, a cancel: why it stopped
+    bool stopped = false;  // hosts or containers were left out after a failure or a cancel
+    bool foundAny = false; // a running container of the repository was found on some engine
 
     bool succeeded() const;
     // One line per container and problem, for a terminal or a dialog.
