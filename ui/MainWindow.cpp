@@ -604,7 +604,7 @@ void MainWindow::checkSignatures() {
     // A gate whose committed key is unusable verifies with no key: builds read unverified.
     const Result<SignatureGate> gate = signatureGate(m_gitLink->policySource()->policy(), {});
     m_signatures->check(reference->domain(), reference->path(), optionsFor(reference->domain()),
-                        m_timeline->builds(), gate ? gate->keys : VerificationKeys{});
+                        m_timeline->builds(), gate ? gate->trust : SignatureTrust{});
 }
 
 void MainWindow::showVerifiedMove(const QString& tag, const QString& digest) {

@@ -196,7 +196,7 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     dialog->setGitClone(m_gitClone ? m_gitClone() : QString());
     if (gate && gate->gates(environment))
         dialog->checkSignatures(gate.value(),
-                                new SignatureReader(client, target.domain, gate->keys, dialog));
+                                new SignatureReader(client, target.domain, gate->trust, dialog));
     QPointer<RepositoryLoader> loader(m_loader);
     dialog->offerMarkBad(
         [loader](const Verdict& verdict, QObject* context, Callback<qint64> done) {

@@ -66,6 +66,12 @@ struct Invocation {
     qint64 failureWindowSeconds = 7 * 24 * 3600; // --failure-window <days>
     // verify
     QStringList verifyKeys; // --verify-key <pem>, each a public key signatures may verify with
+    // keyless signatures (verify, and the gate of promote and rollback)
+    QStringList certificateAuthorities; // --certificate-authority <pem>: roots to chain to
+    QStringList logKeys;                // --log-key <pem>: transparency-log keys
+    QString certificateIssuer;          // --certificate-oidc-issuer <url>
+    QStringList certificateIdentities;  // --certificate-identity <subject>, exact
+    QString certificateIdentityPattern; // --certificate-identity-regexp <expression>
 };
 
 using Finish = std::function<void(int exitCode)>;

@@ -301,12 +301,12 @@ std::optional<ReleaseStart> startRelease(const Invocation& invocation, ActionKin
         finish(exitCode);
         return std::nullopt;
     }
-    const std::optional<VerificationKeys> keys = verifyKeysOf(invocation);
-    if (!keys) {
+    const std::optional<SignatureTrust> trust = signatureTrustOf(invocation);
+    if (!trust) {
         finish(ExitUsage);
         return std::nullopt;
     }
-    Result<SignatureGate> gate = signatureGate(*policy, *keys);
+    Result<SignatureGate> gate = signatureGate(*policy, *trust);
     if (!gate) {
         printError(gate.errorMessage() + u" Nothing was changed."_s);
         finish(ExitFailure);
@@ -314,7 +314,7 @@ std::optional<ReleaseStart> startRelease(const Invocation& invocation, ActionKin
     }
     session->signatureGate = std::move(gate).value();
     session->signatureReader = new SignatureReader(session->client, session->repository.domain(),
-                                                   session->signatureGate.keys, qApp);
+                                                   session->signatureGate.trust, qApp);
     ReleaseRequest request;
     request.kind = kind;
     request.registry = session->repository.domain();

@@ -103,17 +103,51 @@ void finishWhenComplete(const std::shared_ptr<Evidence>& evidence, const Invocat
 
 } // namespace
 
-std::optional<VerificationKeys> verifyKeysOf(const Invocation& invocation) {
-    VerificationKeys keys;
-    for (const QString& path : invocation.verifyKeys) {
-        Result<VerificationKey> key = VerificationKey::fromFile(path);
-        if (!key) {
-            printError(key.errorMessage());
+std::optional<SignatureTrust> signatureTrustOf(const Invocation& invocation) {
+    SignatureTrust trust;
+    const auto readKeys = [](const QStringList& paths, VerificationKeys& into) {
+        for (const QString& path : paths) {
+            Result<VerificationKey> key = VerificationKey::fromFile(path);
+            if (!key) {
+                printError(key.errorMessage());
+                return false;
+            }
+            into.append(std::move(key).value());
+        }
+        return true;
+    };
+    if (!readKeys(invocation.verifyKeys, trust.keys) ||
+        !readKeys(invocation.logKeys, trust.logKeys))
+        return std::nullopt;
+    for (const QString& path : invocation.certificateAuthorities) {
+        Result<CertificateAuthorities> authorities = CertificateAuthorities::fromFile(path);
+        if (!authorities) {
+            printError(authorities.errorMessage());
             return std::nullopt;
         }
-        keys.append(std::move(key).value());
+        trust.authorities.append(std::move(authorities).value());
     }
-    return keys;
+    const bool namesIdentity = !invocation.certificateIdentities.isEmpty() ||
+                               !invocation.certificateIdentityPattern.isEmpty();
+    if (namesIdentity != !invocation.certificateIssuer.isEmpty()) {
+        printError(u"--certificate-oidc-issuer goes with --certificate-identity or "
+                   u"--certificate-identity-regexp: a keyless identity needs both."_s);
+        return std::nullopt;
+    }
+    QList<CertificateIdentity> identities;
+    for (const QString& subject : invocation.certificateIdentities)
+        identities.append(CertificateIdentity{invocation.certificateIssuer, subject, {}});
+    if (!invocation.certificateIdentityPattern.isEmpty())
+        identities.append(CertificateIdentity{
+            invocation.certificateIssuer, {}, invocation.certificateIdentityPattern});
+    for (const CertificateIdentity& identity : identities) {
+        if (const Status valid = identity.check(); !valid) {
+            printError(u"--certificate-identity-regexp: "_s + valid.errorMessage());
+            return std::nullopt;
+        }
+    }
+    trust.identities = identities;
+    return trust;
 }
 
 void runVerify(const Invocation& invocation, Finish finish) {
@@ -125,11 +159,11 @@ void runVerify(const Invocation& invocation, Finish finish) {
         parseRepository(u"verify"_s, invocation.arguments[0]);
     if (!repository)
         return finish(ExitUsage);
-    const std::optional<VerificationKeys> keys = verifyKeysOf(invocation);
-    if (!keys)
+    const std::optional<SignatureTrust> trust = signatureTrustOf(invocation);
+    if (!trust)
         return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
-    auto* reader = new SignatureReader(client, repository->domain(), *keys, qApp);
+    auto* reader = new SignatureReader(client, repository->domain(), *trust, qApp);
     auto* collector = new BuildCollector(client, nullptr, {}, qApp);
     const QString path = repository->path();
     const QString reference = invocation.arguments[1];

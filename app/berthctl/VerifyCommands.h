@@ -4,7 +4,7 @@
 
 #include "CtlSupport.h"
 
-#include "signing/VerificationKey.h"
+#include "signing/SignatureTrust.h"
 
 #include <optional>
 
@@ -15,7 +15,10 @@ namespace berth::ctl {
 // Exit 0 when verified, 3 when not, 1 when the registry cannot answer.
 void runVerify(const Invocation& invocation, Finish finish);
 
-// The keys --verify-key names; says which one is unusable and answers nothing otherwise.
-std::optional<VerificationKeys> verifyKeysOf(const Invocation& invocation);
+// What the options trust: the keys --verify-key names, and for keyless signatures the
+// --certificate-authority bundles, --log-key keys and the identity of
+// --certificate-oidc-issuer with --certificate-identity or --certificate-identity-regexp.
+// Says which one is unusable and answers nothing otherwise.
+std::optional<SignatureTrust> signatureTrustOf(const Invocation& invocation);
 
 } // namespace berth::ctl

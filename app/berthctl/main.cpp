@@ -77,7 +77,8 @@ const QString kCommandSummary =
     u"  train list              release trains, newest first, with each service's outcome\n"
     u"  verify <repository> <tag or digest> --verify-key <pem>...  whether the build's\n"
     u"                          cosign signatures verify with the keys (offline); exit 3\n"
-    u"                          when not verified\n"
+    u"                          when not verified. Keyless signatures: --certificate-authority,\n"
+    u"                          --log-key, --certificate-oidc-issuer and --certificate-identity\n"
     u"  running <repository> [--env <tag>] [--hosts env=host[,host]]...  the containers\n"
     u"                          running each environment's builds on its engines (default:\n"
     u"                          $DOCKER_HOST for every environment), and any drift from the tag\n"
@@ -324,13 +325,67 @@ int main(int argc, char** argv) {
         u"verify: a PEM public key (ECDSA P-256/P-384, RSA, Ed25519) signatures may verify "
         u"with; repeat for several."_s,
         u"pem"_s);
-    parser.addOptions({json,         insecure,      caFile,        concurrency,    database,
-                       gitClone,     seenAt,        via,           expect,         reason,
-                       rollbackTo,   environment,   yes,           markBad,        actor,
-                       allowPartial, format,        requireClean,  releaseVersion, dryRun,
-                       differs,      full,          trainFrom,     verifyKey,      since,
-                       until,        csv,           failureWindow, engineHosts,    redeploy,
-                       stayRunning,  healthTimeout, stopTimeout});
+    const QCommandLineOption certificateAuthority(
+        u"certificate-authority"_s,
+        u"verify: PEM root certificates a keyless signature's certificate must chain to "
+        u"(Fulcio's); repeat for several."_s,
+        u"pem"_s);
+    const QCommandLineOption logKey(
+        u"log-key"_s,
+        u"verify: a transparency log's PEM public key (Rekor's) the signed entry timestamp of "
+        u"a keyless signature must verify with; repeat for several."_s,
+        u"pem"_s);
+    const QCommandLineOption certificateIssuer(
+        u"certificate-oidc-issuer"_s,
+        u"verify: the OIDC issuer a keyless signature's certificate must name."_s, u"url"_s);
+    const QCommandLineOption certificateIdentity(
+        u"certificate-identity"_s,
+        u"verify: the subject (email or URI) a keyless signature's certificate must name; "
+        u"repeat for several."_s,
+        u"subject"_s);
+    const QCommandLineOption certificateIdentityPattern(
+        u"certificate-identity-regexp"_s,
+        u"verify: a regular expression the whole subject must match, instead of "
+        u"--certificate-identity."_s,
+        u"expression"_s);
+    parser.addOptions({json,
+                       insecure,
+                       caFile,
+                       concurrency,
+                       database,
+                       gitClone,
+                       seenAt,
+                       via,
+                       expect,
+                       reason,
+                       rollbackTo,
+                       environment,
+                       yes,
+                       markBad,
+                       actor,
+                       allowPartial,
+                       format,
+                       requireClean,
+                       releaseVersion,
+                       dryRun,
+                       differs,
+                       full,
+                       trainFrom,
+                       verifyKey,
+                       since,
+                       until,
+                       csv,
+                       failureWindow,
+                       engineHosts,
+                       redeploy,
+                       stayRunning,
+                       healthTimeout,
+                       stopTimeout,
+                       certificateAuthority,
+                       logKey,
+                       certificateIssuer,
+                       certificateIdentity,
+                       certificateIdentityPattern});
     parser.addPositionalArgument(u"command"_s, u"One of the commands above."_s);
     parser.addPositionalArgument(u"arguments"_s, u"The command's arguments."_s, u"[...]"_s);
 
@@ -391,6 +446,11 @@ int main(int argc, char** argv) {
     invocation.releaseVersion = parser.value(releaseVersion);
     invocation.dryRun = parser.isSet(dryRun);
     invocation.verifyKeys = parser.values(verifyKey);
+    invocation.certificateAuthorities = parser.values(certificateAuthority);
+    invocation.logKeys = parser.values(logKey);
+    invocation.certificateIssuer = parser.value(certificateIssuer);
+    invocation.certificateIdentities = parser.values(certificateIdentity);
+    invocation.certificateIdentityPattern = parser.value(certificateIdentityPattern);
     invocation.csv = parser.isSet(csv);
     invocation.engineHosts = parser.values(engineHosts);
     invocation.redeploy = parser.isSet(redeploy);

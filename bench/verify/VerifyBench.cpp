@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
         QObject::connect(&checker, &SignatureChecker::finished, &app, [&app] { app.quit(); });
         QElapsedTimer clock;
         clock.start();
-        checker.check(registry, repository, RegistryOptions{}, builds, {key.value()});
+        checker.check(registry, repository, RegistryOptions{}, builds,
+                      SignatureTrust{{key.value()}, {}, {}, {}});
         if (checker.isChecking())
             app.exec();
         out << run << '\t' << clock.elapsed() << '\t' << verified << Qt::endl;

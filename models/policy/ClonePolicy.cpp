@@ -66,15 +66,20 @@ Result<TagPolicy> readTagPolicy(const QString& clonePath) {
     if (!policy)
         return policy;
     // The keys are reviewed with the policy: what HEAD holds, never the work tree.
-    for (TagPolicy::KeyFile& key : policy.value().signatureKeys) {
-        const Result<std::optional<QByteArray>> pem =
-            committedFile(repository->handle(), key.path, at);
-        if (!pem)
-            return pem.error();
-        if (!pem.value())
-            return Error::make(u"%1: signatures.keys names %2, which is not committed %3."_s.arg(
-                kPolicyFile, key.path, at));
-        key.pem = *pem.value();
+    for (auto& [list, name] :
+         {std::pair{&policy.value().signatureKeys, u"signatures.keys"_s},
+          std::pair{&policy.value().signatureAuthorities, u"signatures.authorities"_s},
+          std::pair{&policy.value().signatureLogKeys, u"signatures.log_keys"_s}}) {
+        for (TagPolicy::KeyFile& file : *list) {
+            const Result<std::optional<QByteArray>> pem =
+                committedFile(repository->handle(), file.path, at);
+            if (!pem)
+                return pem.error();
+            if (!pem.value())
+                return Error::make(u"%1: %2 names %3, which is not committed %4."_s.arg(
+                    kPolicyFile, name, file.path, at));
+            file.pem = *pem.value();
+        }
     }
     return policy;
 }

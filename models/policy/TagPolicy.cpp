@@ -214,19 +214,64 @@ void readLabels(PolicyReader& reader, const toml::table& labels, TagPolicy& poli
         policy.requiredLabels = *required;
 }
 
-void readSignatures(PolicyReader& reader, const toml::table& signatures, TagPolicy& policy) {
-    reader.checkKeys(signatures, {u"keys"_s, u"required"_s}, u"signatures"_s);
-    const auto keyPath = [](const QString& path) {
-        const QStringList parts = path.split(u'/');
-        if (path.isEmpty() || path.startsWith(u'/') || parts.contains(u".."_s) ||
-            parts.contains(QString()))
-            return u"\"%1\" is no path inside the repository (keys/cosign.pub)"_s.arg(path);
-        return QString();
-    };
-    if (const auto keys = reader.strings(signatures, "keys", u"signatures.keys"_s, keyPath)) {
-        for (const QString& path : *keys)
-            policy.signatureKeys.append(TagPolicy::KeyFile{path, {}});
+QString keyPathProblem(const QString& path) {
+    const QStringList parts = path.split(u'/');
+    if (path.isEmpty() || path.startsWith(u'/') || parts.contains(u".."_s) ||
+        parts.contains(QString()))
+        return u"\"%1\" is no path inside the repository (keys/cosign.pub)"_s.arg(path);
+    return {};
+}
+
+QList<TagPolicy::KeyFile> keyFiles(const QStringList& paths) {
+    QList<TagPolicy::KeyFile> files;
+    for (const QString& path : paths)
+        files.append(TagPolicy::KeyFile{path, {}});
+    return files;
+}
+
+// identities = [{ issuer = "…", subject = "…" }, { issuer = "…", subject_pattern = "…" }]
+void readIdentities(PolicyReader& reader, const toml::node& node, TagPolicy& policy) {
+    const toml::array* array = node.as_array();
+    if (!array) {
+        reader.refuse(node.source(), u"signatures.identities must be a list of tables"_s);
+        return;
     }
+    for (const toml::node& element : *array) {
+        const toml::table* table = element.as_table();
+        if (!table) {
+            reader.refuse(element.source(), u"signatures.identities must be a list of tables "
+                                            u"({ issuer = \"…\", subject = \"…\" })"_s);
+            return;
+        }
+        reader.checkKeys(*table, {u"issuer"_s, u"subject"_s, u"subject_pattern"_s},
+                         u"signatures.identities"_s);
+        CertificateIdentity identity;
+        identity.issuer = reader.string(*table, "issuer", u"issuer"_s).value_or(QString());
+        identity.subject = reader.string(*table, "subject", u"subject"_s).value_or(QString());
+        identity.subjectPattern =
+            reader.string(*table, "subject_pattern", u"subject_pattern"_s).value_or(QString());
+        if (const Status valid = identity.check(); !valid) {
+            reader.refuse(element.source(), u"signatures.identities: "_s + valid.errorMessage());
+            return;
+        }
+        policy.signatureIdentities.append(identity);
+    }
+}
+
+void readSignatures(PolicyReader& reader, const toml::table& signatures, TagPolicy& policy) {
+    reader.checkKeys(signatures,
+                     {u"keys"_s, u"required"_s, u"authorities"_s, u"log_keys"_s, u"identities"_s},
+                     u"signatures"_s);
+    if (const auto keys = reader.strings(signatures, "keys", u"signatures.keys"_s, keyPathProblem))
+        policy.signatureKeys = keyFiles(*keys);
+    if (const auto authorities =
+            reader.strings(signatures, "authorities", u"signatures.authorities"_s, keyPathProblem))
+        policy.signatureAuthorities = keyFiles(*authorities);
+    if (const auto logKeys =
+            reader.strings(signatures, "log_keys", u"signatures.log_keys"_s, keyPathProblem))
+        policy.signatureLogKeys = keyFiles(*logKeys);
+    if (const toml::node* identities = signatures.get("identities"))
+        readIdentities(reader, *identities, policy);
     const auto environmentName = [](const QString& name) {
         return isValidTag(name) ? QString() : u"\"%1\" is not a tag name"_s.arg(name);
     };
@@ -339,15 +384,28 @@ QString describeTagPolicy(const TagPolicy& policy) {
                                                                      u" (no promotion order)"_s),
         u"  required labels: %1"_s.arg(
             policy.requiredLabels.isEmpty() ? u"(none)"_s : policy.requiredLabels.join(u", "_s))};
-    QStringList keys;
+    QStringList by;
     for (const TagPolicy::KeyFile& key : policy.signatureKeys)
-        keys.append(key.path);
+        by.append(key.path);
+    for (const CertificateIdentity& identity : policy.signatureIdentities)
+        by.append(u"keyless "_s + identity.text());
     lines.append(u"  signatures:      %1"_s.arg(
         policy.signaturesRequired.isEmpty()
             ? u"not required"_s
-            : u"verified by %1 to enter %2"_s.arg(
-                  keys.isEmpty() ? u"a key given with --verify-key"_s : keys.join(u", "_s),
-                  policy.signaturesRequired.join(u", "_s))));
+            : u"verified by %1 to enter %2"_s.arg(by.isEmpty() ? u"a key given with --verify-key"_s
+                                                               : by.join(u", "_s),
+                                                  policy.signaturesRequired.join(u", "_s))));
+    if (!policy.signatureIdentities.isEmpty()) {
+        QStringList authorities;
+        for (const TagPolicy::KeyFile& file : policy.signatureAuthorities)
+            authorities.append(file.path);
+        QStringList logKeys;
+        for (const TagPolicy::KeyFile& file : policy.signatureLogKeys)
+            logKeys.append(file.path);
+        lines.append(u"  keyless trust:   authorities %1; log keys %2"_s.arg(
+            authorities.isEmpty() ? u"(none)"_s : authorities.join(u", "_s),
+            logKeys.isEmpty() ? u"(none)"_s : logKeys.join(u", "_s)));
+    }
     return lines.join(u'\n') + u'\n';
 }
 

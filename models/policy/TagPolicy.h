@@ -22,9 +22,17 @@
 //   [signatures]
 //   keys = ["keys/cosign.pub"]   # public keys committed in the repository
 //   required = ["production"]    # environments only a verified build may enter
+//   # keyless (sigstore) signatures: the authority, the log and who may sign
+//   authorities = ["keys/fulcio-root.pem"]
+//   log_keys = ["keys/rekor.pub"]
+//   [[signatures.identities]]   # who may sign; as many as needed
+//   issuer = "https://token.actions.githubusercontent.com"
+//   subject = "https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main"
+//   # or subject_pattern = ".*@acme\\.example", matching the whole subject
 
 #include "core/Result.h"
 #include "registry/TagClassifier.h"
+#include "signing/SignatureTrust.h"
 
 #include <QByteArray>
 #include <QList>
@@ -54,6 +62,11 @@ struct TagPolicy {
     };
     QList<KeyFile> signatureKeys;
     QStringList signaturesRequired;
+    // Keyless signatures: certificate authority bundles and transparency-log keys (paths
+    // in the repository, read at HEAD like the keys) and the identities that may sign.
+    QList<KeyFile> signatureAuthorities;
+    QList<KeyFile> signatureLogKeys;
+    QList<CertificateIdentity> signatureIdentities;
     // Where it came from, for a person: "berth.toml at a3f2c8d in /src/app", or the
     // defaults and why.
     QString origin;

@@ -29,16 +29,36 @@ void addFinding(ReleasePlan& plan, QString problem) {
 
 } // namespace
 
-Result<SignatureGate> signatureGate(const TagPolicy& policy, const VerificationKeys& extraKeys) {
+Result<SignatureGate> signatureGate(const TagPolicy& policy, const SignatureTrust& extra) {
     SignatureGate gate;
     gate.environments = policy.signaturesRequired;
+    const auto refused = [](const QString& setting, const Error& error) {
+        return error.withMessage(u"berth.toml signatures.%1: %2"_s.arg(setting, error.message));
+    };
     for (const TagPolicy::KeyFile& file : policy.signatureKeys) {
         Result<VerificationKey> key = VerificationKey::fromPem(file.pem, file.path);
         if (!key)
-            return key.error().withMessage(u"berth.toml signatures.keys: "_s + key.errorMessage());
-        gate.keys.append(std::move(key).value());
+            return refused(u"keys"_s, key.error());
+        gate.trust.keys.append(std::move(key).value());
     }
-    gate.keys.append(extraKeys);
+    for (const TagPolicy::KeyFile& file : policy.signatureAuthorities) {
+        Result<CertificateAuthorities> authorities =
+            CertificateAuthorities::fromPem(file.pem, file.path);
+        if (!authorities)
+            return refused(u"authorities"_s, authorities.error());
+        gate.trust.authorities.append(std::move(authorities).value());
+    }
+    for (const TagPolicy::KeyFile& file : policy.signatureLogKeys) {
+        Result<VerificationKey> key = VerificationKey::fromPem(file.pem, file.path);
+        if (!key)
+            return refused(u"log_keys"_s, key.error());
+        gate.trust.logKeys.append(std::move(key).value());
+    }
+    gate.trust.identities = policy.signatureIdentities;
+    gate.trust.keys += extra.keys;
+    gate.trust.authorities += extra.authorities;
+    gate.trust.logKeys += extra.logKeys;
+    gate.trust.identities += extra.identities;
     return gate;
 }
 

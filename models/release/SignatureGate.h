@@ -10,6 +10,7 @@
 #include "policy/TagPolicy.h"
 #include "release/ReleasePlan.h"
 #include "signing/CosignSignature.h"
+#include "signing/SignatureTrust.h"
 
 class QObject;
 
@@ -18,15 +19,16 @@ namespace berth {
 class SignatureReader;
 
 struct SignatureGate {
-    VerificationKeys keys;
+    SignatureTrust trust;
     QStringList environments; // the gated ones
 
     bool gates(const QString& environment) const { return environments.contains(environment); }
 };
 
-// The policy's gate, with its committed keys and `extraKeys` (--verify-key, settings).
-// A committed key that is no usable public key is refused, naming its path.
-Result<SignatureGate> signatureGate(const TagPolicy& policy, const VerificationKeys& extraKeys);
+// The policy's gate, with its committed keys, authorities, log keys and identities, and
+// `extra` (berthctl's --verify-key and keyless options, the window's settings). A
+// committed file that is no usable key or certificate is refused, naming its path.
+Result<SignatureGate> signatureGate(const TagPolicy& policy, const SignatureTrust& extra);
 
 // Adds what `verdict` (on plan.to) means for a move into a gated environment to `plan`.
 void applySignatureVerdict(ReleasePlan& plan, const SignatureVerdict& verdict);

@@ -1,5 +1,7 @@
 #include "signing/CosignSignature.h"
 
+#include "signing/KeylessSignature.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,6 +14,8 @@ namespace {
 
 const QString kSignatureAnnotation = u"dev.cosignproject.cosign/signature"_s;
 const QString kCertificateAnnotation = u"dev.sigstore.cosign/certificate"_s;
+const QString kChainAnnotation = u"dev.sigstore.cosign/chain"_s;
+const QString kBundleAnnotation = u"dev.sigstore.cosign/bundle"_s;
 const QString kCosignPayloadType = u"cosign container image signature"_s;
 
 SignatureFinding finding(const SignatureLayer& layer, SignatureVerdictKind kind, QString detail) {
@@ -53,6 +57,8 @@ Result<QList<SignatureLayer>> parseSignatureManifest(const QByteArray& manifest)
             descriptor[u"size"_s].toInteger(),
             annotations[kSignatureAnnotation].toString(),
             annotations[kCertificateAnnotation].toString(),
+            annotations[kChainAnnotation].toString(),
+            annotations[kBundleAnnotation].toString(),
             annotations[u"predicateType"_s].toString(),
         });
     }
@@ -78,7 +84,7 @@ QString repositoryOfReference(const QString& reference) {
 
 SignatureFinding checkSignature(const SignatureLayer& layer, const QByteArray& payload,
                                 const QString& subjectDigest, const QString& repository,
-                                const VerificationKeys& keys) {
+                                const SignatureTrust& trust) {
     const QJsonDocument document = QJsonDocument::fromJson(payload);
     const QJsonObject critical = document[u"critical"_s].toObject();
     if (!document.isObject() || critical[u"type"_s].toString() != kCosignPayloadType)
@@ -100,7 +106,7 @@ SignatureFinding checkSignature(const SignatureLayer& layer, const QByteArray& p
     if (layer.signature.isEmpty() || !decoded)
         return finding(layer, SignatureVerdictKind::Invalid,
                        u"its signature annotation is missing or not base64"_s);
-    for (const VerificationKey& key : keys) {
+    for (const VerificationKey& key : trust.keys) {
         if (key.verifies(payload, *decoded)) {
             SignatureFinding verified = finding(
                 layer, SignatureVerdictKind::Verified,
@@ -109,10 +115,13 @@ SignatureFinding checkSignature(const SignatureLayer& layer, const QByteArray& p
             return verified;
         }
     }
+    if (!layer.certificate.isEmpty())
+        return checkKeylessSignature(layer, payload, *decoded, trust);
     return finding(layer, SignatureVerdictKind::SignedUnverified,
-                   keys.isEmpty() ? u"no key is configured to verify it"_s
-                                  : u"no configured key verifies it (made with another key, or "
-                                    u"damaged)"_s);
+                   trust.keys.isEmpty()
+                       ? u"no key is configured to verify it"_s
+                       : u"no configured key verifies it (made with another key, or "
+                         u"damaged)"_s);
 }
 
 SignatureVerdict combineFindings(const QList<SignatureFinding>& findings) {

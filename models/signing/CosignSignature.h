@@ -14,7 +14,7 @@
 // signature that is not base64) makes it invalid.
 
 #include "core/Result.h"
-#include "signing/VerificationKey.h"
+#include "signing/SignatureTrust.h"
 
 #include <QByteArray>
 #include <QList>
@@ -32,6 +32,8 @@ struct SignatureLayer {
     qint64 size = 0;
     QString signature;     // base64, from dev.cosignproject.cosign/signature
     QString certificate;   // PEM, from dev.sigstore.cosign/certificate (keyless); empty else
+    QString chain;         // PEM, the authority's chain (dev.sigstore.cosign/chain)
+    QString bundle;        // JSON, the transparency log's bundle (dev.sigstore.cosign/bundle)
     QString predicateType; // an attestation layer's "predicateType" annotation
 };
 
@@ -60,10 +62,11 @@ struct SignatureVerdict {
 };
 
 // Checks one signature layer whose payload blob is `payload` against the build
-// `subjectDigest` of `repository` (host/path) and `keys`.
+// `subjectDigest` of `repository` (host/path): with the keys, else (a layer with a
+// certificate) as a keyless signature (KeylessSignature.h).
 SignatureFinding checkSignature(const SignatureLayer& layer, const QByteArray& payload,
                                 const QString& subjectDigest, const QString& repository,
-                                const VerificationKeys& keys);
+                                const SignatureTrust& trust);
 
 SignatureVerdict combineFindings(const QList<SignatureFinding>& findings);
 

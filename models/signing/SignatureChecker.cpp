@@ -2,6 +2,8 @@
 
 #include "registry/RegistryClient.h"
 
+#include <QCryptographicHash>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -14,12 +16,22 @@ SignatureChecker::SignatureChecker(QObject* parent)
 
 SignatureChecker::~SignatureChecker() = default;
 
-QString SignatureChecker::cacheKey(const QString& reference, const VerificationKeys& keys) {
-    QStringList fingerprints;
-    for (const VerificationKey& key : keys)
-        fingerprints.append(key.fingerprint());
-    fingerprints.sort();
-    return reference + u'|' + fingerprints.join(u',');
+QString SignatureChecker::cacheKey(const QString& reference, const SignatureTrust& trust) {
+    // Any change of what is trusted asks again.
+    QStringList parts;
+    for (const VerificationKey& key : trust.keys)
+        parts.append(key.fingerprint());
+    for (const VerificationKey& key : trust.logKeys)
+        parts.append(u"log "_s + key.fingerprint());
+    for (const CertificateAuthorities& authority : trust.authorities)
+        for (const QByteArray& der : authority.certificates())
+            parts.append(u"ca "_s +
+                         QString::fromLatin1(
+                             QCryptographicHash::hash(der, QCryptographicHash::Sha256).toHex()));
+    for (const CertificateIdentity& identity : trust.identities)
+        parts.append(u"id "_s + identity.text());
+    parts.sort();
+    return reference + u'|' + parts.join(u',');
 }
 
 void SignatureChecker::useRegistry(const QString& registry, const RegistryOptions& options) {
@@ -55,14 +67,14 @@ void SignatureChecker::cancel() {
 
 void SignatureChecker::check(const QString& registry, const QString& repository,
                              const RegistryOptions& options, const QList<Build>& builds,
-                             const VerificationKeys& keys) {
+                             const SignatureTrust& trust) {
     cancel();
     const quint64 generation = m_generation;
     const QString fullName = registry + u'/' + repository;
     useRegistry(registry, options);
-    // The reader's keys are this call's.
+    // The reader trusts what this call does.
     delete m_reader;
-    m_reader = new SignatureReader(m_client.get(), registry, keys, this);
+    m_reader = new SignatureReader(m_client.get(), registry, trust, this);
 
     for (const Build& build : builds) {
         const bool isSigned =
@@ -70,7 +82,7 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
                         [](const Accessory& a) { return a.kind == AccessoryKind::Signature; });
         if (!isSigned)
             continue;
-        const QString key = cacheKey(fullName + u'@' + build.digest, keys);
+        const QString key = cacheKey(fullName + u'@' + build.digest, trust);
         if (const auto known = m_cache.constFind(key); known != m_cache.cend()) {
             emit verdictReady(fullName, build.digest, known.value());
             continue;

@@ -29,7 +29,7 @@ public:
     // Judges the signed builds of `registry`/`repository` (its path) with `keys`; verdicts
     // already known answer at once. The checks of an earlier call are dropped.
     void check(const QString& registry, const QString& repository, const RegistryOptions& options,
-               const QList<Build>& builds, const VerificationKeys& keys);
+               const QList<Build>& builds, const SignatureTrust& trust);
     void cancel();
     // What each of `accessories` is (SignatureReader::describe), on the same client.
     void describe(const QString& registry, const QString& repository,
@@ -44,7 +44,7 @@ signals:
     void finished();
 
 private:
-    static QString cacheKey(const QString& reference, const VerificationKeys& keys);
+    static QString cacheKey(const QString& reference, const SignatureTrust& trust);
     // The client of `registry`, made anew when the registry changes (and the readers with it).
     void useRegistry(const QString& registry, const RegistryOptions& options);
 

@@ -19,12 +19,12 @@ constexpr qint64 kMaxEnvelopeBytes = 16 * 1024 * 1024;
 
 } // namespace
 
-SignatureReader::SignatureReader(RegistryClient* client, QString registryHost,
-                                 VerificationKeys keys, QObject* parent)
+SignatureReader::SignatureReader(RegistryClient* client, QString registryHost, SignatureTrust trust,
+                                 QObject* parent)
     : QObject(parent)
     , m_client(client)
     , m_registryHost(std::move(registryHost))
-    , m_keys(std::move(keys)) {
+    , m_trust(std::move(trust)) {
 }
 
 QString SignatureReader::accessoryTag(const QString& subjectDigest, const QString& suffix) {
@@ -111,7 +111,7 @@ void SignatureReader::verify(const QString& repository, const QString& subjectDi
                 QList<SignatureFinding> findings;
                 for (const FetchedLayer& layer : layers.value())
                     findings.append(checkSignature(layer.descriptor, layer.blob, subjectDigest,
-                                                   fullName, m_keys));
+                                                   fullName, m_trust));
                 (*deliver)(combineFindings(findings));
             }));
 }
@@ -131,7 +131,7 @@ void SignatureReader::attestations(const QString& repository, const QString& sub
                        QList<AttestationFinding> findings;
                        for (const FetchedLayer& layer : layers.value())
                            findings.append(checkAttestation(layer.descriptor.digest, layer.blob,
-                                                            subjectDigest, m_keys));
+                                                            subjectDigest, m_trust.keys));
                        (*deliver)(findings);
                    }));
 }

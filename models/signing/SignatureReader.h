@@ -22,7 +22,7 @@ class SignatureReader : public QObject {
     Q_OBJECT
 public:
     // `client` reads the registry `registryHost` (host[:port]) and must outlive the reads.
-    SignatureReader(RegistryClient* client, QString registryHost, VerificationKeys keys,
+    SignatureReader(RegistryClient* client, QString registryHost, SignatureTrust trust,
                     QObject* parent = nullptr);
 
     // The verdict on `subjectDigest` in `repository` (the path inside the registry).
@@ -63,7 +63,7 @@ private:
 
     RegistryClient* m_client;
     QString m_registryHost;
-    VerificationKeys m_keys;
+    SignatureTrust m_trust;
 };
 
 } // namespace berth

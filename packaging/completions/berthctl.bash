@@ -15,14 +15,14 @@ _berthctl_options_for() {
     case $1 in
         record) echo "--seen-at --allow-partial" ;;
         builds) echo "--allow-partial" ;;
-        promote) echo "--via --expect --yes --verify-key --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
-        rollback) echo "--via --expect --yes --mark-bad --to --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
+        promote) echo "--via --expect --yes --verify-key --certificate-authority --log-key --certificate-oidc-issuer --certificate-identity --certificate-identity-regexp --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
+        rollback) echo "--via --expect --yes --mark-bad --to --verify-key --certificate-authority --log-key --certificate-oidc-issuer --certificate-identity --certificate-identity-regexp --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
         mark) echo "--env" ;;
         labels) echo "--format --require-clean" ;;
         publish) echo "--version --dry-run" ;;
         board) echo "--differs --full" ;;
         train) echo "--from --to --yes" ;;
-        verify) echo "--verify-key" ;;
+        verify) echo "--verify-key --certificate-authority --log-key --certificate-oidc-issuer --certificate-identity --certificate-identity-regexp" ;;
         running) echo "--env --hosts" ;;
         redeploy) echo "--hosts --stay-running --health-timeout --stop-timeout" ;;
         insights) echo "--since --until --env --csv --failure-window" ;;
@@ -43,7 +43,9 @@ _berthctl_takes_value() {
         --ca-file | --concurrency | --db | --git | --actor | --reason | --seen-at | --via | \
             --expect | --to | --from | --env | --format | --version | --differs | \
             --verify-key | --since | --until | --failure-window | --hosts | --stay-running | \
-            --health-timeout | --stop-timeout) return 0 ;;
+            --health-timeout | --stop-timeout | --certificate-authority | --log-key | \
+            --certificate-oidc-issuer | --certificate-identity | \
+            --certificate-identity-regexp) return 0 ;;
     esac
     return 1
 }
@@ -89,7 +91,7 @@ _berthctl() {
         --format)
             _berthctl_reply "$cur" -W "args json env"
             return ;;
-        --ca-file | --verify-key | --db)
+        --ca-file | --verify-key | --certificate-authority | --log-key | --db)
             compopt -o filenames 2>/dev/null || true
             _berthctl_reply "$cur" -f
             return ;;

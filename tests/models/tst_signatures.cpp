@@ -460,7 +460,8 @@ private slots:
         SignatureChecker checker;
         QSignalSpy verdicts(&checker, &SignatureChecker::verdictReady);
         QSignalSpy finished(&checker, &SignatureChecker::finished);
-        checker.check(m_server->hostPort(), u"trust/api"_s, options, builds, {ci.value()});
+        checker.check(m_server->hostPort(), u"trust/api"_s, options, builds,
+                      SignatureTrust{{ci.value()}, {}, {}, {}});
         QVERIFY(checker.isChecking());
         QVERIFY(finished.wait(30000));
         // Eight signed builds (every case but the unsigned one) and the index.
@@ -476,14 +477,15 @@ private slots:
 
         // The same keys again: answered at once, from what was judged.
         verdicts.clear();
-        checker.check(m_server->hostPort(), u"trust/api"_s, options, builds, {ci.value()});
+        checker.check(m_server->hostPort(), u"trust/api"_s, options, builds,
+                      SignatureTrust{{ci.value()}, {}, {}, {}});
         QVERIFY(!checker.isChecking());
         QCOMPARE(verdicts.size(), BuildCount);
 
         // Another key set: judged again, and the RSA build now verifies.
         verdicts.clear();
         checker.check(m_server->hostPort(), u"trust/api"_s, options, builds,
-                      {ci.value(), rsa.value()});
+                      SignatureTrust{{ci.value(), rsa.value()}, {}, {}, {}});
         QVERIFY(checker.isChecking());
         QVERIFY(verdicts.isEmpty());
         QVERIFY(finished.wait(30000));

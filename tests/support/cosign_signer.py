@@ -14,7 +14,10 @@ SPEC.json:
                    "reference": "127.0.0.1:PORT/acme/api",
                    "signedDigest": "sha256:...",   # default: subject
                    "corrupt": false,               # flip one byte of the signature
-                   "certificate": "leaf.pem", "chain": "chain.pem"}],   # optional
+                   "certificate": "leaf.pem", "chain": "chain.pem",     # optional
+                   "bundle": {"logKey": "rekor-key.pem",                # optional
+                              "integratedTime": 1767225600, "logIndex": 7,
+                              "corrupt": false, "otherSignature": false}}],
    "attestations": [{"subject": "sha256:...", "key": "private.pem",
                      "predicateType": "https://slsa.dev/provenance/v1",
                      "predicate": {...}}],
@@ -25,12 +28,27 @@ cosign appends them: tag sha256-<hex>.sig, .att; an SBOM goes under sha256-<hex>
 The key decides the algorithm: ECDSA (P-256, P-384) signs with SHA-256, RSA with
 PKCS#1 v1.5 and SHA-256, Ed25519 the message itself.
 
+A signature's "bundle" stands in for Rekor (keys from tests/support/keyless_pki.py): it
+needs "certificate" and adds the dev.sigstore.cosign/bundle annotation, compact JSON in
+cosign's layout:
+  {"SignedEntryTimestamp": "<base64 SET>",
+   "Payload": {"body": "<base64 body>", "integratedTime": N, "logIndex": N,
+               "logID": "<hex SHA-256 of the log key's DER SubjectPublicKeyInfo>"}}
+The body is a hashedrekord entry: the SHA-256 of the simple-signing payload, the signature
+(base64, as in the signature annotation) and the certificate's PEM (base64). The SET is the
+log key's ECDSA P-256 SHA-256 signature (DER) over the Payload's canonical JSON (sorted
+keys, no whitespace: body, integratedTime, logID, logIndex). "logIndex" defaults to 0;
+"corrupt" flips one byte of the SET; "otherSignature" puts a different signature (the
+last byte flipped) in the body, so the entry does not describe this one.
+
 Prints {"signatures": [{"subject", "tag", "manifestDigest", "signed", "signature"}],
 "attestations": [...the same...], "sboms": [{"subject", "tag", "manifestDigest"}]}:
 "signed" is what the signature covers (the simple-signing payload, or the envelope's DSSE
 pre-authentication encoding), both in base64, so a test can check each with the openssl
-command line. Exits 1 with one line on stderr on
-any failure.
+command line. A signature with a bundle also has "setSigned" (the canonical Payload) and
+"set" (the SET as written), both in base64, for
+  openssl dgst -sha256 -verify rekor.pub -signature SET.der SETSIGNED.bin
+Exits 1 with one line on stderr on any failure.
 """
 
 import argparse
@@ -59,6 +77,7 @@ SPDX_JSON = "text/spdx+json"
 SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature"
 CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate"
 CHAIN_ANNOTATION = "dev.sigstore.cosign/chain"
+BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle"
 
 
 def load_seed_registry():
@@ -73,9 +92,13 @@ def canonical(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
 
 
-def sign(key_file, message):
+def load_private_key(key_file):
     with open(key_file, "rb") as f:
-        key = serialization.load_pem_private_key(f.read(), password=None)
+        return serialization.load_pem_private_key(f.read(), password=None)
+
+
+def sign(key_file, message):
+    key = load_private_key(key_file)
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return key.sign(message, ec.ECDSA(hashes.SHA256()))
     if isinstance(key, rsa.RSAPrivateKey):
@@ -90,9 +113,60 @@ def sign_entry(entry, message):
     signature = sign(entry["key"], message)
     if not entry.get("corrupt"):
         return signature
-    flipped = bytearray(signature)
-    flipped[len(flipped) // 2] ^= 0x01
+    return flip_byte(signature, len(signature) // 2)
+
+
+def flip_byte(data, index):
+    flipped = bytearray(data)
+    flipped[index] ^= 0x01
     return bytes(flipped)
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def hashedrekord(payload, signature, certificate_pem):
+    """The Rekor entry body that records `signature` over `payload` by the certificate."""
+    return {
+        "apiVersion": "0.0.1",
+        "kind": "hashedrekord",
+        "spec": {
+            "data": {"hash": {"algorithm": "sha256",
+                              "value": hashlib.sha256(payload).hexdigest()}},
+            "signature": {"content": b64(signature),
+                          "publicKey": {"content": b64(certificate_pem)}},
+        },
+    }
+
+
+def make_bundle(bundle, payload, signature, certificate_pem):
+    """cosign's bundle annotation for `signature`, and the SET's message and bytes.
+
+    `bundle` is the spec's object: logKey, integratedTime, logIndex, corrupt,
+    otherSignature."""
+    log_key = load_private_key(bundle["logKey"])
+    if not isinstance(log_key, ec.EllipticCurvePrivateKey):
+        raise ValueError("%s: the log key must be ECDSA" % bundle["logKey"])
+    log_public = log_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    if bundle.get("otherSignature"):
+        signature = flip_byte(signature, -1)
+    body = json.dumps(hashedrekord(payload, signature, certificate_pem),
+                      separators=(",", ":")).encode()
+    rekor_payload = {
+        "body": b64(body),
+        "integratedTime": int(bundle["integratedTime"]),
+        "logIndex": int(bundle.get("logIndex", 0)),
+        "logID": hashlib.sha256(log_public).hexdigest(),
+    }
+    set_signed = canonical(rekor_payload)
+    entry_timestamp = log_key.sign(set_signed, ec.ECDSA(hashes.SHA256()))
+    if bundle.get("corrupt"):
+        entry_timestamp = flip_byte(entry_timestamp, len(entry_timestamp) // 2)
+    annotation = json.dumps({"SignedEntryTimestamp": b64(entry_timestamp),
+                             "Payload": rekor_payload}, separators=(",", ":"))
+    return annotation, set_signed, entry_timestamp
 
 
 def pae(payload_type, body):
@@ -159,11 +233,10 @@ class Signer:
             subject, group = subject_and_group
             tag = subject_tag(subject, suffix)
             made = [make_layer(subject, entry) for entry in group]
-            manifest_digest = self.push_manifest(tag, [layer for layer, _, _ in made])
-            return [{"subject": subject, "tag": tag, "manifestDigest": manifest_digest,
-                     "signed": base64.b64encode(message).decode(),
-                     "signature": base64.b64encode(signature).decode()}
-                    for _, message, signature in made]
+            manifest_digest = self.push_manifest(tag, [layer for layer, _, _, _ in made])
+            return [dict({"subject": subject, "tag": tag, "manifestDigest": manifest_digest,
+                          "signed": b64(message), "signature": b64(signature)}, **extra)
+                    for _, message, signature, extra in made]
         results = []
         for group_results in self.pool.map(push, by_subject(entries).items()):
             results.extend(group_results)
@@ -180,13 +253,22 @@ class Signer:
             "optional": None,
         })
         signature = sign_entry(entry, payload)
-        annotations = {SIGNATURE_ANNOTATION: base64.b64encode(signature).decode()}
+        annotations = {SIGNATURE_ANNOTATION: b64(signature)}
         for key, annotation in (("certificate", CERTIFICATE_ANNOTATION),
                                 ("chain", CHAIN_ANNOTATION)):
             if entry.get(key):
                 with open(entry[key], encoding="ascii") as f:
                     annotations[annotation] = f.read()
-        return (payload, SIMPLE_SIGNING, annotations), payload, signature
+        extra = {}
+        if entry.get("bundle"):
+            if CERTIFICATE_ANNOTATION not in annotations:
+                raise ValueError("a bundle needs the signature's certificate")
+            annotation, set_signed, entry_timestamp = make_bundle(
+                entry["bundle"], payload, signature,
+                annotations[CERTIFICATE_ANNOTATION].encode("ascii"))
+            annotations[BUNDLE_ANNOTATION] = annotation
+            extra = {"setSigned": b64(set_signed), "set": b64(entry_timestamp)}
+        return (payload, SIMPLE_SIGNING, annotations), payload, signature, extra
 
     @staticmethod
     def attestation_layer(subject, entry):
@@ -201,11 +283,11 @@ class Signer:
         signature = sign_entry(entry, message)
         envelope = canonical({
             "payloadType": IN_TOTO,
-            "payload": base64.b64encode(statement).decode(),
-            "signatures": [{"keyid": "", "sig": base64.b64encode(signature).decode()}],
+            "payload": b64(statement),
+            "signatures": [{"keyid": "", "sig": b64(signature)}],
         })
         annotations = {SIGNATURE_ANNOTATION: "", "predicateType": entry["predicateType"]}
-        return (envelope, DSSE_ENVELOPE, annotations), message, signature
+        return (envelope, DSSE_ENVELOPE, annotations), message, signature, {}
 
     def sboms(self, entries):
         results = []
