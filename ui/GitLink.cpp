@@ -49,8 +49,9 @@ GitLink::GitLink(TimelineModel* timeline, DetailsPanel* details, CommitLogPanel*
     // Promotions plan with the defaults meanwhile; the person learns why, and where.
     connect(m_policy, &PolicySource::policyChanged, this, [this] {
         if (!m_policy->problem().isEmpty())
-            emit message(u"The tag policy is not in force: %1 Promotions follow the built-in "
-                         u"defaults (no stage order) until it is fixed."_s.arg(m_policy->problem()),
+            emit message(u"The tag policy is not in force: %1 Promotions wait until it is "
+                         u"fixed; rollbacks and tag health follow the built-in defaults."_s.arg(
+                             m_policy->problem()),
                          true);
     });
     // A load may bring the first build naming its source: time to propose a clone.

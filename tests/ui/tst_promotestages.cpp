@@ -284,7 +284,7 @@ private slots:
         dialog->close();
     }
 
-    void aMalformedPolicyIsNamedAndTheDefaultsServe() {
+    void aMalformedPolicyIsNamedAndPromotionsWait() {
         QString path;
         const QStringList digests = seed(&path);
         QCOMPARE(digests.size(), 3);
@@ -296,10 +296,22 @@ private slots:
         QTRY_VERIFY2(banner->text().contains(u"berth.toml:3:1: unknown key"_s),
                      qPrintable(banner->text()));
         QVERIFY(!window->gitLink()->policySource()->policy().promotionOrdered);
-        ui::PromoteDialog* dialog = window->releaseActions()->promote(digests[2], u"production"_s);
-        QVERIFY(dialog);
-        QVERIFY(!dialog->plan().needsAcknowledgement());
-        dialog->close();
+        // It might gate production on signatures or an order: no promotion until it reads.
+        QSignalSpy problems(window->releaseActions(), &ui::ReleaseActions::problem);
+        QVERIFY(!window->releaseActions()->promote(digests[2], u"production"_s));
+        QCOMPARE(problems.count(), 1);
+        const QString why = problems.first().first().toString();
+        QVERIFY2(why.contains(u"waits until the linked clone's tag policy can be read"_s) &&
+                     why.contains(u"berth.toml:3:1: unknown key"_s),
+                 qPrintable(why));
+        // Going back is never blocked by it: whatever a rollback answers here (this
+        // repository has nothing earlier to go back to), the policy is not the reason.
+        const qsizetype before = problems.count();
+        if (ui::PromoteDialog* back = window->releaseActions()->rollback(u"production"_s))
+            back->close();
+        for (qsizetype i = before; i < problems.count(); ++i)
+            QVERIFY2(!problems.at(i).first().toString().contains(u"tag policy"_s),
+                     qPrintable(problems.at(i).first().toString()));
     }
 
     void thePromoteMenuOffersThePolicysStages() {
