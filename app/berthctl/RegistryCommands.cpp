@@ -2,11 +2,14 @@
 
 #include "GitCommands.h"
 #include "HistoryCommands.h"
+#include "VerifyCommands.h"
 
 #include "registry/BuildCollector.h"
 #include "registry/BuildJson.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
+#include "release/SignatureGate.h"
+#include "signing/SignatureReader.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -39,6 +42,62 @@ QString attachedColumn(const QList<Accessory>& accessories) {
     for (const AccessoryKind kind : accessoryKinds(accessories))
         kinds.append(accessoryKindName(kind));
     return kinds.isEmpty() ? u"-"_s : kinds.join(u", "_s);
+}
+
+// What signatures are trusted by for builds --json: the options' keys and identities,
+// and those of the --git clone's policy when it names any.
+SignatureTrust buildsTrust(const Invocation& invocation, const SignatureTrust& fromOptions) {
+    if (invocation.gitClone.isEmpty())
+        return fromOptions;
+    const Result<TagPolicy> policy = readTagPolicy(invocation.gitClone);
+    if (!policy) {
+        printWarning(policy.errorMessage() + u" Signatures are judged with the options only."_s);
+        return fromOptions;
+    }
+    const Result<SignatureGate> gate = signatureGate(policy.value(), fromOptions);
+    if (!gate) {
+        printWarning(gate.errorMessage() + u" Signatures are judged with the options only."_s);
+        return fromOptions;
+    }
+    return gate->trust;
+}
+
+// Each build's signature verdict, by digest: verified offline for the signed ones, all at
+// once; a build with none is unsigned without asking. `done` once every answer is in.
+void judgeSignatures(RegistryClient* client, const ImageReference& repository,
+                     const QList<Build>& builds, const SignatureTrust& trust,
+                     std::function<void(const QHash<QString, QJsonObject>&)> done) {
+    auto verdicts = std::make_shared<QHash<QString, QJsonObject>>();
+    auto* reader = new SignatureReader(client, repository.domain(), trust, qApp);
+    QStringList signedDigests;
+    for (const Build& build : builds) {
+        const bool isSigned =
+            std::any_of(build.accessories.cbegin(), build.accessories.cend(),
+                        [](const Accessory& a) { return a.kind == AccessoryKind::Signature; });
+        if (isSigned)
+            signedDigests.append(build.digest);
+        else
+            verdicts->insert(
+                build.digest,
+                {{u"verdict"_s, signatureVerdictName(SignatureVerdictKind::Unsigned)}});
+    }
+    if (signedDigests.isEmpty())
+        return done(*verdicts);
+    auto waiting = std::make_shared<qsizetype>(signedDigests.size());
+    for (const QString& digest : signedDigests) {
+        reader->verify(
+            repository.path(), digest, qApp,
+            [verdicts, waiting, digest, done](Result<SignatureVerdict> verdict) {
+                verdicts->insert(
+                    digest, verdict
+                                ? QJsonObject{{u"verdict"_s, signatureVerdictName(verdict->kind)},
+                                              {u"summary"_s, verdict->summary}}
+                                : QJsonObject{{u"verdict"_s, u"unknown"_s},
+                                              {u"summary"_s, verdict.errorMessage()}});
+                if (--*waiting == 0)
+                    done(*verdicts);
+            });
+    }
 }
 
 } // namespace
@@ -91,12 +150,17 @@ void runBuilds(const Invocation& invocation, Finish finish) {
     const std::optional<ImageReference> repository = soleRepositoryArgument(invocation);
     if (!repository)
         return finish(ExitUsage);
+    // --json judges each build's signatures with what the options trust.
+    const std::optional<SignatureTrust> trust = signatureTrustOf(invocation);
+    if (!trust)
+        return finish(ExitUsage);
     RegistryClient* client = makeClient(repository->domain(), invocation);
     // Every read goes through the history: cached manifests, recorded tag positions.
     const QString name = repository->repository();
     collectAndRecord(
         invocation, *repository, client, HistoryAccess::Read, finish,
-        [invocation, finish, name](const RecordedCollection& recorded) {
+        [invocation, finish, name, client, repository = *repository,
+         trust = *trust](const RecordedCollection& recorded) {
             const BuildCollection* collection = &recorded.collection;
             for (const QString& warning : collection->warnings)
                 printWarning(warning);
@@ -113,8 +177,21 @@ void runBuilds(const Invocation& invocation, Finish finish) {
                                   summaries.value(collection->builds[i].digest));
                     builds[i] = object;
                 }
-                printJson(builds);
-                return finish(readOutcome(invocation, name, *collection));
+                const QList<Build> listed = collection->builds;
+                const int outcome = readOutcome(invocation, name, *collection);
+                judgeSignatures(
+                    client, repository, listed, buildsTrust(invocation, trust),
+                    [builds, listed, outcome, finish](const QHash<QString, QJsonObject>& verdicts) {
+                        QJsonArray judged = builds;
+                        for (qsizetype i = 0; i < judged.size(); ++i) {
+                            QJsonObject object = judged[i].toObject();
+                            object.insert(u"signature"_s, verdicts.value(listed[i].digest));
+                            judged[i] = object;
+                        }
+                        printJson(judged);
+                        finish(outcome);
+                    });
+                return;
             }
             const bool anyAttached =
                 std::any_of(collection->builds.cbegin(), collection->builds.cend(),

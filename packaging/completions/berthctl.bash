@@ -14,7 +14,7 @@ _berthctl_common="--json --insecure --ca-file --concurrency --db --git --actor -
 _berthctl_options_for() {
     case $1 in
         record) echo "--seen-at --allow-partial" ;;
-        builds) echo "--allow-partial" ;;
+        builds) echo "--allow-partial --verify-key --certificate-authority --log-key --certificate-oidc-issuer --certificate-identity --certificate-identity-regexp" ;;
         promote) echo "--via --expect --yes --verify-key --certificate-authority --log-key --certificate-oidc-issuer --certificate-identity --certificate-identity-regexp --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
         rollback) echo "--via --expect --yes --mark-bad --to --verify-key --certificate-authority --log-key --certificate-oidc-issuer --certificate-identity --certificate-identity-regexp --redeploy --hosts --stay-running --health-timeout --stop-timeout" ;;
         mark) echo "--env" ;;

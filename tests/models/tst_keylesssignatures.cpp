@@ -253,6 +253,25 @@ private slots:
         QVERIFY(half.err.contains(u"a keyless identity needs both"_s));
     }
 
+    void buildsJsonGivesEachBuildsVerdict() {
+        const CtlRun run =
+            this->run(QStringLiteral(BERTHCTL_PATH),
+                      QStringList{u"builds"_s, repository(), u"--json"_s, u"--db"_s,
+                                  m_dir.filePath(u"builds.sqlite"_s)} +
+                          keylessOptions({u"--certificate-oidc-issuer"_s, kIssuer,
+                                          u"--certificate-identity"_s, u"alice@example.com"_s}));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QHash<QString, QString> verdicts;
+        for (const QJsonValue& build : QJsonDocument::fromJson(run.out).array())
+            verdicts.insert(build[u"digest"_s].toString(),
+                            build[u"signature"_s][u"verdict"_s].toString());
+        QCOMPARE(verdicts.size(), int(CaseCount));
+        QCOMPARE(verdicts.value(m_digests.at(Valid)), u"verified"_s);
+        QCOMPARE(verdicts.value(m_digests.at(Expired)), u"invalid"_s);
+        QCOMPARE(verdicts.value(m_digests.at(OtherIdentity)), u"signed-unverified"_s);
+        QCOMPARE(verdicts.value(m_digests.at(OtherSignatureLogged)), u"invalid"_s);
+    }
+
     void theCertificateNamesItsHolder() {
         QFile leaf(pki(u"alice.pem"_s));
         QVERIFY(leaf.open(QIODevice::ReadOnly));

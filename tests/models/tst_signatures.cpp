@@ -297,6 +297,26 @@ private slots:
         QCOMPARE(signatures[1][u"key"_s].toString(), ci->fingerprint());
     }
 
+    void buildsJsonGivesEachBuildsVerdict() {
+        const CtlRun run =
+            this->run(QStringLiteral(BERTHCTL_PATH), {u"builds"_s, repository(), u"--json"_s,
+                                                      u"--db"_s, m_dir.filePath(u"builds.sqlite"_s),
+                                                      u"--verify-key"_s, keyPath(u"ci.pub"_s)});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QHash<QString, QJsonObject> signatures;
+        for (const QJsonValue& build : QJsonDocument::fromJson(run.out).array())
+            signatures.insert(build[u"digest"_s].toString(), build[u"signature"_s].toObject());
+        QCOMPARE(signatures.value(m_digests.at(Valid))[u"verdict"_s].toString(), u"verified"_s);
+        QVERIFY(signatures.value(m_digests.at(Valid))[u"summary"_s].toString().contains(
+            u"verified by ci.pub"_s));
+        QCOMPARE(signatures.value(m_digests.at(OtherDigest))[u"verdict"_s].toString(),
+                 u"invalid"_s);
+        QCOMPARE(signatures.value(m_digests.at(WrongKey))[u"verdict"_s].toString(),
+                 u"signed-unverified"_s);
+        QCOMPARE(signatures.value(m_digests.at(Unsigned))[u"verdict"_s].toString(), u"unsigned"_s);
+        QCOMPARE(signatures.value(m_index)[u"verdict"_s].toString(), u"verified"_s);
+    }
+
     void withoutKeysASignatureIsUnverified() {
         const CtlRun run = verify(u"v1.0.0"_s, {});
         QCOMPARE(run.exitCode, 3);
