@@ -8,6 +8,7 @@ void BoardState::reset(const QStringList& repositories, const QStringList& promo
     m_order = promotionOrder;
     m_classifier = classifier;
     m_looks.clear();
+    m_ownColumns.clear();
     m_rows.clear();
     m_problems.clear();
     m_commits.clear();
@@ -29,6 +30,7 @@ bool BoardState::setPolicies(const QHash<QString, TagPolicy>& policies) {
     m_policyClassifiers.clear();
     for (auto it = policies.cbegin(); it != policies.cend(); ++it)
         m_policyClassifiers.insert(it.key(), it->classifier());
+    m_ownColumns.clear(); // orders and environment names may have changed
     const QStringList before = m_columns;
     recomputeColumns();
     for (const QString& repository : std::as_const(m_repositories))
@@ -52,20 +54,28 @@ const TagClassifier& BoardState::classifierOf(const QString& repository) const {
     return own == m_policyClassifiers.cend() ? m_classifier : own.value();
 }
 
+QStringList BoardState::ownColumns(const QString& repository) {
+    // Kept until the row's look or the policies change: finding a row's environments
+    // classifies every one of its tags, and every row shown asks for all rows' columns.
+    if (const auto known = m_ownColumns.constFind(repository); known != m_ownColumns.cend())
+        return known.value();
+    const auto policy = m_policies.constFind(repository);
+    const QStringList order =
+        policy != m_policies.cend() && policy->promotionOrdered ? policy->environments : m_order;
+    const auto look = m_looks.constFind(repository);
+    return m_ownColumns
+        .insert(repository, look == m_looks.cend()
+                                ? order
+                                : boardColumns(order, {look->collection}, classifierOf(repository)))
+        .value();
+}
+
 void BoardState::recomputeColumns() {
     // Each row's own columns (its order, then the other environments it has) after the
     // orders every row follows, so a policy's stage lands where the policy puts it.
     QList<QStringList> orders{promotionOrder()};
-    for (const QString& repository : std::as_const(m_repositories)) {
-        const auto policy = m_policies.constFind(repository);
-        const QStringList order = policy != m_policies.cend() && policy->promotionOrdered
-                                      ? policy->environments
-                                      : m_order;
-        const auto look = m_looks.constFind(repository);
-        orders.append(look == m_looks.cend()
-                          ? order
-                          : boardColumns(order, {look->collection}, classifierOf(repository)));
-    }
+    for (const QString& repository : std::as_const(m_repositories))
+        orders.append(ownColumns(repository));
     m_columns = mergePromotionOrders(orders);
 }
 
@@ -131,6 +141,7 @@ bool BoardState::show(const LoadedRepository& repository) {
     const QString name = repository.repository;
     const bool hadLook = m_looks.contains(name);
     m_looks.insert(name, repository);
+    m_ownColumns.remove(name);
     m_problems.remove(name);
     const QStringList before = m_columns;
     recomputeColumns();

@@ -52,6 +52,8 @@ public:
 
 private:
     void recomputeColumns();
+    // The columns `repository` itself calls for: its order, then its other environments.
+    QStringList ownColumns(const QString& repository);
     const TagClassifier& classifierOf(const QString& repository) const;
     BoardRow computeRow(const QString& repository) const;
     // computeRow, keeping the shown row's marks (the columns or the policy changed).
@@ -66,7 +68,8 @@ private:
     QHash<QString, TagPolicy> m_policies; // by repository, from its linked clone
     QHash<QString, TagClassifier> m_policyClassifiers;
     QHash<QString, LoadedRepository> m_looks;
-    QHash<QString, BoardRow> m_rows; // as last shown, for the moved-outside marks
+    QHash<QString, QStringList> m_ownColumns; // by repository, see ownColumns()
+    QHash<QString, BoardRow> m_rows;          // as last shown, for the moved-outside marks
     QHash<QString, QString> m_problems;
     QHash<QString, BoardRow> m_commits; // by repository, as showCommits got them
 };
