@@ -3,7 +3,8 @@
 // the production lane's running line and its drift, a promotion with "then redeploy"
 // that replaces the container, one whose build exits at once and is put back, and a
 // redeploy a killed berthctl left half-done, settled when a window starts and named in
-// its banner. The images are a static busybox FROM scratch, run with --network none.
+// its banner, and a redeploy stopped from the dialog before its second container. The
+// images are a static busybox FROM scratch, run with --network none.
 // The cases run in order against the same container "api".
 
 #include "CtlRun.h"
@@ -256,6 +257,47 @@ private slots:
         HistoryStore store;
         QVERIFY(store.open(history()));
         QCOMPARE(store.pendingRedeploySteps()->size(), 0);
+    }
+
+    void stoppingARedeployLeavesTheRestAsTheyWere() {
+        // Two containers of the repository, both on 1.1.0; production names 1.0.0.
+        QVERIFY(
+            m_cli.ok(host(), {u"run"_s, u"-d"_s, u"--network"_s, u"none"_s, u"--name"_s,
+                              u"worker"_s, repository() + u"@"_s + m_digests.value(u"1.1.0"_s)}));
+        const auto window = openWindowOnRepository();
+        QVERIFY(window);
+        QPointer<ui::PromoteDialog> dialog =
+            window->releaseActions()->promote(m_digests.value(u"1.0.0"_s), u"production"_s);
+        QVERIFY(dialog && dialog->redeployOption());
+        dialog->findChild<QCheckBox*>(u"redeployCheck"_s)->setChecked(true);
+        QSignalSpy redeployed(dialog.data(), &ui::PromoteDialog::redeployFinished);
+        auto* confirm = dialog->findChild<QPushButton*>(u"confirmButton"_s);
+        QVERIFY(QTest::qWaitFor([confirm] { return confirm->isEnabled(); }, 5000));
+        QTest::mouseClick(confirm, Qt::LeftButton);
+        // The move is already there (production names 1.0.0); the redeploy starts at once.
+        auto* close = dialog->findChild<QPushButton*>(u"closeButton"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(close->text(), u"Stop redeploy"_s, 30000);
+        QVERIFY(dialog->isRunning());
+        close->click();
+        QCOMPARE(close->text(), u"Stopping after this container…"_s);
+        QVERIFY(!close->isEnabled());
+        QVERIFY(redeployed.wait(120000));
+        QCOMPARE(redeployed.first().first().toBool(), false);
+        QVERIFY2(stepLines(dialog).join(u'\n').contains(u"Cancelled before"_s),
+                 qPrintable(stepLines(dialog).join(u'\n')));
+        QCOMPARE(close->text(), u"Close"_s);
+        // Whatever was not reached still runs what it ran; nothing is stopped or gone.
+        QStringList versions;
+        for (const QString& name : {u"api"_s, u"worker"_s}) {
+            const QJsonObject container = m_cli.inspect(host(), name);
+            QVERIFY2(container[u"State"_s][u"Running"_s].toBool(), qPrintable(name));
+            versions.append(
+                container[u"Config"_s][u"Labels"_s][u"org.opencontainers.image.version"_s]
+                    .toString());
+        }
+        QVERIFY2(versions.contains(u"1.1.0"_s), qPrintable(versions.join(u", "_s)));
+        QVERIFY(m_cli.inspect(host(), u"api-berth-old"_s).isEmpty());
+        QVERIFY(m_cli.inspect(host(), u"worker-berth-old"_s).isEmpty());
     }
 };
 
