@@ -32,7 +32,7 @@
 
 #include "core/Result.h"
 #include "registry/TagClassifier.h"
-#include "signing/SignatureTrust.h"
+#include "signing/CertificateIdentity.h"
 
 #include <QByteArray>
 #include <QList>
