@@ -153,8 +153,14 @@ PromoteDialog* ReleaseActions::openDialog(const Target& target, ActionKind kind,
     request.tag = environment;
     // The compare-before-swap checks the tag against what this window showed.
     const QString shown = displayedDigestOf(environment);
-    // A policy that cannot be read may gate environments on signatures or an order: a
-    // promotion waits until it reads, as berthctl's does; going back is never blocked.
+    // A policy not read yet or that cannot be read may gate environments on signatures or
+    // an order: a promotion waits until it reads, as berthctl's does; going back is never
+    // blocked.
+    if (kind == ActionKind::Promote && m_policy && !m_policy->answersForClone()) {
+        emit problem(u"Promoting to %1 waits until the linked clone's tag policy is read; "
+                     u"try again in a moment. Nothing was changed."_s.arg(environment));
+        return nullptr;
+    }
     if (kind == ActionKind::Promote && m_policy && !m_policy->problem().isEmpty()) {
         emit problem(u"Promoting to %1 waits until the linked clone's tag policy can be read, "
                      u"since it may gate %1: %2 Nothing was changed."_s.arg(environment,

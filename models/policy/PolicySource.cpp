@@ -32,20 +32,21 @@ void PolicySource::reload() {
     const quint64 generation = ++m_generation;
     if (m_clonePath.isEmpty()) {
         m_reading = false;
-        return apply(noClonePolicy());
+        return apply(noClonePolicy(), {});
     }
     m_reading = true;
     // libgit2 work: never on the GUI thread. Each read opens its own repository object.
     whenFinished(this, QtConcurrent::run(&readTagPolicy, m_clonePath),
-                 [this, generation](const Result<TagPolicy>& read) {
+                 [this, generation, clonePath = m_clonePath](const Result<TagPolicy>& read) {
                      if (generation != m_generation)
                          return;
                      m_reading = false;
-                     apply(read);
+                     apply(read, clonePath);
                  });
 }
 
-void PolicySource::apply(const Result<TagPolicy>& read) {
+void PolicySource::apply(const Result<TagPolicy>& read, const QString& clonePath) {
+    m_answeredPath = clonePath;
     if (read) {
         m_policy = read.value();
         m_problem.clear();

@@ -26,6 +26,10 @@ public:
     const QString& clonePath() const { return m_clonePath; }
     // True from a read's start until its answer (or a newer read's) arrived.
     bool isReading() const { return m_reading; }
+    // Whether policy() and problem() answer for the clone linked now: false from linking
+    // another clone until its first read answers (the earlier policy is still in force
+    // then); a read again of the same clone keeps it true.
+    bool answersForClone() const { return m_answeredPath == m_clonePath; }
 
 public slots:
     // Follows `clonePath` (empty: none linked); reads it only when it differs.
@@ -38,9 +42,10 @@ signals:
     void policyChanged();
 
 private:
-    void apply(const Result<TagPolicy>& read);
+    void apply(const Result<TagPolicy>& read, const QString& clonePath);
 
     QString m_clonePath;
+    QString m_answeredPath; // the clone policy() and problem() came from
     TagPolicy m_policy;
     QString m_problem;
     quint64 m_generation = 0; // an answer for an older read is dropped

@@ -59,14 +59,23 @@ private slots:
 
     void readsTheCloneOffTheCallingThread() {
         PolicySource source;
+        QVERIFY(source.answersForClone()); // no clone: the defaults are its answer
         QSignalSpy changed(&source, &PolicySource::policyChanged);
         source.setClonePath(clone(kOrdered));
-        // Nothing is read here: the defaults stay in force until the worker answers.
+        // Nothing is read here: the defaults stay in force until the worker answers, and
+        // they do not answer for the clone (a promotion must wait for it).
         QVERIFY(source.isReading());
+        QVERIFY(!source.answersForClone());
         QVERIFY(!source.policy().promotionOrdered);
         QCOMPARE(changed.count(), 0);
         QVERIFY(changed.wait(30000));
         QVERIFY(!source.isReading());
+        QVERIFY(source.answersForClone());
+        // Reading the same clone again keeps its answer in force meanwhile.
+        source.reload();
+        QVERIFY(source.isReading());
+        QVERIFY(source.answersForClone());
+        QVERIFY(changed.wait(30000));
         QVERIFY(source.problem().isEmpty());
         QVERIFY(source.policy().promotionOrdered);
         QCOMPARE(source.policy().environments, (QStringList{u"staging"_s, u"production"_s}));
@@ -79,6 +88,7 @@ private slots:
         QSignalSpy changed(&source, &PolicySource::policyChanged);
         source.setClonePath(clone(kMalformed));
         QVERIFY(changed.wait(30000));
+        QVERIFY(source.answersForClone()); // its answer is the problem
         QVERIFY2(source.problem().startsWith(u"berth.toml:3:1: unknown key"_s),
                  qPrintable(source.problem()));
         QVERIFY(!source.policy().promotionOrdered);
