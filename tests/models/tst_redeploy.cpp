@@ -436,6 +436,45 @@ private slots:
             });
         QCOMPARE(whole->state, ActionState::Failed);
     }
+
+    // The 11pm case: production is rolled back and its hosts follow in the same command.
+    void aRollbackWithRedeployBringsTheHostBack_data() { engines(); }
+    void aRollbackWithRedeployBringsTheHostBack() {
+        QFETCH(QString, kind);
+        skipUnless(kind);
+        const QString host = engine(kind).dockerHost();
+        QVERIFY(pointProductionAt(u"1.1.0"_s));
+        const CtlRun onNew = redeploy({host});
+        QVERIFY2(onNew.exitCode == 0, qPrintable(onNew.err));
+        QCOMPARE(versionOf(inspect(host, u"api"_s)), u"1.1.0"_s);
+
+        const auto rollback = [&](const QString& to) {
+            return berthctl({u"rollback"_s, repository(), u"production"_s, u"--to"_s, to,
+                             u"--reason"_s, u"1.1.0 fails at checkout"_s, u"--yes"_s,
+                             u"--redeploy"_s, u"--hosts"_s, u"production="_s + host,
+                             u"--stay-running"_s, u"1"_s, u"--stop-timeout"_s, u"1"_s});
+        };
+        const CtlRun back = rollback(u"1.0.0"_s);
+        QVERIFY2(back.exitCode == 0, qPrintable(back.err + QString::fromUtf8(back.out)));
+        QVERIFY2(
+            QString::fromUtf8(back.out).contains(u"runs 1.0.0 on every engine of production"_s),
+            qPrintable(QString::fromUtf8(back.out)));
+        const QJsonObject api = inspect(host, u"api"_s);
+        QVERIFY(isRunning(api));
+        QCOMPARE(versionOf(api), u"1.0.0"_s);
+        QVERIFY(inspect(host, u"api-berth-old"_s).isEmpty());
+
+        // Back onto a build whose command exits at once: the tag moves (the rollback is
+        // the registry's), the host is left exactly as it was, and the report says so.
+        const CtlRun broken = rollback(u"1.2.0"_s);
+        QVERIFY2(broken.exitCode == 1, qPrintable(broken.err + QString::fromUtf8(broken.out)));
+        QVERIFY2(QString::fromUtf8(broken.out).contains(u"did not complete"_s),
+                 qPrintable(QString::fromUtf8(broken.out)));
+        const QJsonObject after = inspect(host, u"api"_s);
+        QCOMPARE(after[u"Id"_s], api[u"Id"_s]);
+        QVERIFY(isRunning(after));
+        QCOMPARE(versionOf(after), u"1.0.0"_s);
+    }
 };
 
 BERTH_TEST_MAIN(TestRedeploy)
