@@ -83,6 +83,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_filterModel->setSourceModel(m_timeline);
     m_view->setModel(m_filterModel);
     m_signatures = new SignatureChecker(this);
+    m_signatures->setHistory([this]() -> HistoryAccess* { return m_loader->history(); });
     connect(
         m_signatures, &SignatureChecker::verdictReady, this,
         [this](const QString& repository, const QString& digest, const SignatureVerdict& verdict) {

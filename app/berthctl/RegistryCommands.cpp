@@ -4,11 +4,13 @@
 #include "HistoryCommands.h"
 #include "VerifyCommands.h"
 
+#include "history/HistoryAccess.h"
 #include "registry/BuildCollector.h"
 #include "registry/BuildJson.h"
 #include "registry/ImageReference.h"
 #include "registry/RegistryClient.h"
 #include "release/SignatureGate.h"
+#include "signing/RememberedVerdicts.h"
 #include "signing/SignatureReader.h"
 
 #include <QCoreApplication>
@@ -63,12 +65,14 @@ SignatureTrust buildsTrust(const Invocation& invocation, const SignatureTrust& f
 }
 
 // Each build's signature verdict, by digest: verified offline for the signed ones, all at
-// once; a build with none is unsigned without asking. `done` once every answer is in.
+// once; a build with none is unsigned without asking. The history's verdicts spare the
+// checks of signatures that did not change, and the new verdicts are kept there. `done`
+// once every answer is in.
 void judgeSignatures(RegistryClient* client, const ImageReference& repository,
                      const QList<Build>& builds, const SignatureTrust& trust,
+                     const std::shared_ptr<HistorySession>& session,
                      std::function<void(const QHash<QString, QJsonObject>&)> done) {
     auto verdicts = std::make_shared<QHash<QString, QJsonObject>>();
-    auto* reader = new SignatureReader(client, repository.domain(), trust, qApp);
     QStringList signedDigests;
     for (const Build& build : builds) {
         const bool isSigned =
@@ -83,21 +87,38 @@ void judgeSignatures(RegistryClient* client, const ImageReference& repository,
     }
     if (signedDigests.isEmpty())
         return done(*verdicts);
-    auto waiting = std::make_shared<qsizetype>(signedDigests.size());
-    for (const QString& digest : signedDigests) {
-        reader->verify(
-            repository.path(), digest, qApp,
-            [verdicts, waiting, digest, done](Result<SignatureVerdict> verdict) {
-                verdicts->insert(
-                    digest, verdict
-                                ? QJsonObject{{u"verdict"_s, signatureVerdictName(verdict->kind)},
-                                              {u"summary"_s, verdict->summary}}
-                                : QJsonObject{{u"verdict"_s, u"unknown"_s},
-                                              {u"summary"_s, verdict.errorMessage()}});
-                if (--*waiting == 0)
-                    done(*verdicts);
-            });
-    }
+    // The store lives as long as the session, which every answer below holds.
+    berth::InlineHistory history(&session->store);
+    auto* reader = new SignatureReader(client, repository.domain(), trust, qApp);
+    recallVerdicts(
+        history, repository.domain(), repository.path(), trust, qApp,
+        [=](Result<QHash<QString, SignatureVerdict>> recalled) {
+            const QHash<QString, SignatureVerdict> known =
+                recalled ? recalled.value() : QHash<QString, SignatureVerdict>();
+            reader->setKnownVerdicts(known);
+            auto judged = std::make_shared<QHash<QString, SignatureVerdict>>();
+            auto waiting = std::make_shared<qsizetype>(signedDigests.size());
+            for (const QString& digest : signedDigests) {
+                reader->verify(
+                    repository.path(), digest, qApp, [=](Result<SignatureVerdict> verdict) {
+                        if (verdict && verdict->evidence != known.value(digest).evidence)
+                            judged->insert(digest, verdict.value());
+                        verdicts->insert(
+                            digest, verdict ? QJsonObject{{u"verdict"_s,
+                                                           signatureVerdictName(verdict->kind)},
+                                                          {u"summary"_s, verdict->summary}}
+                                            : QJsonObject{{u"verdict"_s, u"unknown"_s},
+                                                          {u"summary"_s, verdict.errorMessage()}});
+                        if (--*waiting > 0)
+                            return;
+                        // A history that takes no writes only misses the next run's saving.
+                        berth::InlineHistory keepIn(&session->store);
+                        rememberVerdicts(keepIn, repository.domain(), repository.path(), trust,
+                                         *judged);
+                        done(*verdicts);
+                    });
+            }
+        });
 }
 
 } // namespace
@@ -154,13 +175,21 @@ void runBuilds(const Invocation& invocation, Finish finish) {
     const std::optional<SignatureTrust> trust = signatureTrustOf(invocation);
     if (!trust)
         return finish(ExitUsage);
+    int exitCode = ExitFailure;
+    const std::shared_ptr<HistorySession> session =
+        openHistory(invocation, &exitCode, HistoryAccess::Read);
+    if (!session)
+        return finish(exitCode);
     RegistryClient* client = makeClient(repository->domain(), invocation);
-    // Every read goes through the history: cached manifests, recorded tag positions.
+    // Every read goes through the history: cached manifests, recorded tag positions, and
+    // (--json) signature verdicts.
     const QString name = repository->repository();
+    CollectOptions options;
+    options.history = session;
     collectAndRecord(
         invocation, *repository, client, HistoryAccess::Read, finish,
-        [invocation, finish, name, client, repository = *repository,
-         trust = *trust](const RecordedCollection& recorded) {
+        [invocation, finish, name, client, repository = *repository, trust = *trust,
+         session](const RecordedCollection& recorded) {
             const BuildCollection* collection = &recorded.collection;
             for (const QString& warning : collection->warnings)
                 printWarning(warning);
@@ -180,7 +209,7 @@ void runBuilds(const Invocation& invocation, Finish finish) {
                 const QList<Build> listed = collection->builds;
                 const int outcome = readOutcome(invocation, name, *collection);
                 judgeSignatures(
-                    client, repository, listed, buildsTrust(invocation, trust),
+                    client, repository, listed, buildsTrust(invocation, trust), session,
                     [builds, listed, outcome, finish](const QHash<QString, QJsonObject>& verdicts) {
                         QJsonArray judged = builds;
                         for (qsizetype i = 0; i < judged.size(); ++i) {
@@ -220,7 +249,8 @@ void runBuilds(const Invocation& invocation, Finish finish) {
                 header.append(u"ATTACHED"_s);
             printTable(header, rows);
             finish(readOutcome(invocation, name, *collection));
-        });
+        },
+        options);
 }
 
 } // namespace berth::ctl

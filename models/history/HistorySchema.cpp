@@ -90,6 +90,20 @@ QStringList version4() {
     };
 }
 
+// Signature verdicts by build: what its signatures earned, the trust they were judged
+// against (a fingerprint of keys, authorities, log keys and identities) and the signature
+// manifest judged (its digest). A later Berth shows them before asking the registry and
+// judges again only when the signatures or the trust changed. One row per build: a cache,
+// not a record, so a verdict under other keys replaces it.
+QStringList version5() {
+    return {
+        u"CREATE TABLE signature_verdicts (registry TEXT NOT NULL, repository TEXT NOT NULL, "
+        u"digest TEXT NOT NULL, trust TEXT NOT NULL, evidence TEXT NOT NULL, "
+        u"verdict TEXT NOT NULL, summary TEXT NOT NULL, findings TEXT NOT NULL, "
+        u"checked_at BIGINT NOT NULL, PRIMARY KEY (registry, repository, digest))"_s,
+    };
+}
+
 } // namespace
 
 QStringList migration(int version, Dialect dialect) {
@@ -102,6 +116,8 @@ QStringList migration(int version, Dialect dialect) {
         statements = version3();
     else if (version == 4)
         statements = version4();
+    else if (version == 5)
+        statements = version5();
     const bool sqlite = dialect == Dialect::Sqlite;
     for (QString& statement : statements) {
         statement.replace(u"%ID%"_s, sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s
@@ -112,8 +128,9 @@ QStringList migration(int version, Dialect dialect) {
 }
 
 QStringList tableNames() {
-    return {u"schema_version"_s, u"manifests"_s, u"configs"_s, u"tag_observations"_s,
-            u"actions"_s,        u"verdicts"_s,  u"trains"_s,  u"redeploy_steps"_s};
+    return {u"schema_version"_s,   u"manifests"_s,      u"configs"_s,
+            u"tag_observations"_s, u"actions"_s,        u"verdicts"_s,
+            u"trains"_s,           u"redeploy_steps"_s, u"signature_verdicts"_s};
 }
 
 } // namespace berth::schema

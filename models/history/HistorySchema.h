@@ -10,11 +10,13 @@ namespace berth::schema {
 
 enum class Dialect { Sqlite, Postgres };
 
-inline constexpr int kLatestVersion = 4;
+inline constexpr int kLatestVersion = 5;
 // The first version whose actions name their release train.
 inline constexpr int kTrainsVersion = 3;
 // The first version that records the steps of redeploying containers.
 inline constexpr int kRedeployVersion = 4;
+// The first version that keeps signature verdicts.
+inline constexpr int kSignatureVerdictsVersion = 5;
 
 // The statements that take a database from `version - 1` to `version`.
 QStringList migration(int version, Dialect dialect);

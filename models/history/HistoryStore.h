@@ -113,6 +113,12 @@ public:
     Status setVerdict(Verdict verdict);
     Result<QList<Verdict>> verdicts(const QString& registry, const QString& repository) const;
 
+    // Signature verdicts (schema 5), one per build; storing one replaces the build's
+    // earlier one. All of `verdicts` are written in one transaction.
+    Status storeSignatureVerdicts(const QList<StoredSignatureVerdict>& verdicts);
+    Result<QList<StoredSignatureVerdict>> signatureVerdicts(const QString& registry,
+                                                            const QString& repository) const;
+
     // Manifests and configs are immutable by digest: storing one already there is a no-op.
     Result<std::optional<ManifestBlob>> manifest(const QString& digest) const;
     Status storeManifest(const ManifestRecord& record);

@@ -130,6 +130,21 @@ struct Verdict {
     QString reason;
 };
 
+// What a build's signatures earned when last judged (signing/RememberedVerdicts.h turns it
+// back into a verdict). Judging again is needed only when the signature manifest
+// (`evidence`, its digest) or what is trusted (`trust`, a fingerprint) changed.
+struct StoredSignatureVerdict {
+    QString registry;
+    QString repository;
+    QString digest;
+    QString trust;
+    QString evidence;
+    QString verdict; // "verified", "invalid", ... (signatureVerdictName)
+    QString summary;
+    QByteArray findings; // JSON, as RememberedVerdicts writes it
+    QDateTime checkedAt; // UTC; now when left invalid
+};
+
 // A manifest with what the timeline shows of it, parsed once when it was stored.
 struct ManifestRecord {
     ManifestBlob blob;

@@ -59,6 +59,9 @@ struct SignatureVerdict {
     SignatureVerdictKind kind = SignatureVerdictKind::Unsigned;
     QString summary; // one line for a person
     QList<SignatureFinding> findings;
+    // The digest of the signature manifest judged; empty when none was read. The same
+    // manifest under the same trust always earns the same verdict.
+    QString evidence;
 };
 
 // Checks one signature layer whose payload blob is `payload` against the build

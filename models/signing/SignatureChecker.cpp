@@ -1,6 +1,7 @@
 #include "signing/SignatureChecker.h"
 
 #include "registry/RegistryClient.h"
+#include "signing/RememberedVerdicts.h"
 
 #include <QCryptographicHash>
 
@@ -18,20 +19,7 @@ SignatureChecker::~SignatureChecker() = default;
 
 QString SignatureChecker::cacheKey(const QString& reference, const SignatureTrust& trust) {
     // Any change of what is trusted asks again.
-    QStringList parts;
-    for (const VerificationKey& key : trust.keys)
-        parts.append(key.fingerprint());
-    for (const VerificationKey& key : trust.logKeys)
-        parts.append(u"log "_s + key.fingerprint());
-    for (const CertificateAuthorities& authority : trust.authorities)
-        for (const QByteArray& der : authority.certificates())
-            parts.append(u"ca "_s +
-                         QString::fromLatin1(
-                             QCryptographicHash::hash(der, QCryptographicHash::Sha256).toHex()));
-    for (const CertificateIdentity& identity : trust.identities)
-        parts.append(u"id "_s + identity.text());
-    parts.sort();
-    return reference + u'|' + parts.join(u',');
+    return reference + u'|' + trust.fingerprint();
 }
 
 void SignatureChecker::useRegistry(const QString& registry, const RegistryOptions& options) {
@@ -76,6 +64,7 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
     delete m_reader;
     m_reader = new SignatureReader(m_client.get(), registry, trust, this);
 
+    QStringList toJudge;
     for (const Build& build : builds) {
         const bool isSigned =
             std::any_of(build.accessories.cbegin(), build.accessories.cend(),
@@ -87,27 +76,71 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
             emit verdictReady(fullName, build.digest, known.value());
             continue;
         }
-        ++m_waiting;
-        m_reader->verify(repository, build.digest, this,
-                         [this, generation, fullName, digest = build.digest,
-                          key](Result<SignatureVerdict> verdict) {
+        toJudge.append(build.digest);
+    }
+    if (toJudge.isEmpty())
+        return emit finished();
+    // Checking from here on, the history's read included.
+    m_waiting = int(toJudge.size());
+    HistoryAccess* history = m_history ? m_history() : nullptr;
+    if (!history)
+        return judge(generation, registry, repository, toJudge, trust, {});
+    recallVerdicts(*history, registry, repository, trust, this,
+                   [this, generation, registry, repository, fullName, toJudge,
+                    trust](Result<QHash<QString, SignatureVerdict>> recalled) {
+                       if (generation != m_generation)
+                           return;
+                       const QHash<QString, SignatureVerdict> known =
+                           recalled ? recalled.value() : QHash<QString, SignatureVerdict>();
+                       // Shown at once: the last verdict these keys earned. The registry read that
+                       // follows confirms it, or replaces it when the signatures changed since.
+                       for (const QString& digest : toJudge) {
+                           if (const auto last = known.constFind(digest); last != known.cend())
+                               emit verdictReady(fullName, digest, last.value());
+                       }
+                       m_reader->setKnownVerdicts(known);
+                       judge(generation, registry, repository, toJudge, trust, known);
+                   });
+}
+
+void SignatureChecker::judge(quint64 generation, const QString& registry, const QString& repository,
+                             const QStringList& digests, const SignatureTrust& trust,
+                             const QHash<QString, SignatureVerdict>& known) {
+    const QString fullName = registry + u'/' + repository;
+    auto judged = std::make_shared<QHash<QString, SignatureVerdict>>(); // new to the history
+    for (const QString& digest : digests) {
+        const QString key = cacheKey(fullName + u'@' + digest, trust);
+        const auto kept = known.constFind(digest);
+        const std::optional<SignatureVerdict> last =
+            kept == known.cend() ? std::nullopt : std::optional(kept.value());
+        m_reader->verify(repository, digest, this,
+                         [this, generation, registry, repository, fullName, digest, key, trust,
+                          last, judged](Result<SignatureVerdict> verdict) {
                              if (generation != m_generation)
                                  return;
                              SignatureVerdict shown;
                              if (verdict) {
                                  shown = verdict.value();
                                  m_cache.insert(key, shown); // a failed read is asked again
+                                 if (!last || shown.evidence != last->evidence)
+                                     judged->insert(digest, shown);
+                             } else if (last) {
+                                 // The registry is away: the last verdict stands, said to be one.
+                                 shown = *last;
+                                 shown.summary += u" (as last checked; not checked now: %1)"_s.arg(
+                                     verdict.errorMessage());
                              } else {
                                  shown.kind = SignatureVerdictKind::SignedUnverified;
                                  shown.summary = u"not checked: "_s + verdict.errorMessage();
                              }
                              emit verdictReady(fullName, digest, shown);
-                             if (--m_waiting == 0)
-                                 emit finished();
+                             if (--m_waiting > 0)
+                                 return;
+                             if (HistoryAccess* history = m_history ? m_history() : nullptr)
+                                 rememberVerdicts(*history, registry, repository, trust, *judged);
+                             emit finished();
                          });
     }
-    if (m_waiting == 0)
-        emit finished();
 }
 
 } // namespace berth

@@ -4,7 +4,9 @@
 // signature attached is verified (SignatureReader), all at once within the client's
 // request limit, so the first paint never waits on it. Each verdict is kept by digest and
 // key set: a refresh asks again only for builds not judged with these keys, and a change
-// of keys (a new berth.toml at HEAD) judges every build again.
+// of keys (a new berth.toml at HEAD) judges every build again. With a history, verdicts
+// outlive the process (RememberedVerdicts.h): the last one is shown before the registry
+// answers, and a build whose signatures did not change is not checked again.
 
 #include "registry/Build.h"
 #include "registry/RegistryOptions.h"
@@ -14,10 +16,12 @@
 #include <QHash>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace berth {
 
+class HistoryAccess;
 class RegistryClient;
 
 class SignatureChecker : public QObject {
@@ -25,6 +29,10 @@ class SignatureChecker : public QObject {
 public:
     explicit SignatureChecker(QObject* parent = nullptr);
     ~SignatureChecker() override;
+
+    // Where verdicts are kept between runs; asked at every check (the window's database
+    // can change). Unset, or answering nullptr: verdicts last as long as this object.
+    void setHistory(std::function<HistoryAccess*()> history) { m_history = std::move(history); }
 
     // Judges the signed builds of `registry`/`repository` (its path) with `keys`; verdicts
     // already known answer at once. The checks of an earlier call are dropped.
@@ -45,9 +53,14 @@ signals:
 
 private:
     static QString cacheKey(const QString& reference, const SignatureTrust& trust);
+    // Verifies each of `digests` with the current reader; `known`: what the history had.
+    void judge(quint64 generation, const QString& registry, const QString& repository,
+               const QStringList& digests, const SignatureTrust& trust,
+               const QHash<QString, SignatureVerdict>& known);
     // The client of `registry`, made anew when the registry changes (and the readers with it).
     void useRegistry(const QString& registry, const RegistryOptions& options);
 
+    std::function<HistoryAccess*()> m_history;
     QHash<QString, SignatureVerdict> m_cache; // by host/path@digest and key set
     std::unique_ptr<RegistryClient> m_client;
     SignatureReader* m_reader = nullptr;    // this check's keys

@@ -34,7 +34,8 @@ QString SignatureReader::accessoryTag(const QString& subjectDigest, const QStrin
 
 void SignatureReader::readLayers(const QString& repository, const QString& tag,
                                  const QString& mediaType, qint64 maxBytes,
-                                 const QByteArray& expected, LayersDone done) {
+                                 const QByteArray& expected, const QString& knownManifest,
+                                 LayersDone done) {
     const QString expectedDigest =
         expected.isEmpty()
             ? QString()
@@ -43,24 +44,28 @@ void SignatureReader::readLayers(const QString& repository, const QString& tag,
                       QCryptographicHash::hash(expected, QCryptographicHash::Sha256).toHex());
     m_client->getManifest(
         repository, tag, this,
-        [this, done, repository, tag, mediaType, maxBytes, expected,
-         expectedDigest](Result<ManifestBlob> manifest) {
+        [this, done, repository, tag, mediaType, maxBytes, expected, expectedDigest,
+         knownManifest](Result<ManifestBlob> manifest) {
             if (!manifest) {
                 if (manifest.error().httpStatus == 404)
-                    return (*done)(QList<FetchedLayer>());
+                    return (*done)(FetchedManifest());
                 return (*done)(manifest.error().withMessage(
                     u"Reading %1: %2"_s.arg(tag, manifest.errorMessage())));
             }
+            // Judged before, byte for byte: its layers need neither a fetch nor a check.
+            if (!knownManifest.isEmpty() && manifest->digest == knownManifest)
+                return (*done)(FetchedManifest{manifest->digest, {}, true});
             const Result<QList<SignatureLayer>> layers = parseSignatureManifest(manifest->bytes);
             if (!layers)
                 return (*done)(
                     layers.error().withMessage(u"%1: %2"_s.arg(tag, layers.errorMessage())));
             struct Pending {
-                QList<FetchedLayer> fetched;
+                FetchedManifest read;
                 int waiting = 0;
                 std::optional<Error> failure;
             };
             auto pending = std::make_shared<Pending>();
+            pending->read.digest = manifest->digest;
             QList<qsizetype> toFetch;
             for (const SignatureLayer& layer : layers.value()) {
                 if (layer.mediaType != mediaType)
@@ -69,18 +74,18 @@ void SignatureReader::readLayers(const QString& repository, const QString& tag,
                 // holding them is the same as fetching them.
                 const bool known = !expectedDigest.isEmpty() && layer.digest == expectedDigest;
                 if (!known)
-                    toFetch.append(pending->fetched.size());
-                pending->fetched.append(FetchedLayer{layer, known ? expected : QByteArray()});
+                    toFetch.append(pending->read.layers.size());
+                pending->read.layers.append(FetchedLayer{layer, known ? expected : QByteArray()});
             }
             pending->waiting = int(toFetch.size());
             if (pending->waiting == 0)
-                return (*done)(pending->fetched);
+                return (*done)(pending->read);
             for (const qsizetype i : toFetch) {
-                const QString digest = pending->fetched.at(i).descriptor.digest;
+                const QString digest = pending->read.layers.at(i).descriptor.digest;
                 m_client->getBlob(repository, digest, maxBytes, this,
                                   [done, pending, i, digest](Result<QByteArray> blob) {
                                       if (blob)
-                                          pending->fetched[i].blob = blob.value();
+                                          pending->read.layers[i].blob = blob.value();
                                       else if (!pending->failure)
                                           pending->failure = blob.error().withMessage(
                                               u"Reading %1: %2"_s.arg(digest, blob.errorMessage()));
@@ -88,7 +93,7 @@ void SignatureReader::readLayers(const QString& repository, const QString& tag,
                                           return;
                                       if (pending->failure)
                                           return (*done)(*pending->failure);
-                                      (*done)(pending->fetched);
+                                      (*done)(pending->read);
                                   });
             }
         });
@@ -98,22 +103,31 @@ void SignatureReader::verify(const QString& repository, const QString& subjectDi
                              QObject* context, Callback<SignatureVerdict> done) {
     auto deliver = std::make_shared<GuardedCallback<SignatureVerdict>>(context, std::move(done));
     const QString fullName = m_registryHost + u'/' + repository;
-    readLayers(
-        repository, accessoryTag(subjectDigest, u"sig"_s),
-        QLatin1StringView(kSimpleSigningMediaType), kMaxPayloadBytes,
-        simpleSigningPayload(fullName, subjectDigest),
-        std::make_shared<GuardedCallback<QList<FetchedLayer>>>(
-            this, [this, deliver, subjectDigest, fullName](Result<QList<FetchedLayer>> layers) {
-                if (!layers)
-                    return (*deliver)(
-                        layers.error().withMessage(u"Reading the signatures of %1: %2"_s.arg(
-                            subjectDigest, layers.errorMessage())));
-                QList<SignatureFinding> findings;
-                for (const FetchedLayer& layer : layers.value())
-                    findings.append(checkSignature(layer.descriptor, layer.blob, subjectDigest,
-                                                   fullName, m_trust));
-                (*deliver)(combineFindings(findings));
-            }));
+    const auto known = m_known.constFind(subjectDigest);
+    const QString knownManifest = known == m_known.cend() ? QString() : known->evidence;
+    readLayers(repository, accessoryTag(subjectDigest, u"sig"_s),
+               QLatin1StringView(kSimpleSigningMediaType), kMaxPayloadBytes,
+               simpleSigningPayload(fullName, subjectDigest), knownManifest,
+               std::make_shared<GuardedCallback<FetchedManifest>>(
+                   this, [this, deliver, subjectDigest, fullName](Result<FetchedManifest> read) {
+                       if (!read)
+                           return (*deliver)(
+                               read.error().withMessage(u"Reading the signatures of %1: %2"_s.arg(
+                                   subjectDigest, read.errorMessage())));
+                       if (read->known)
+                           return (*deliver)(m_known.value(subjectDigest));
+                       QList<SignatureFinding> findings;
+                       for (const FetchedLayer& layer : read->layers)
+                           findings.append(checkSignature(layer.descriptor, layer.blob,
+                                                          subjectDigest, fullName, m_trust));
+                       SignatureVerdict verdict = combineFindings(findings);
+                       verdict.evidence = read->digest;
+                       (*deliver)(verdict);
+                   }));
+}
+
+void SignatureReader::setKnownVerdicts(QHash<QString, SignatureVerdict> bySubject) {
+    m_known = std::move(bySubject);
 }
 
 void SignatureReader::attestations(const QString& repository, const QString& subjectDigest,
@@ -121,15 +135,15 @@ void SignatureReader::attestations(const QString& repository, const QString& sub
     auto deliver =
         std::make_shared<GuardedCallback<QList<AttestationFinding>>>(context, std::move(done));
     readLayers(repository, accessoryTag(subjectDigest, u"att"_s),
-               QLatin1StringView(kDsseEnvelopeMediaType), kMaxEnvelopeBytes, {},
-               std::make_shared<GuardedCallback<QList<FetchedLayer>>>(
-                   this, [this, deliver, subjectDigest](Result<QList<FetchedLayer>> layers) {
-                       if (!layers)
-                           return (*deliver)(layers.error().withMessage(
-                               u"Reading the attestations of %1: %2"_s.arg(subjectDigest,
-                                                                           layers.errorMessage())));
+               QLatin1StringView(kDsseEnvelopeMediaType), kMaxEnvelopeBytes, {}, {},
+               std::make_shared<GuardedCallback<FetchedManifest>>(
+                   this, [this, deliver, subjectDigest](Result<FetchedManifest> read) {
+                       if (!read)
+                           return (*deliver)(
+                               read.error().withMessage(u"Reading the attestations of %1: %2"_s.arg(
+                                   subjectDigest, read.errorMessage())));
                        QList<AttestationFinding> findings;
-                       for (const FetchedLayer& layer : layers.value())
+                       for (const FetchedLayer& layer : read->layers)
                            findings.append(checkAttestation(layer.descriptor.digest, layer.blob,
                                                             subjectDigest, m_trust.keys));
                        (*deliver)(findings);

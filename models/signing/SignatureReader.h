@@ -10,6 +10,7 @@
 #include "signing/Attestation.h"
 #include "signing/CosignSignature.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <memory>
@@ -29,6 +30,11 @@ public:
     // No signature manifest is "unsigned"; a registry that cannot answer is an error.
     void verify(const QString& repository, const QString& subjectDigest, QObject* context,
                 Callback<SignatureVerdict> done);
+
+    // Verdicts this reader's trust earned before, by subject digest, each naming the
+    // signature manifest it judged (SignatureVerdict::evidence): verify answers one again
+    // when the registry still holds that manifest, without fetching or checking its layers.
+    void setKnownVerdicts(QHash<QString, SignatureVerdict> bySubject);
 
     // What each attestation of `subjectDigest` proves and says; none when there are none.
     void attestations(const QString& repository, const QString& subjectDigest, QObject* context,
@@ -54,16 +60,24 @@ private:
         SignatureLayer descriptor;
         QByteArray blob;
     };
-    using LayersDone = std::shared_ptr<GuardedCallback<QList<FetchedLayer>>>;
+    struct FetchedManifest {
+        QString digest; // empty when the registry has no such manifest
+        QList<FetchedLayer> layers;
+        bool known = false; // it was `knownManifest`: no layer was read
+    };
+    using LayersDone = std::shared_ptr<GuardedCallback<FetchedManifest>>;
     // The layers of `mediaType` in the manifest under `tag`, each with its blob (at most
     // `maxBytes`), in the manifest's order; none when the registry has no such manifest.
-    // A blob whose bytes `expected` names (their digest is the layer's) is not fetched.
+    // A blob whose bytes `expected` names (their digest is the layer's) is not fetched;
+    // nor is any when the manifest's digest is `knownManifest`.
     void readLayers(const QString& repository, const QString& tag, const QString& mediaType,
-                    qint64 maxBytes, const QByteArray& expected, LayersDone done);
+                    qint64 maxBytes, const QByteArray& expected, const QString& knownManifest,
+                    LayersDone done);
 
     RegistryClient* m_client;
     QString m_registryHost;
     SignatureTrust m_trust;
+    QHash<QString, SignatureVerdict> m_known; // by subject digest
 };
 
 } // namespace berth

@@ -1,5 +1,6 @@
 #include "signing/SignatureTrust.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 
@@ -51,6 +52,25 @@ Result<CertificateAuthorities> CertificateAuthorities::fromFile(const QString& p
     if (file.size() > kMaxBundleFileBytes)
         return Error::make(u"%1 is too large to be a certificate bundle."_s.arg(path));
     return fromPem(file.readAll(), QFileInfo(path).fileName());
+}
+
+QString SignatureTrust::fingerprint() const {
+    QStringList parts;
+    for (const VerificationKey& key : keys)
+        parts.append(u"key "_s + key.fingerprint());
+    for (const VerificationKey& key : logKeys)
+        parts.append(u"log "_s + key.fingerprint());
+    for (const CertificateAuthorities& authority : authorities)
+        for (const QByteArray& der : authority.certificates())
+            parts.append(u"ca "_s +
+                         QString::fromLatin1(
+                             QCryptographicHash::hash(der, QCryptographicHash::Sha256).toHex()));
+    for (const CertificateIdentity& identity : identities)
+        parts.append(u"id "_s + identity.text());
+    parts.sort();
+    return u"sha256:"_s + QString::fromLatin1(QCryptographicHash::hash(parts.join(u'\n').toUtf8(),
+                                                                       QCryptographicHash::Sha256)
+                                                  .toHex());
 }
 
 } // namespace berth

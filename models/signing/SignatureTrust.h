@@ -47,6 +47,9 @@ struct SignatureTrust {
         return !authorities.isEmpty() && !logKeys.isEmpty() && !identities.isEmpty();
     }
     bool isEmpty() const { return keys.isEmpty() && !verifiesKeyless(); }
+    // Names everything trusted, in any order: two trusts with the same fingerprint judge
+    // every signature alike ("sha256:<hex>").
+    QString fingerprint() const;
 };
 
 } // namespace berth

@@ -17,10 +17,13 @@
 #include "RegistryServer.h"
 #include "TestMain.h"
 
+#include "history/HistoryAccess.h"
+#include "history/HistoryStore.h"
 #include "registry/BuildCollector.h"
 #include "registry/RegistryClient.h"
 #include "signing/CosignSignature.h"
 #include "signing/SignatureChecker.h"
+#include "signing/SignatureReader.h"
 #include "signing/VerificationKey.h"
 
 #include <QDir>
@@ -72,6 +75,23 @@ private:
                           {{u"HOME"_s, m_dir.path()},
                            {u"XDG_CONFIG_HOME"_s, m_dir.filePath(u".config"_s)},
                            {u"DOCKER_CONFIG"_s, m_dir.filePath(u"docker"_s)}});
+    }
+
+    RegistryOptions registryOptions() const {
+        RegistryOptions options;
+        options.dockerConfigDir = m_dir.filePath(u"docker"_s);
+        return options;
+    }
+
+    // The repository's builds as the timeline reads them; none when the read fails.
+    QList<Build> readBuilds() {
+        RegistryClient client(m_server->hostPort(), registryOptions());
+        BuildCollector collector(&client);
+        const std::optional<Result<BuildCollection>> read =
+            waitForResult<BuildCollection>([&](QObject* context, Callback<BuildCollection> done) {
+                collector.collect(u"trust/api"_s, context, done);
+            });
+        return read && read->ok() ? read->value().builds : QList<Build>();
     }
 
     bool openssl(const QStringList& arguments) {
@@ -315,6 +335,20 @@ private slots:
                  u"signed-unverified"_s);
         QCOMPARE(signatures.value(m_digests.at(Unsigned))[u"verdict"_s].toString(), u"unsigned"_s);
         QCOMPARE(signatures.value(m_index)[u"verdict"_s].toString(), u"verified"_s);
+
+        // The verdicts are kept in the history, under the key that judged them.
+        HistoryStore store;
+        QVERIFY(store.open(m_dir.filePath(u"builds.sqlite"_s)).ok());
+        const Result<QList<StoredSignatureVerdict>> kept =
+            store.signatureVerdicts(m_server->hostPort(), u"trust/api"_s);
+        QVERIFY2(kept.ok(), qPrintable(kept.errorMessage()));
+        QCOMPARE(kept->size(), qsizetype(BuildCount)); // the signed builds and the index
+        const Result<VerificationKey> ci = VerificationKey::fromFile(keyPath(u"ci.pub"_s));
+        QVERIFY(ci.ok());
+        for (const StoredSignatureVerdict& row : kept.value()) {
+            QCOMPARE(row.trust, (SignatureTrust{{ci.value()}, {}, {}, {}}.fingerprint()));
+            QCOMPARE(row.verdict, signatures.value(row.digest)[u"verdict"_s].toString());
+        }
     }
 
     void withoutKeysASignatureIsUnverified() {
@@ -463,16 +497,9 @@ private slots:
 
     // The timeline's checker: every signed build judged once per key set.
     void theCheckerKeepsEachVerdictPerKeySet() {
-        RegistryOptions options;
-        options.dockerConfigDir = m_dir.filePath(u"docker"_s);
-        RegistryClient client(m_server->hostPort(), options);
-        BuildCollector collector(&client);
-        const std::optional<Result<BuildCollection>> read =
-            waitForResult<BuildCollection>([&](QObject* context, Callback<BuildCollection> done) {
-                collector.collect(u"trust/api"_s, context, done);
-            });
-        QVERIFY(read && read->ok());
-        const QList<Build>& builds = read->value().builds;
+        const RegistryOptions options = registryOptions();
+        const QList<Build> builds = readBuilds();
+        QVERIFY(!builds.isEmpty());
         const Result<VerificationKey> ci = VerificationKey::fromFile(keyPath(u"ci.pub"_s));
         const Result<VerificationKey> rsa = VerificationKey::fromFile(keyPath(u"rsa.pub"_s));
         QVERIFY(ci.ok() && rsa.ok());
@@ -515,6 +542,122 @@ private slots:
                          SignatureVerdictKind::Verified);
         }
         QCOMPARE(verdicts.size(), BuildCount);
+    }
+
+    // Verdicts kept in the history outlive the checker: the next one (the next run of
+    // Berth) shows each at once and checks only signatures that changed; other keys judge
+    // everything again. Last of the cases: it signs a build anew.
+    void verdictsAreKeptInTheHistory() {
+        const RegistryOptions options = registryOptions();
+        const QList<Build> builds = readBuilds();
+        QVERIFY(!builds.isEmpty());
+        RegistryClient client(m_server->hostPort(), options);
+        const Result<VerificationKey> ci = VerificationKey::fromFile(keyPath(u"ci.pub"_s));
+        const Result<VerificationKey> rsa = VerificationKey::fromFile(keyPath(u"rsa.pub"_s));
+        QVERIFY(ci.ok() && rsa.ok());
+        const SignatureTrust byCi{{ci.value()}, {}, {}, {}};
+        const SignatureTrust byCiAndRsa{{ci.value(), rsa.value()}, {}, {}, {}};
+        HistoryStore store;
+        QVERIFY(store.open(m_dir.filePath(u"verdicts.sqlite"_s)).ok());
+        InlineHistory history(&store);
+        // One checker per run; what each answered last, by digest.
+        const auto checkOnce = [&](const SignatureTrust& trust, int* answeredAtOnce) {
+            SignatureChecker checker;
+            checker.setHistory([&history]() -> HistoryAccess* { return &history; });
+            QSignalSpy verdicts(&checker, &SignatureChecker::verdictReady);
+            QSignalSpy finished(&checker, &SignatureChecker::finished);
+            checker.check(m_server->hostPort(), u"trust/api"_s, options, builds, trust);
+            *answeredAtOnce = int(verdicts.size()); // the history answers inline here
+            QHash<QString, SignatureVerdict> last;
+            if (!finished.wait(30000))
+                return last;
+            for (const QList<QVariant>& answer : std::as_const(verdicts))
+                last.insert(answer.at(1).toString(), answer.at(2).value<SignatureVerdict>());
+            return last;
+        };
+        const auto storedByDigest = [&]() {
+            QHash<QString, StoredSignatureVerdict> rows;
+            const Result<QList<StoredSignatureVerdict>> stored =
+                store.signatureVerdicts(m_server->hostPort(), u"trust/api"_s);
+            for (const StoredSignatureVerdict& row :
+                 stored.ok() ? stored.value() : QList<StoredSignatureVerdict>())
+                rows.insert(row.digest, row);
+            return rows;
+        };
+        const auto signatureManifestDigest = [&](const QString& subject) {
+            const std::optional<Result<ManifestHead>> head =
+                waitForResult<ManifestHead>([&](QObject* context, Callback<ManifestHead> done) {
+                    client.headManifest(u"trust/api"_s,
+                                        SignatureReader::accessoryTag(subject, u"sig"_s), context,
+                                        done);
+                });
+            return head && head->ok() ? head->value().digest : QString();
+        };
+
+        int atOnce = -1;
+        const QHash<QString, SignatureVerdict> first = checkOnce(byCi, &atOnce);
+        QCOMPARE(atOnce, 0);                // nothing kept yet
+        QCOMPARE(first.size(), BuildCount); // eight signed builds and the index
+        QHash<QString, StoredSignatureVerdict> rows = storedByDigest();
+        QCOMPARE(rows.size(), BuildCount);
+        const StoredSignatureVerdict valid = rows.value(m_digests.at(Valid));
+        QCOMPARE(valid.verdict, u"verified"_s);
+        QCOMPARE(valid.trust, byCi.fingerprint());
+        QCOMPARE(valid.evidence, signatureManifestDigest(m_digests.at(Valid)));
+        QCOMPARE(rows.value(m_digests.at(Flipped)).verdict, u"signed-unverified"_s);
+        QVERIFY(!rows.contains(m_digests.at(Unsigned)));
+
+        // The kept verdict is what the next run shows, before and after the registry's
+        // answer: a summary only the history holds proves the signature went unchecked.
+        StoredSignatureVerdict marked = valid;
+        marked.summary = u"verified, as kept by the earlier run"_s;
+        QVERIFY(store.storeSignatureVerdicts({marked}).ok());
+        const QHash<QString, SignatureVerdict> second = checkOnce(byCi, &atOnce);
+        QCOMPARE(atOnce, BuildCount);
+        QCOMPARE(second.value(m_digests.at(Valid)).summary, marked.summary);
+        QCOMPARE(second.value(m_digests.at(OtherDigest)).kind, SignatureVerdictKind::Invalid);
+
+        // A signature replaced since (the flipped one, now signed properly) is judged again.
+        QString error;
+        RegistrySeeder::sign(*m_server,
+                             {{u"repository"_s, u"trust/api"_s},
+                              {u"signatures"_s, QJsonArray{signature(Flipped, u"ci"_s)}}},
+                             &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QHash<QString, SignatureVerdict> third = checkOnce(byCi, &atOnce);
+        QCOMPARE(third.value(m_digests.at(Flipped)).kind, SignatureVerdictKind::Verified);
+        rows = storedByDigest();
+        QCOMPARE(rows.value(m_digests.at(Flipped)).verdict, u"verified"_s);
+        QCOMPARE(rows.value(m_digests.at(Flipped)).evidence,
+                 signatureManifestDigest(m_digests.at(Flipped)));
+
+        // Other keys: nothing kept counts, and the RSA build now verifies.
+        const QHash<QString, SignatureVerdict> fourth = checkOnce(byCiAndRsa, &atOnce);
+        QCOMPARE(atOnce, 0);
+        QCOMPARE(fourth.value(m_digests.at(RsaSigned)).kind, SignatureVerdictKind::Verified);
+        QVERIFY(fourth.value(m_digests.at(Valid)).summary != marked.summary);
+        rows = storedByDigest();
+        QCOMPARE(rows.value(m_digests.at(RsaSigned)).verdict, u"verified"_s);
+        QCOMPARE(rows.value(m_digests.at(RsaSigned)).trust, byCiAndRsa.fingerprint());
+
+        // With the registry gone, the kept verdict stands and says it is one.
+        const QString registry = m_server->hostPort();
+        m_server.reset();
+        SignatureChecker offline;
+        offline.setHistory([&history]() -> HistoryAccess* { return &history; });
+        QSignalSpy answers(&offline, &SignatureChecker::verdictReady);
+        QSignalSpy done(&offline, &SignatureChecker::finished);
+        offline.check(registry, u"trust/api"_s, options, builds, byCiAndRsa);
+        QVERIFY(done.wait(30000));
+        SignatureVerdict lastRsa;
+        for (const QList<QVariant>& answer : std::as_const(answers)) {
+            if (answer.at(1).toString() == m_digests.at(RsaSigned))
+                lastRsa = answer.at(2).value<SignatureVerdict>();
+        }
+        QCOMPARE(lastRsa.kind, SignatureVerdictKind::Verified);
+        QVERIFY2(lastRsa.summary.contains(u"verified by rsa.pub"_s) &&
+                     lastRsa.summary.contains(u" (as last checked; not checked now: "_s),
+                 qPrintable(lastRsa.summary));
     }
 
 private:
