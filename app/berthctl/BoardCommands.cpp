@@ -47,6 +47,15 @@ struct BoardSession {
 // repositories overlap one's listing and database work with another's HEADs.
 constexpr qsizetype kReadsAtOnce = 4;
 
+// The builds a cell can show: where a moving tag (an environment, a floating version,
+// latest) or a name outside every scheme (an environment only a policy names) points.
+// Builds tagged only with versions and SHAs are listed and checked, never read.
+bool boardMayShow(const QList<ClassifiedTag>& tags) {
+    return std::any_of(tags.cbegin(), tags.cend(), [](const ClassifiedTag& tag) {
+        return isMutableKind(tag.kind) || tag.kind == TagKind::Other;
+    });
+}
+
 RegistryClient* clientFor(BoardSession& session, const QString& domain) {
     RegistryClient*& client = session.clients[domain];
     if (!client) {
@@ -212,8 +221,10 @@ void readRepository(const std::shared_ptr<BoardSession>& session, qsizetype inde
                 read.verdicts = verdicts.value();
             readDone();
         },
-        // A board is looked at again and again: only what can have moved is asked about.
-        CollectOptions{RefreshRule{.full = session->invocation.full}, session->history});
+        // A board is looked at again and again: only what can have moved is asked about,
+        // and only the builds it can show are read.
+        CollectOptions{RefreshRule{.full = session->invocation.full}, session->history,
+                       &boardMayShow});
 }
 
 // Replaces each catalog path by the repositories listed under it, in the catalog's order,

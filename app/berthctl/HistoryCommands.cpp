@@ -153,6 +153,8 @@ void collectAndRecord(const Invocation& invocation, const ImageReference& reposi
         }
     }
     auto* collector = new BuildCollector(client, session->cache.get(), TagClassifier(), client);
+    if (options.buildFilter)
+        collector->setBuildFilter(options.buildFilter);
     QMap<QString, KnownTag> known; // a refresh's history, against which moves are told
     if (refresh) {
         const Result<QList<TagPosition>> positions =

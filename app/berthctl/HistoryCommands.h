@@ -57,6 +57,8 @@ struct CollectOptions {
     // A history already open, shared by several reads (each open checks the whole file);
     // unset: --db is opened for this read.
     std::shared_ptr<HistorySession> history;
+    // Only the builds this accepts are read (BuildCollector::setBuildFilter); unset: all.
+    std::function<bool(const QList<ClassifiedTag>&)> buildFilter;
 };
 
 // Reads the repository through the history's manifest cache, records every tag's

@@ -474,6 +474,22 @@ Status HistoryStore::transaction(const QString& purpose, bool durable,
     return result;
 }
 
+void HistoryStore::readTogether(const std::function<void()>& reads) {
+    if (m_location.isPostgres() || m_transactionDepth > 0 || !isOpen())
+        return reads();
+    // DEFERRED: no lock until the first read, and only a read lock until a write.
+    if (Result<QSqlQuery> begun = run(u"begin a read"_s, u"BEGIN DEFERRED"_s); !begun)
+        return reads(); // each statement then reads on its own, as without this
+    ++m_transactionDepth;
+    reads();
+    --m_transactionDepth;
+    QSqlQuery end(database());
+    // Nothing to keep but what a savepoint inside already made its own; a failed commit
+    // (a write inside that lost its lock) is undone.
+    if (!end.exec(u"COMMIT"_s))
+        end.exec(u"ROLLBACK"_s);
+}
+
 // Inside a transaction, a savepoint: the inner work fails alone (a position that could
 // not be recorded does not take the audit row written beside it back), and commits with
 // the outer transaction, as durably as that one.

@@ -130,6 +130,12 @@ public:
     Status storeConfig(const QString& digest, const QByteArray& bytes, const QDateTime& created,
                        const QMap<QString, QString>& labels);
 
+    // Runs `reads` inside one read transaction on SQLite: every statement then shares one
+    // snapshot and one lock, instead of taking and dropping the file's read lock each
+    // (hundreds of cached manifests per refresh). A write inside it is a savepoint and takes
+    // the write lock only then. Elsewhere, or inside a transaction already, `reads` just runs.
+    void readTogether(const std::function<void()>& reads);
+
     // Runs `body` as one transaction whose commit survives a power cut (the audit's rule);
     // writes inside it, audit rows and positions alike, commit together, once. A write
     // that fails inside it is undone alone. Nothing is committed when `body` fails.

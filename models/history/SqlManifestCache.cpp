@@ -38,6 +38,10 @@ void SqlManifestCache::storeManifest(const ManifestBlob& blob) {
         note(stored.error().message);
 }
 
+void SqlManifestCache::readTogether(const std::function<void()>& lookups) {
+    m_store.readTogether(lookups);
+}
+
 std::optional<QByteArray> SqlManifestCache::config(const QString& digest) const {
     const Result<std::optional<QByteArray>> found = m_store.config(digest);
     if (!found) {

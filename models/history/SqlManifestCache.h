@@ -20,6 +20,7 @@ public:
     void storeManifest(const ManifestBlob& blob) override;
     std::optional<QByteArray> config(const QString& digest) const override;
     void storeConfig(const QString& digest, const QByteArray& bytes) override;
+    void readTogether(const std::function<void()>& lookups) override;
 
     // The interface has no error channel: a failed read counts as a miss (the registry
     // is asked instead) and every failure is kept here for the caller to show once.

@@ -6,6 +6,8 @@
 #include "registry/ManifestParser.h"
 #include "registry/RegistryClient.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -234,18 +236,30 @@ void BuildCollector::headAllTags(const std::shared_ptr<Job>& job) {
 }
 
 void BuildCollector::readBuilds(const std::shared_ptr<Job>& job) {
-    if (job->tagsByDigest.isEmpty())
-        return finish(job);
-    job->pending = int(job->tagsByDigest.size());
-    for (auto it = job->tagsByDigest.cbegin(); it != job->tagsByDigest.cend(); ++it)
-        readBuild(job, it.key());
+    QList<Build> wanted;
+    for (auto it = job->tagsByDigest.cbegin(); it != job->tagsByDigest.cend(); ++it) {
+        Build build;
+        build.digest = it.key();
+        build.tags = m_classifier.classifyAll(it.value());
+        if (m_wanted && !job->cacheOnly && !m_wanted(build.tags))
+            continue;
+        sortTagsForDisplay(build.tags);
+        wanted.append(std::move(build));
+    }
+    // One more than the builds: held until every read is asked, so the collection is
+    // finished (and recorded by the caller) after the cache's read, not inside it.
+    job->pending = int(wanted.size()) + 1;
+    // Cached builds answer at once, all from one read of the cache.
+    m_cache->readTogether([this, &job, &wanted] {
+        for (Build& build : wanted)
+            readBuild(job, std::move(build));
+    });
+    if (--job->pending == 0)
+        finish(job);
 }
 
-void BuildCollector::readBuild(const std::shared_ptr<Job>& job, const QString& digest) {
-    Build build;
-    build.digest = digest;
-    build.tags = m_classifier.classifyAll(job->tagsByDigest.value(digest));
-    sortTagsForDisplay(build.tags);
+void BuildCollector::readBuild(const std::shared_ptr<Job>& job, Build build) {
+    const QString digest = build.digest;
     fetchManifest(job, digest, [this, job, build](Result<ManifestBlob> blob) mutable {
         if (!blob) {
             build.problem = blob.error().message;
@@ -354,12 +368,20 @@ void attachAccessories(BuildCollection& collection, const QList<Accessory>& acce
         build.accessories.clear();
         bySubject.insert(build.digest, &build);
     }
+    // A build left unread on purpose (BuildCollector::setBuildFilter) is still a subject.
+    QSet<QString> tagged;
+    if (collection.builds.size() < collection.tagDigests.size()) {
+        for (const QString& digest : std::as_const(collection.tagDigests))
+            tagged.insert(digest);
+    }
     collection.orphanAccessories.clear();
     for (const Accessory& accessory : accessories) {
         if (Build* subject = bySubject.value(accessory.subjectDigest)) {
             subject->accessories.append(accessory);
             continue;
         }
+        if (tagged.contains(accessory.subjectDigest))
+            continue;
         collection.orphanAccessories.append(accessory);
         collection.warnings.append(
             u"%1: a %2 for %3, which no tag of this repository points at"_s.arg(

@@ -12,6 +12,7 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -51,6 +52,12 @@ public:
     // Makes collect() ask only about the tags `rule` says can have moved (see
     // RefreshPlan.h); the others take their digest from `known`.
     void setKnownTags(QMap<QString, KnownTag> known, const RefreshRule& rule);
+    // Makes collect() read only the builds whose tags `wanted` accepts (their manifests
+    // and configs); every tag is still listed, asked about and in tagDigests. For a view
+    // that shows a few builds of many (the board: where the environments point).
+    void setBuildFilter(std::function<bool(const QList<ClassifiedTag>& tags)> wanted) {
+        m_wanted = std::move(wanted);
+    }
 
     // The builds behind digests already known (a publish names its build), each with the
     // tags given for it: manifests and configs from the cache, else the registry. No tag
@@ -69,7 +76,8 @@ private:
     struct Job;
     void headAllTags(const std::shared_ptr<Job>& job);
     void readBuilds(const std::shared_ptr<Job>& job);
-    void readBuild(const std::shared_ptr<Job>& job, const QString& digest);
+    // `build` holds its digest and classified tags; the rest is read here.
+    void readBuild(const std::shared_ptr<Job>& job, Build build);
     void fetchManifest(const std::shared_ptr<Job>& job, const QString& digest,
                        Callback<ManifestBlob> done);
     void fetchConfig(const std::shared_ptr<Job>& job, const QString& digest,
@@ -85,6 +93,7 @@ private:
     TagClassifier m_classifier;
     std::optional<QMap<QString, KnownTag>> m_known;
     RefreshRule m_refreshRule;
+    std::function<bool(const QList<ClassifiedTag>&)> m_wanted;
 };
 
 // Gives each build of `collection` the accessories whose subject it is; the others become

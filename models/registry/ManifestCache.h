@@ -8,6 +8,7 @@
 
 #include <QHash>
 
+#include <functional>
 #include <optional>
 
 namespace berth {
@@ -19,6 +20,9 @@ public:
     virtual void storeManifest(const ManifestBlob& blob) = 0;
     virtual std::optional<QByteArray> config(const QString& digest) const = 0;
     virtual void storeConfig(const QString& digest, const QByteArray& bytes) = 0;
+    // Runs `lookups` (manifest and config reads, nothing stored) as one read of the cache:
+    // a database answers them all from one snapshot instead of locking it for each.
+    virtual void readTogether(const std::function<void()>& lookups) { lookups(); }
 };
 
 class MemoryManifestCache final : public ManifestCache {

@@ -13,6 +13,7 @@
 #include "registry/Accessory.h"
 #include "registry/BuildCollector.h"
 #include "registry/BuildJson.h"
+#include "registry/ManifestCache.h"
 #include "registry/RegistryClient.h"
 #include "timeline/TimelineModel.h"
 
@@ -20,6 +21,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 using namespace berth;
@@ -176,6 +179,54 @@ private slots:
                          u"sha256-"_s + digests[1].mid(7) + u".sig"_s);
             }
         }
+    }
+
+    // A view of a few builds (the board) reads only those: the other tags are still listed
+    // and checked, their manifests never fetched, and an accessory of an unread build is no
+    // orphan.
+    void aFilteredReadReadsOnlyTheWantedBuilds() {
+        const QString repository = u"filtered/api"_s;
+        QJsonArray images{RegistrySeeder::image({u"v2.0.0"_s}, u"filtered-0"_s),
+                          RegistrySeeder::image({u"v2.1.0"_s, u"production"_s}, u"filtered-1"_s),
+                          RegistrySeeder::image({u"v2.2.0"_s}, u"filtered-2"_s)};
+        QString error;
+        const QJsonObject pushed = RegistrySeeder::seed(
+            *m_server, {{u"repository"_s, repository}, {u"images"_s, images}}, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QStringList digests;
+        for (const QJsonValue& image : pushed.value(u"images"_s).toArray())
+            digests.append(image[u"digest"_s].toString());
+        QCOMPARE(digests.size(), 3);
+        QVERIFY(
+            sign(repository, {{u"signatures"_s, QJsonArray{signature(repository, digests[0]),
+                                                           signature(repository, digests[1])}}}));
+
+        RegistryClient client(m_server->hostPort(), options());
+        MemoryManifestCache cache;
+        BuildCollector collector(&client, &cache);
+        collector.setBuildFilter([](const QList<ClassifiedTag>& tags) {
+            return std::any_of(tags.cbegin(), tags.cend(), [](const ClassifiedTag& tag) {
+                return tag.kind == TagKind::Environment;
+            });
+        });
+        const std::optional<Result<BuildCollection>> read =
+            waitForResult<BuildCollection>([&](QObject* context, Callback<BuildCollection> done) {
+                collector.collect(repository, context, done);
+            });
+        QVERIFY(read && read->ok());
+        const BuildCollection& collection = read->value();
+        QCOMPARE(collection.tagDigests.size(), 4);
+        QCOMPARE(collection.tagDigests.value(u"v2.0.0"_s), digests[0]);
+        QCOMPARE(collection.builds.size(), 1);
+        QCOMPARE(collection.builds.first().digest, digests[1]);
+        QVERIFY(collection.builds.first().created.isValid()); // read in full
+        QCOMPARE(accessoryKinds(collection.builds.first().accessories),
+                 QList<AccessoryKind>{AccessoryKind::Signature});
+        QVERIFY(cache.manifest(digests[1]));
+        QVERIFY(!cache.manifest(digests[0]));
+        QVERIFY(!cache.manifest(digests[2]));
+        QVERIFY(collection.orphanAccessories.isEmpty());
+        QVERIFY2(collection.warnings.isEmpty(), qPrintable(collection.warnings.join(u'\n')));
     }
 
     void halfSignedThousandBuildsShowAThousand() {
