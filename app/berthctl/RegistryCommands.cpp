@@ -101,7 +101,7 @@ void judgeSignatures(RegistryClient* client, const ImageReference& repository,
             for (const QString& digest : signedDigests) {
                 reader->verify(
                     repository.path(), digest, qApp, [=](Result<SignatureVerdict> verdict) {
-                        if (verdict && verdict->evidence != known.value(digest).evidence)
+                        if (verdict)
                             judged->insert(digest, verdict.value());
                         verdicts->insert(
                             digest, verdict ? QJsonObject{{u"verdict"_s,
@@ -114,7 +114,7 @@ void judgeSignatures(RegistryClient* client, const ImageReference& repository,
                         // A history that takes no writes only misses the next run's saving.
                         berth::InlineHistory keepIn(&session->store);
                         rememberVerdicts(keepIn, repository.domain(), repository.path(), trust,
-                                         *judged);
+                                         *judged, known);
                         done(*verdicts);
                     });
             }

@@ -19,8 +19,10 @@ struct BuildCollector::Job {
     GuardedCallback<BuildCollection> done;
     int pending = 0;
     QMap<QString, QStringList> tagsByDigest;
-    QStringList toHead;           // the listed tags to ask about
-    bool cacheOnly = false;       // a miss is a problem, not a request
+    QStringList toHead;     // the listed tags to ask about
+    bool cacheOnly = false; // a miss is a problem, not a request
+    // The builds this read reads (setBuildFilter, for collect() only); unset: all.
+    std::function<bool(const QList<ClassifiedTag>&)> wanted;
     QList<Accessory> accessories; // the listed accessory tags, attached when the builds are in
 };
 
@@ -138,6 +140,7 @@ void BuildCollector::collect(const QString& repository, QObject* context,
     auto job = std::make_shared<Job>();
     job->collection.repository = repository;
     job->done = GuardedCallback<BuildCollection>(context, std::move(done));
+    job->wanted = m_wanted;
     m_client->listTags(repository, this, [this, job](Result<QStringList> tags) {
         if (!tags)
             return job->done(tags.error());
@@ -241,7 +244,7 @@ void BuildCollector::readBuilds(const std::shared_ptr<Job>& job) {
         Build build;
         build.digest = it.key();
         build.tags = m_classifier.classifyAll(it.value());
-        if (m_wanted && !job->cacheOnly && !m_wanted(build.tags))
+        if (job->wanted && !job->wanted(build.tags))
             continue;
         sortTagsForDisplay(build.tags);
         wanted.append(std::move(build));

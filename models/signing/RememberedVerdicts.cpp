@@ -104,12 +104,16 @@ void recallVerdicts(HistoryAccess& history, const QString& registry, const QStri
 
 void rememberVerdicts(HistoryAccess& history, const QString& registry, const QString& repository,
                       const SignatureTrust& trust, const QHash<QString, SignatureVerdict>& verdicts,
-                      QObject* context, Callback<Unit> done) {
+                      const QHash<QString, SignatureVerdict>& recalled, QObject* context,
+                      Callback<Unit> done) {
     QList<StoredSignatureVerdict> rows;
     const QString fingerprint = trust.fingerprint();
     for (auto it = verdicts.cbegin(); it != verdicts.cend(); ++it) {
-        if (!it.value().evidence.isEmpty())
-            rows.append(storedVerdict(registry, repository, it.key(), fingerprint, it.value()));
+        const QString& evidence = it.value().evidence;
+        const auto kept = recalled.constFind(it.key());
+        if (evidence.isEmpty() || (kept != recalled.cend() && kept->evidence == evidence))
+            continue;
+        rows.append(storedVerdict(registry, repository, it.key(), fingerprint, it.value()));
     }
     if (rows.isEmpty()) {
         if (done)

@@ -30,11 +30,13 @@ void recallVerdicts(HistoryAccess& history, const QString& registry, const QStri
                     const SignatureTrust& trust, QObject* context,
                     Callback<QHash<QString, SignatureVerdict>> done);
 
-// Keeps `verdicts` (by digest) as `trust` earned them. Only verdicts on a signature
-// manifest that was read are kept (an unsigned build's has no evidence). `done`, when
-// given, hears whether the write went through.
+// Keeps `verdicts` (by digest) as `trust` earned them, except those `recalled` (what
+// recallVerdicts answered) already holds on the same evidence: nothing is written twice.
+// Only verdicts on a signature manifest that was read are kept (an unsigned build's has no
+// evidence). `done`, when given, hears whether the write went through.
 void rememberVerdicts(HistoryAccess& history, const QString& registry, const QString& repository,
                       const SignatureTrust& trust, const QHash<QString, SignatureVerdict>& verdicts,
-                      QObject* context = nullptr, Callback<Unit> done = {});
+                      const QHash<QString, SignatureVerdict>& recalled, QObject* context = nullptr,
+                      Callback<Unit> done = {});
 
 } // namespace berth

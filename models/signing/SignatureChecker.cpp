@@ -17,9 +17,9 @@ SignatureChecker::SignatureChecker(QObject* parent)
 
 SignatureChecker::~SignatureChecker() = default;
 
-QString SignatureChecker::cacheKey(const QString& reference, const SignatureTrust& trust) {
+QString SignatureChecker::cacheKey(const QString& reference, const QString& trustFingerprint) {
     // Any change of what is trusted asks again.
-    return reference + u'|' + trust.fingerprint();
+    return reference + u'|' + trustFingerprint;
 }
 
 void SignatureChecker::useRegistry(const QString& registry, const RegistryOptions& options) {
@@ -64,6 +64,8 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
     delete m_reader;
     m_reader = new SignatureReader(m_client.get(), registry, trust, this);
 
+    // Hashed once per check: it covers every key and certificate trusted.
+    const QString trustFingerprint = trust.fingerprint();
     QStringList toJudge;
     for (const Build& build : builds) {
         const bool isSigned =
@@ -71,7 +73,7 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
                         [](const Accessory& a) { return a.kind == AccessoryKind::Signature; });
         if (!isSigned)
             continue;
-        const QString key = cacheKey(fullName + u'@' + build.digest, trust);
+        const QString key = cacheKey(fullName + u'@' + build.digest, trustFingerprint);
         if (const auto known = m_cache.constFind(key); known != m_cache.cend()) {
             emit verdictReady(fullName, build.digest, known.value());
             continue;
@@ -84,10 +86,10 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
     m_waiting = int(toJudge.size());
     HistoryAccess* history = m_history ? m_history() : nullptr;
     if (!history)
-        return judge(generation, registry, repository, toJudge, trust, {});
+        return judge(generation, registry, repository, toJudge, trust, trustFingerprint, {});
     recallVerdicts(*history, registry, repository, trust, this,
-                   [this, generation, registry, repository, fullName, toJudge,
-                    trust](Result<QHash<QString, SignatureVerdict>> recalled) {
+                   [this, generation, registry, repository, fullName, toJudge, trust,
+                    trustFingerprint](Result<QHash<QString, SignatureVerdict>> recalled) {
                        if (generation != m_generation)
                            return;
                        const QHash<QString, SignatureVerdict> known =
@@ -99,47 +101,49 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
                                emit verdictReady(fullName, digest, last.value());
                        }
                        m_reader->setKnownVerdicts(known);
-                       judge(generation, registry, repository, toJudge, trust, known);
+                       judge(generation, registry, repository, toJudge, trust, trustFingerprint,
+                             known);
                    });
 }
 
 void SignatureChecker::judge(quint64 generation, const QString& registry, const QString& repository,
                              const QStringList& digests, const SignatureTrust& trust,
+                             const QString& trustFingerprint,
                              const QHash<QString, SignatureVerdict>& known) {
     const QString fullName = registry + u'/' + repository;
-    auto judged = std::make_shared<QHash<QString, SignatureVerdict>>(); // new to the history
+    auto judged = std::make_shared<QHash<QString, SignatureVerdict>>(); // read now
     for (const QString& digest : digests) {
-        const QString key = cacheKey(fullName + u'@' + digest, trust);
+        const QString key = cacheKey(fullName + u'@' + digest, trustFingerprint);
         const auto kept = known.constFind(digest);
         const std::optional<SignatureVerdict> last =
             kept == known.cend() ? std::nullopt : std::optional(kept.value());
-        m_reader->verify(repository, digest, this,
-                         [this, generation, registry, repository, fullName, digest, key, trust,
-                          last, judged](Result<SignatureVerdict> verdict) {
-                             if (generation != m_generation)
-                                 return;
-                             SignatureVerdict shown;
-                             if (verdict) {
-                                 shown = verdict.value();
-                                 m_cache.insert(key, shown); // a failed read is asked again
-                                 if (!last || shown.evidence != last->evidence)
-                                     judged->insert(digest, shown);
-                             } else if (last) {
-                                 // The registry is away: the last verdict stands, said to be one.
-                                 shown = *last;
-                                 shown.summary += u" (as last checked; not checked now: %1)"_s.arg(
-                                     verdict.errorMessage());
-                             } else {
-                                 shown.kind = SignatureVerdictKind::SignedUnverified;
-                                 shown.summary = u"not checked: "_s + verdict.errorMessage();
-                             }
-                             emit verdictReady(fullName, digest, shown);
-                             if (--m_waiting > 0)
-                                 return;
-                             if (HistoryAccess* history = m_history ? m_history() : nullptr)
-                                 rememberVerdicts(*history, registry, repository, trust, *judged);
-                             emit finished();
-                         });
+        m_reader->verify(
+            repository, digest, this,
+            [this, generation, registry, repository, fullName, digest, key, trust, last, judged,
+             known](Result<SignatureVerdict> verdict) {
+                if (generation != m_generation)
+                    return;
+                SignatureVerdict shown;
+                if (verdict) {
+                    shown = verdict.value();
+                    m_cache.insert(key, shown); // a failed read is asked again
+                    judged->insert(digest, shown);
+                } else if (last) {
+                    // The registry is away: the last verdict stands, said to be one.
+                    shown = *last;
+                    shown.summary +=
+                        u" (as last checked; not checked now: %1)"_s.arg(verdict.errorMessage());
+                } else {
+                    shown.kind = SignatureVerdictKind::SignedUnverified;
+                    shown.summary = u"not checked: "_s + verdict.errorMessage();
+                }
+                emit verdictReady(fullName, digest, shown);
+                if (--m_waiting > 0)
+                    return;
+                if (HistoryAccess* history = m_history ? m_history() : nullptr)
+                    rememberVerdicts(*history, registry, repository, trust, *judged, known);
+                emit finished();
+            });
     }
 }
 

@@ -52,11 +52,11 @@ signals:
     void finished();
 
 private:
-    static QString cacheKey(const QString& reference, const SignatureTrust& trust);
+    static QString cacheKey(const QString& reference, const QString& trustFingerprint);
     // Verifies each of `digests` with the current reader; `known`: what the history had.
     void judge(quint64 generation, const QString& registry, const QString& repository,
                const QStringList& digests, const SignatureTrust& trust,
-               const QHash<QString, SignatureVerdict>& known);
+               const QString& trustFingerprint, const QHash<QString, SignatureVerdict>& known);
     // The client of `registry`, made anew when the registry changes (and the readers with it).
     void useRegistry(const QString& registry, const RegistryOptions& options);
 
