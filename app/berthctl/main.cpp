@@ -176,10 +176,10 @@ std::optional<QDateTime> parsePeriodBound(const QString& text) {
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    // Started only for a command given a clone (--git): libgit2 parses the system's whole
-    // CA bundle when it starts, a visible part of a warm `builds` or `record`. Once started,
-    // it lets the pool's git walks finish before it shuts libgit2 down.
-    std::optional<berth::GitLibrary> git;
+    // libgit2 starts at the first clone opened (it parses the system's whole CA bundle when
+    // it starts: a command that opens none never pays for it); the guard lets the pool's git
+    // walks finish before it shuts libgit2 down.
+    const berth::GitLibrary git(QThreadPool::globalInstance());
     // On every way out of main, work still on the pool (history writes) finishes first.
     const auto drainPool = qScopeGuard([] { QThreadPool::globalInstance()->waitForDone(); });
     // Qt 6.4 warns about a null connect inside its own TLS backend lookup; it is noise on
@@ -415,10 +415,6 @@ int main(int argc, char** argv) {
         (invocation.command == u"policy"_s || invocation.command == u"labels"_s ||
          invocation.command == u"publish"_s || invocation.command == u"lint"_s))
         invocation.gitClone = QDir::currentPath();
-    // insights and board read each repository's linked clone even without --git.
-    if (!invocation.gitClone.isEmpty() || invocation.command == u"insights"_s ||
-        invocation.command == u"board"_s)
-        git.emplace(QThreadPool::globalInstance());
     invocation.database =
         parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("BERTH_DATABASE");
     invocation.via = parser.value(via);

@@ -1,6 +1,7 @@
 #include "git/BuildLabels.h"
 
 #include "git/GitError.h"
+#include "git/GitLibrary.h"
 #include "git/GitRepository.h"
 #include "git/RemoteLocation.h"
 #include "policy/SemanticVersion.h"
@@ -38,6 +39,7 @@ QString oidText(const git_oid* oid) {
 // A name git would accept as a branch: no spaces, globs or quotes, so the labels stay one
 // shell word each in `docker build $(berthctl labels)`.
 bool isBranchName(const QString& name) {
+    GitLibrary::start(); // asked before any clone is opened
     int valid = 0;
     const QByteArray reference = "refs/heads/" + name.toUtf8();
     return git_reference_name_is_valid(&valid, reference.constData()) == 0 && valid == 1;

@@ -1,6 +1,7 @@
 #include "git/GitRepository.h"
 
 #include "git/GitError.h"
+#include "git/GitLibrary.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -18,6 +19,7 @@ Result<GitRepository> GitRepository::open(const QString& path) {
             u"The git clone \"%1\" does not exist or is not a directory."_s.arg(path), 0,
             QString(GitErrorCode::NotARepository));
     }
+    GitLibrary::start();
     git_repository* raw = nullptr;
     const QByteArray native = QFile::encodeName(info.absoluteFilePath());
     const int rc =

@@ -1,9 +1,11 @@
 // GitLibrary keeps libgit2 initialised until every job on its thread pool finished: a git
 // walk still running when main returns must not call into a library already shut down.
+// libgit2 starts at the first clone opened, on whichever thread opens it, not before.
 
 #include "TestMain.h"
 
 #include "git/GitLibrary.h"
+#include "git/GitRepository.h"
 
 #include <QFile>
 #include <QProcess>
@@ -34,6 +36,14 @@ int otherHolders() {
     return count - 1;
 }
 
+// An empty repository made by git itself, for libgit2 to open.
+bool initClone(const QString& path) {
+    QProcess gitInit;
+    gitInit.start(u"git"_s, {u"init"_s, u"--quiet"_s, path});
+    return gitInit.waitForFinished() && gitInit.exitStatus() == QProcess::NormalExit &&
+           gitInit.exitCode() == 0;
+}
+
 struct JobSaw {
     int otherHolders = -1;
     int openError = -1; // git_repository_open's return value
@@ -53,11 +63,7 @@ private slots:
     void poolJobsFinishBeforeShutdown() {
         QFETCH(bool, globalPool);
         QTemporaryDir clone;
-        QVERIFY(clone.isValid());
-        QProcess gitInit;
-        gitInit.start(u"git"_s, {u"init"_s, u"--quiet"_s, clone.path()});
-        QVERIFY(gitInit.waitForFinished());
-        QCOMPARE(gitInit.exitCode(), 0);
+        QVERIFY(clone.isValid() && initClone(clone.path()));
         // Nothing else in this process holds libgit2, so the GitLibrary's hold is the one seen.
         QCOMPARE(otherHolders(), 0);
 
@@ -68,6 +74,9 @@ private slots:
             library.emplace();
         else
             library.emplace(workers);
+        QCOMPARE(otherHolders(), 0); // nothing opened a clone yet
+        QVERIFY(GitRepository::open(clone.path()));
+        QCOMPARE(otherHolders(), 1);
 
         QSemaphore started;
         QSemaphore ownerGone;
@@ -93,6 +102,27 @@ private slots:
         QCOMPARE(saw.otherHolders, 1); // the GitLibrary's: libgit2 was still initialised
         QCOMPARE(saw.openError, 0);
         QCOMPARE(otherHolders(), 0); // and shut down once the job was done
+    }
+
+    // A worker thread's first clone starts libgit2; the guard in main shuts it down, and a
+    // guard whose process never opened a clone never started it.
+    void theFirstCloneOpenedStartsTheLibrary() {
+        QTemporaryDir clone;
+        QVERIFY(clone.isValid() && initClone(clone.path()));
+
+        std::optional<GitLibrary> unused(std::in_place);
+        unused.reset();
+        QCOMPARE(otherHolders(), 0);
+
+        QThreadPool workers;
+        std::optional<GitLibrary> library(std::in_place, &workers);
+        bool opened = false;
+        workers.start([&opened, path = clone.path()] { opened = bool(GitRepository::open(path)); });
+        workers.waitForDone();
+        QVERIFY(opened);
+        QCOMPARE(otherHolders(), 1);
+        library.reset();
+        QCOMPARE(otherHolders(), 0);
     }
 };
 
