@@ -9,6 +9,7 @@
 #include "release/ReleaseTypes.h"
 
 #include <QDateTime>
+#include <QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -20,7 +21,8 @@ struct Publisher::Job {
     PublishOutcome outcome;
     ManifestBlob manifest;
     QMap<QString, QString> labels;
-    QStringList registryTags;
+    QStringList setTags;            // the set's tags but the one CI pushed
+    QStringList registryTags;       // every tag the repository holds
     QMap<QString, QString> current; // tag -> digest when looked at ("" = absent)
     QDateTime lookedAt;
     int waiting = 0;                // answers still to come in the current step
@@ -76,16 +78,15 @@ void Publisher::run(const PublishRequest& request, QObject* context,
             u"No history database is open, so the tags could not be audited; nothing was "
             u"published."_s));
     // The tag set's names do not depend on what the registry holds (only whether a
-    // floating tag moves does), so every read goes out at once: the build, the tag list,
-    // and where each tag of the set points. Nothing waits on another answer but the
-    // build's configuration, which needs the manifest first.
+    // floating tag moves does), so the build and the tag list are read at once. Only the
+    // set's tags the list holds are then looked at: a tag it lacks is absent, as a HEAD
+    // would answer, and a registry asked fewer questions answers the PUTs sooner.
     const PublishTagSet names = publishTagSet(request.policy, request.subject, {});
-    QStringList looks;
     for (const PublishCandidate& candidate : names.candidates) {
         if (candidate.tag != request.builtRef) // its GET answers where it points
-            looks.append(candidate.tag);
+            job->setTags.append(candidate.tag);
     }
-    job->waiting = 1 + (request.subject.version ? 1 : 0) + int(looks.size());
+    job->waiting = 2;
     job->lookedAt = QDateTime::currentDateTimeUtc();
     emit stepStarted(u"Reading the build %1 and where %2 tag(s) point"_s.arg(request.builtRef)
                          .arg(names.candidates.size()));
@@ -102,10 +103,7 @@ void Publisher::run(const PublishRequest& request, QObject* context,
                               job->request.subject.digest = blob->digest;
                               readBuild(job);
                           });
-    if (request.subject.version)
-        readTagList(job);
-    for (const QString& tag : looks)
-        lookAt(job, tag);
+    readTagList(job);
 }
 
 void Publisher::readBuild(const JobPtr& job) {
@@ -130,10 +128,18 @@ void Publisher::readBuild(const JobPtr& job) {
 
 void Publisher::readTagList(const JobPtr& job) {
     m_client->listTags(job->request.repository, this, [this, job](Result<QStringList> tags) {
-        if (tags)
-            job->registryTags = tags.value();
-        else
+        if (!tags) {
             job->fail(tags.errorMessage());
+        } else {
+            job->registryTags = tags.value();
+            const QSet<QString> listed(job->registryTags.cbegin(), job->registryTags.cend());
+            for (const QString& tag : std::as_const(job->setTags)) {
+                if (!listed.contains(tag))
+                    continue;
+                ++job->waiting;
+                lookAt(job, tag);
+            }
+        }
         if (job->answered())
             settle(job);
     });
