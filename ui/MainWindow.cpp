@@ -13,6 +13,7 @@
 #include "RegistrySidebar.h"
 #include "ReleaseActions.h"
 #include "RunningWatch.h"
+#include "SignatureWatch.h"
 #include "TagHealthActions.h"
 #include "TimelineView.h"
 #include "TrayNotifier.h"
@@ -20,8 +21,6 @@
 #include "history/HistoryAccess.h"
 #include "policy/PolicySource.h"
 #include "registry/ImageReference.h"
-#include "release/SignatureGate.h"
-#include "signing/SignatureChecker.h"
 #include "timeline/EnvironmentMoves.h"
 #include "timeline/RepositoryListModel.h"
 #include "timeline/RepositoryLoader.h"
@@ -82,17 +81,10 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(u"Berth"_s);
     m_filterModel->setSourceModel(m_timeline);
     m_view->setModel(m_filterModel);
-    m_signatures = new SignatureChecker(this);
-    m_signatures->setHistory([this]() -> HistoryAccess* { return m_loader->history(); });
-    connect(
-        m_signatures, &SignatureChecker::verdictReady, this,
-        [this](const QString& repository, const QString& digest, const SignatureVerdict& verdict) {
-            if (repository != m_repository)
-                return;
-            m_timeline->setSignatureVerdict(digest, verdict);
-            if (m_view->currentDigest() == digest)
-                m_details->showSignatureSummary(verdict.summary);
-        });
+    m_signatures = new SignatureWatch(
+        [this](const QString& domain) { return optionsFor(domain); },
+        [this] { return m_gitLink->policySource()->policy(); }, [this] { return m_repository; },
+        [this] { return m_view->currentDigest(); }, m_loader, m_timeline, m_details, this);
 
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->addWidget(m_sidebar);
@@ -337,7 +329,7 @@ void MainWindow::addReleaseActions(QToolBar* toolbar) {
     m_health->model()->setPolicy(policy->policy());
     connect(policy, &PolicySource::policyChanged, this, [this, policy] {
         m_health->model()->setPolicy(policy->policy());
-        checkSignatures(); // the keys may have changed with it
+        m_signatures->check(); // the keys may have changed with it
     });
     // After a release (or a refusal because the tag moved) the window reads again, so
     // the lanes show where the tag is now. That move is the user's own, not news.
@@ -577,35 +569,9 @@ void MainWindow::showRepository(const LoadedRepository& loaded) {
             m_view->setCurrentIndex(m_filterModel->index(0, 0));
     }
     updateSummary();
-    checkSignatures();
+    m_signatures->check();
     if (!loaded.isFromHistory())
         m_running->read(loaded);
-}
-
-void MainWindow::describeAccessories(const Build& build) {
-    const Result<ImageReference> reference = ImageReference::parse(m_repository);
-    if (build.accessories.isEmpty() || !reference)
-        return;
-    m_signatures->describe(reference->domain(), reference->path(), optionsFor(reference->domain()),
-                           build.accessories, m_details,
-                           [this, digest = build.digest, repository = m_repository](
-                               Result<QList<SignatureReader::AccessoryDescription>> described) {
-                               // Only while the same build is shown.
-                               if (!described || repository != m_repository ||
-                                   m_view->currentDigest() != digest)
-                                   return;
-                               m_details->showAccessories(described.value());
-                           });
-}
-
-void MainWindow::checkSignatures() {
-    const Result<ImageReference> reference = ImageReference::parse(m_repository);
-    if (m_repository.isEmpty() || !reference)
-        return m_signatures->cancel();
-    // A gate whose committed key is unusable verifies with no key: builds read unverified.
-    const Result<SignatureGate> gate = signatureGate(m_gitLink->policySource()->policy(), {});
-    m_signatures->check(reference->domain(), reference->path(), optionsFor(reference->domain()),
-                        m_timeline->builds(), gate ? gate->trust : SignatureTrust{});
 }
 
 void MainWindow::showVerifiedMove(const QString& tag, const QString& digest) {
@@ -675,7 +641,7 @@ void MainWindow::showBuild(const QString& digest) {
                          index.data(TimelineModel::SharesConfigWithRole).toStringList(),
                          index.data(TimelineModel::VerdictsRole).value<QList<Verdict>>());
     m_details->showSignatureSummary(index.data(TimelineModel::SignatureSummaryRole).toString());
-    describeAccessories(*build);
+    m_signatures->describe(*build);
 }
 
 void MainWindow::selectBuild(const QString& digest) {

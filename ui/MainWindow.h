@@ -26,7 +26,6 @@ struct Project;
 class EnvironmentMoveDetector;
 class RepositoryLoader;
 struct Build;
-class SignatureChecker;
 class TimelineFilterModel;
 class TimelineModel;
 struct LoadedRepository;
@@ -47,6 +46,7 @@ class LoadProgress;
 class RegistrySidebar;
 class ReleaseActions;
 class RunningWatch;
+class SignatureWatch;
 class TagHealthActions;
 class TimelineView;
 class TrayNotifier;
@@ -122,9 +122,7 @@ private:
     void showTimelineMenu(const QPoint& position);
     void updateSummary();
     // Verifies the shown builds' signatures with the linked clone's policy keys.
-    void checkSignatures();
     // Reads what the build's accessories are (digests, predicate types) for the details.
-    void describeAccessories(const Build& build);
     // A registry's saved options, with what the command line said for this session.
     RegistryOptions optionsFor(const QString& domain) const;
 
@@ -148,8 +146,8 @@ private:
     QSplitter* m_detailsSplitter; // a build's details and commits, beside the timeline
     BoardActions* m_board = nullptr;
     ReleaseActions* m_release = nullptr;
-    SignatureChecker* m_signatures = nullptr; // the shown builds' signature verdicts
-    RunningWatch* m_running = nullptr;        // what the environments' engines run
+    SignatureWatch* m_signatures = nullptr; // the shown builds' signature verdicts
+    RunningWatch* m_running = nullptr;      // what the environments' engines run
     TagHealthActions* m_health = nullptr;
     EnvironmentMoveDetector* m_moves;
     QTimer* m_autoRefresh;
