@@ -21,7 +21,7 @@ struct Publisher::Job {
     PublishOutcome outcome;
     ManifestBlob manifest;
     QMap<QString, QString> labels;
-    QStringList setTags;            // the set's tags but the one CI pushed
+    QStringList floatingTags;       // the set's floating tags, looked at when listed
     QStringList registryTags;       // every tag the repository holds
     QMap<QString, QString> current; // tag -> digest when looked at ("" = absent)
     QDateTime lookedAt;
@@ -78,15 +78,21 @@ void Publisher::run(const PublishRequest& request, QObject* context,
             u"No history database is open, so the tags could not be audited; nothing was "
             u"published."_s));
     // The tag set's names do not depend on what the registry holds (only whether a
-    // floating tag moves does), so the build and the tag list are read at once. Only the
-    // set's tags the list holds are then looked at: a tag it lacks is absent, as a HEAD
-    // would answer, and a registry asked fewer questions answers the PUTs sooner.
+    // floating tag moves does), so the build, the tag list and where each immutable tag of
+    // the set points are read at once. A floating tag is looked at only when the list
+    // holds it (one it lacks is absent, as a HEAD would answer), so a first publish asks
+    // fewer questions. An immutable tag is always asked about: a registry's list may lag
+    // behind a tag another pipeline wrote a moment ago, and overwriting a release is the
+    // mistake publish exists to prevent.
     const PublishTagSet names = publishTagSet(request.policy, request.subject, {});
+    QStringList immutableTags;
     for (const PublishCandidate& candidate : names.candidates) {
-        if (candidate.tag != request.builtRef) // its GET answers where it points
-            job->setTags.append(candidate.tag);
+        if (candidate.tag == request.builtRef) // its GET answers where it points
+            continue;
+        (request.policy.isImmutable(candidate.kind) ? immutableTags : job->floatingTags)
+            .append(candidate.tag);
     }
-    job->waiting = 2;
+    job->waiting = 2 + int(immutableTags.size());
     job->lookedAt = QDateTime::currentDateTimeUtc();
     emit stepStarted(u"Reading the build %1 and where %2 tag(s) point"_s.arg(request.builtRef)
                          .arg(names.candidates.size()));
@@ -104,6 +110,8 @@ void Publisher::run(const PublishRequest& request, QObject* context,
                               readBuild(job);
                           });
     readTagList(job);
+    for (const QString& tag : immutableTags)
+        lookAt(job, tag);
 }
 
 void Publisher::readBuild(const JobPtr& job) {
@@ -133,7 +141,7 @@ void Publisher::readTagList(const JobPtr& job) {
         } else {
             job->registryTags = tags.value();
             const QSet<QString> listed(job->registryTags.cbegin(), job->registryTags.cend());
-            for (const QString& tag : std::as_const(job->setTags)) {
+            for (const QString& tag : std::as_const(job->floatingTags)) {
                 if (!listed.contains(tag))
                     continue;
                 ++job->waiting;

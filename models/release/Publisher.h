@@ -3,11 +3,11 @@
 // Applies a publish plan (see PublishPlan.h) to the build CI just pushed, through the
 // registry API: the manifest's own bytes PUT under each missing tag, so every tag names the
 // same digest and no layer moves. Each tag it changes is guarded like a promotion: where
-// the tag points is read first (the tag list says which tags of the set exist; each of
-// those is HEADed) and refused if an immutable tag names another build, an audit row (kind
-// publish) is written before the PUT, the PUT's answer settles where the tag points (the
-// digest the registry says it stored; read back when it says none), and both positions
-// are recorded in the history.
+// the tag points is read first (every immutable tag of the set, and each floating one the
+// tag list holds, is HEADed) and refused if an immutable tag names another build, an audit
+// row (kind publish) is written before the PUT, the PUT's answer settles where the tag
+// points (the digest the registry says it stored; read back when it says none), and both
+// positions are recorded in the history.
 //
 // The registry has no conditional PUT: between the look and the PUT another pipeline may
 // write the same tag and lose it to this one, which no later read could tell. Pending rows

@@ -78,9 +78,10 @@ struct ScratchHistory {
     }
 };
 
-// Publishes the build CI pushed under its SHA tag, from main: the set is that tag and
-// the branch-SHA tag.
-auto publishFromMain(const HostileRegistry& server, ScratchHistory& history) {
+// Publishes the build CI pushed under its SHA tag, from main: the set is that tag and the
+// branch-SHA tag, and a release's tags with a version.
+auto publishFromMain(const HostileRegistry& server, ScratchHistory& history,
+                     std::optional<SemanticVersion> version = std::nullopt) {
     RegistryClient client(server.hostPort(), hostileOptions(history.dir));
     Publisher publisher(&client, &history.store);
     PublishRequest request;
@@ -89,6 +90,7 @@ auto publishFromMain(const HostileRegistry& server, ScratchHistory& history) {
     request.builtRef = kShaTag;
     request.subject.commit = kCommit;
     request.subject.branch = u"main"_s;
+    request.subject.version = version;
     request.reason = u"published by a scripted pipeline"_s;
     return waitForResult<PublishOutcome>([&](QObject* context, Callback<PublishOutcome> done) {
         publisher.run(request, context, done);
@@ -105,9 +107,9 @@ private slots:
         QTest::addColumn<bool>("putNamesDigest");
         QTest::addColumn<bool>("readBackFindsAnother");
         QTest::addColumn<int>("expectedHeads");
-        QTest::newRow("the PUT names the stored digest") << true << false << 0;
-        QTest::newRow("the PUT names none, read back") << false << false << 1;
-        QTest::newRow("the PUT names none, another build found") << false << true << 1;
+        QTest::newRow("the PUT names the stored digest") << true << false << 1;
+        QTest::newRow("the PUT names none, read back") << false << false << 2;
+        QTest::newRow("the PUT names none, another build found") << false << true << 2;
     }
 
     void eachTagIsSettledByThePutsAnswerOrReadBack() {
@@ -120,13 +122,14 @@ private slots:
         HostileRegistry server;
         QVERIFY(server.listen());
         answerTheBuild(server, build);
-        // The tag list lacks the branch-SHA tag, so it is not looked at before the PUT; a
-        // read-back after it finds the build (or, when someone else wrote the tag
-        // meanwhile, another one).
+        // The look before the PUT finds no tag (an immutable tag is looked at even when the
+        // list lacks it); a read-back after it finds the build (or, when someone else wrote
+        // the tag meanwhile, another one).
         server.setAnswer("GET", TagsPath, tagList({kShaTag}));
-        server.setAnswer(
+        server.setAnswers(
             "HEAD", manifestPath(kBranchTag),
-            manifestAnswer(build.manifest, readBackFindsAnother ? other : build.digest));
+            {HostileAnswer::registryError(404, "MANIFEST_UNKNOWN", "unknown"),
+             manifestAnswer(build.manifest, readBackFindsAnother ? other : build.digest)});
         HeaderList putHeaders{
             {"Location", "/v2/" + Repository.toLatin1() + "/manifests/" + build.digest}};
         if (putNamesDigest)
@@ -158,29 +161,50 @@ private slots:
         }
     }
 
-    // A tag of the set the list holds is looked at before anything is written: here it is
-    // already on the build, so nothing is PUT and no audit row is written.
-    void aListedTagIsLookedAtBeforeThePut() {
+    // Before anything is written, every immutable tag of a release's set is looked at, and
+    // a floating tag only when the tag list holds it: here latest, already on the build, is
+    // kept; the floating tags the list lacks are created without a look.
+    void floatingTagsAreLookedAtOnlyWhenListed() {
         const ScriptedBuild build;
         HostileRegistry server;
         QVERIFY(server.listen());
         answerTheBuild(server, build);
-        server.setAnswer("GET", TagsPath, tagList({kShaTag, kBranchTag}));
-        server.setAnswer("HEAD", manifestPath(kBranchTag),
+        server.setAnswer("GET", TagsPath, tagList({kShaTag, u"latest"_s}));
+        server.setAnswer("HEAD", manifestPath(u"latest"_s),
                          manifestAnswer(build.manifest, build.digest));
+        const PublishSubject release{{}, kCommit, u"main"_s, SemanticVersion::parse(u"1.0.0"_s)};
+        const PublishTagSet set = publishTagSet(TagPolicy{}, release, {});
+        QStringList immutable;
+        QStringList floating;
+        for (const PublishCandidate& candidate : set.candidates) {
+            if (candidate.tag == kShaTag || candidate.tag == u"latest"_s)
+                continue;
+            (TagPolicy{}.isImmutable(candidate.kind) ? immutable : floating).append(candidate.tag);
+            server.setAnswer(
+                "PUT", manifestPath(candidate.tag),
+                HostileAnswer::json(201, {}, {{"Docker-Content-Digest", build.digest}}));
+        }
+        QVERIFY2(immutable.size() >= 2 && !floating.isEmpty(), qPrintable(immutable.join(u' ')));
+        for (const QString& tag : std::as_const(immutable))
+            server.setAnswer("HEAD", manifestPath(tag),
+                             HostileAnswer::registryError(404, "MANIFEST_UNKNOWN", "unknown"));
 
         ScratchHistory history;
         const Status opened = history.open();
         QVERIFY2(opened, qPrintable(opened.errorMessage()));
-        const auto outcome = publishFromMain(server, history);
+        const auto outcome = publishFromMain(server, history, release.version);
         QVERIFY2(outcome && outcome->ok(), outcome ? qPrintable(outcome->errorMessage()) : "");
-        QCOMPARE(server.hitCount("HEAD", manifestPath(kBranchTag)), 1);
-        QCOMPARE(server.hitCount("PUT", manifestPath(kBranchTag)), 0);
-        QVERIFY(outcome->value().applied.isEmpty());
-        QVERIFY(outcome->value().plan.changes().isEmpty());
-        const Result<QList<Action>> actions = history.store.actions();
-        QVERIFY(actions);
-        QVERIFY(actions->isEmpty());
+        QCOMPARE(server.hitCount("HEAD", manifestPath(u"latest"_s)), 1);
+        QCOMPARE(server.hitCount("PUT", manifestPath(u"latest"_s)), 0);
+        for (const QString& tag : std::as_const(immutable)) {
+            QCOMPARE(server.hitCount("HEAD", manifestPath(tag)), 1);
+            QCOMPARE(server.hitCount("PUT", manifestPath(tag)), 1);
+        }
+        for (const QString& tag : std::as_const(floating)) {
+            QCOMPARE(server.hitCount("HEAD", manifestPath(tag)), 0);
+            QCOMPARE(server.hitCount("PUT", manifestPath(tag)), 1);
+        }
+        QCOMPARE(outcome->value().applied.size(), immutable.size() + floating.size());
     }
 };
 
