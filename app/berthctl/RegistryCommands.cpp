@@ -74,11 +74,11 @@ void judgeSignatures(RegistryClient* client, const ImageReference& repository,
                      std::function<void(const QHash<QString, QJsonObject>&)> done) {
     auto verdicts = std::make_shared<QHash<QString, QJsonObject>>();
     QStringList signedDigests;
+    QStringList accessoryTags; // the referrers fallback tags among them
     for (const Build& build : builds) {
-        const bool isSigned =
-            std::any_of(build.accessories.cbegin(), build.accessories.cend(),
-                        [](const Accessory& a) { return a.kind == AccessoryKind::Signature; });
-        if (isSigned)
+        for (const Accessory& accessory : build.accessories)
+            accessoryTags.append(accessory.tag);
+        if (mayCarrySignatures(build.accessories))
             signedDigests.append(build.digest);
         else
             verdicts->insert(
@@ -90,6 +90,7 @@ void judgeSignatures(RegistryClient* client, const ImageReference& repository,
     // The store lives as long as the session, which every answer below holds.
     berth::InlineHistory history(&session->store);
     auto* reader = new SignatureReader(client, repository.domain(), trust, qApp);
+    reader->setListedTags(accessoryTags);
     recallVerdicts(
         history, repository.domain(), repository.path(), trust, qApp,
         [=](Result<QHash<QString, SignatureVerdict>> recalled) {

@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace berth {
@@ -50,6 +52,13 @@ QList<AccessoryKind> accessoryKinds(const QList<Accessory>& accessories) {
         }
     }
     return kinds;
+}
+
+bool mayCarrySignatures(const QList<Accessory>& accessories) {
+    return std::any_of(accessories.cbegin(), accessories.cend(), [](const Accessory& accessory) {
+        return accessory.kind == AccessoryKind::Signature ||
+               accessory.kind == AccessoryKind::Referrers;
+    });
 }
 
 } // namespace berth

@@ -34,4 +34,9 @@ std::optional<Accessory> accessoryFromTag(const QString& tag);
 // What a build has attached, for its badges: the kinds present, in the order above.
 QList<AccessoryKind> accessoryKinds(const QList<Accessory>& accessories);
 
+// Whether a build with `accessories` may be signed: it has a .sig tag, or a referrers
+// fallback tag that may list signatures. Any other build reads as unsigned unasked (on a
+// registry without the referrers API).
+bool mayCarrySignatures(const QList<Accessory>& accessories);
+
 } // namespace berth

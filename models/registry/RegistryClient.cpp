@@ -311,6 +311,61 @@ void RegistryClient::authorizePush(const QString& repository, QObject* context,
                                    });
 }
 
+struct RegistryClient::ReferrersListing {
+    QString repository;
+    QString subject;
+    QList<Referrer> referrers;
+    QSet<QUrl> visited;
+    GuardedCallback<std::optional<QList<Referrer>>> done;
+};
+
+void RegistryClient::listReferrers(const QString& repository, const QString& subjectDigest,
+                                   QObject* context,
+                                   Callback<std::optional<QList<Referrer>>> done) {
+    auto listing = std::make_shared<ReferrersListing>();
+    listing->repository = repository;
+    listing->subject = u"Referrers of %1@%2"_s.arg(repository, subjectDigest);
+    listing->done = GuardedCallback<std::optional<QList<Referrer>>>(context, std::move(done));
+    if (!isValidDigest(subjectDigest))
+        return listing->done(Error::make(listing->subject + u": not a digest."_s));
+    fetchReferrersPage(listing, {}, u"/v2/%1/referrers/%2"_s.arg(repository, subjectDigest));
+}
+
+void RegistryClient::fetchReferrersPage(std::shared_ptr<ReferrersListing> listing, const QUrl& url,
+                                        const QString& path) {
+    HttpRequest request;
+    request.url = url;
+    request.path = path;
+    request.headers = {{"Accept", MediaTypes::OciIndex.toLatin1()}};
+    request.scope = pullScope(listing->repository);
+    request.maxBodyBytes = kMaxManifestBytes;
+    m_transport->send(request, this, [this, listing](Result<HttpResponse> response) {
+        if (!response)
+            return listing->done(about(listing->subject, response.error()));
+        // A registry offering the API never answers 404 (an unknown subject has an empty
+        // list), so a 404 on the first page means the API is not there.
+        if (response->status == 404 && listing->visited.isEmpty())
+            return listing->done(std::optional<QList<Referrer>>());
+        if (!response->isSuccess())
+            return listing->done(registryErrorFrom(*response, listing->subject));
+        const Result<QList<Referrer>> page = parseReferrersIndex(response->body);
+        if (!page)
+            return listing->done(about(listing->subject, page.error()));
+        listing->referrers.append(page.value());
+        listing->visited.insert(response->url);
+        const Result<std::optional<QUrl>> next =
+            nextPageUrl(response->headerValues("Link"), response->url);
+        if (!next)
+            return listing->done(about(listing->subject, next.error()));
+        if (!next.value() || listing->visited.contains(*next.value()))
+            return listing->done(std::optional(listing->referrers));
+        if (listing->visited.size() >= kMaxListPages || listing->referrers.size() > kMaxListEntries)
+            return listing->done(listingTooLong(listing->subject, listing->visited.size(),
+                                                listing->referrers.size()));
+        fetchReferrersPage(listing, *next.value(), {});
+    });
+}
+
 void RegistryClient::putManifest(const QString& repository, const QString& tag,
                                  const ManifestBlob& blob, QObject* context,
                                  Callback<ManifestPut> done) {

@@ -4,10 +4,13 @@
 // manifests and blobs, with digests verified over the exact bytes received.
 
 #include "core/Callback.h"
+#include "registry/Referrers.h"
 #include "registry/RegistryOptions.h"
 #include "registry/RegistryTypes.h"
 
 #include <QObject>
+
+#include <optional>
 
 namespace berth {
 
@@ -38,6 +41,12 @@ public:
     void getBlob(const QString& repository, const QString& digest, qint64 maxBytes,
                  QObject* context, Callback<QByteArray> done);
 
+    // What the OCI 1.1 referrers API lists for `subjectDigest`, across all pages; nullopt
+    // when the registry does not offer the API (it answers 404, which the spec forbids a
+    // registry that offers it). ReferrersLister adds the fallback tag.
+    void listReferrers(const QString& repository, const QString& subjectDigest, QObject* context,
+                       Callback<std::optional<QList<Referrer>>> done);
+
     // PUTs manifest bytes exactly as given under `tag`; answers the digest the registry
     // stored, which must be the blob's own, and whether the registry said so.
     void putManifest(const QString& repository, const QString& tag, const ManifestBlob& blob,
@@ -58,6 +67,9 @@ signals:
 private:
     struct Listing;
     void fetchListPage(std::shared_ptr<Listing> listing, const QUrl& url, const QString& path);
+    struct ReferrersListing;
+    void fetchReferrersPage(std::shared_ptr<ReferrersListing> listing, const QUrl& url,
+                            const QString& path);
 
     RegistryTransport* m_transport;
 };

@@ -59,8 +59,9 @@ struct SignatureVerdict {
     SignatureVerdictKind kind = SignatureVerdictKind::Unsigned;
     QString summary; // one line for a person
     QList<SignatureFinding> findings;
-    // The digest of the signature manifest judged; empty when none was read. The same
-    // manifest under the same trust always earns the same verdict.
+    // The digests of the signature manifests judged (the .sig tag's, then the referrers'),
+    // space-separated; empty when none was read. The same manifests under the same trust
+    // always earn the same verdict.
     QString evidence;
 };
 

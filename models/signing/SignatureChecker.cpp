@@ -1,5 +1,6 @@
 #include "signing/SignatureChecker.h"
 
+#include "registry/ReferrersLister.h"
 #include "registry/RegistryClient.h"
 #include "signing/RememberedVerdicts.h"
 
@@ -30,9 +31,12 @@ void SignatureChecker::useRegistry(const QString& registry, const RegistryOption
     delete m_reader;
     m_reader = nullptr;
     delete m_describer;
+    delete m_referrers;
     m_client = std::make_unique<RegistryClient>(registry, options);
     m_clientRegistry = registry;
+    m_referrers = new ReferrersLister(m_client.get(), this);
     m_describer = new SignatureReader(m_client.get(), registry, {}, this);
+    m_describer->useReferrersLister(m_referrers);
 }
 
 void SignatureChecker::describe(const QString& registry, const QString& repository,
@@ -63,15 +67,16 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
     // The reader trusts what this call does.
     delete m_reader;
     m_reader = new SignatureReader(m_client.get(), registry, trust, this);
+    m_reader->useReferrersLister(m_referrers);
 
     // Hashed once per check: it covers every key and certificate trusted.
     const QString trustFingerprint = trust.fingerprint();
     QStringList toJudge;
+    QStringList accessoryTags; // the referrers fallback tags among them
     for (const Build& build : builds) {
-        const bool isSigned =
-            std::any_of(build.accessories.cbegin(), build.accessories.cend(),
-                        [](const Accessory& a) { return a.kind == AccessoryKind::Signature; });
-        if (!isSigned)
+        for (const Accessory& accessory : build.accessories)
+            accessoryTags.append(accessory.tag);
+        if (!mayCarrySignatures(build.accessories))
             continue;
         const QString key = cacheKey(fullName + u'@' + build.digest, trustFingerprint);
         if (const auto known = m_cache.constFind(key); known != m_cache.cend()) {
@@ -82,6 +87,7 @@ void SignatureChecker::check(const QString& registry, const QString& repository,
     }
     if (toJudge.isEmpty())
         return emit finished();
+    m_reader->setListedTags(accessoryTags);
     // Checking from here on, the history's read included.
     m_waiting = int(toJudge.size());
     HistoryAccess* history = m_history ? m_history() : nullptr;

@@ -1,10 +1,10 @@
 #pragma once
 
 // The timeline's signature verdicts: after a repository is shown, every build with a
-// signature attached is verified (SignatureReader), all at once within the client's
-// request limit, so the first paint never waits on it. Each verdict is kept by digest and
-// key set: a refresh asks again only for builds not judged with these keys, and a change
-// of keys (a new berth.toml at HEAD) judges every build again. With a history, verdicts
+// signature attached (a .sig tag, or a referrers fallback tag) is verified (SignatureReader), all
+// at once within the client's request limit, so the first paint never waits on it. Each verdict is
+// kept by digest and key set: a refresh asks again only for builds not judged with these keys, and
+// a change of keys (a new berth.toml at HEAD) judges every build again. With a history, verdicts
 // outlive the process (RememberedVerdicts.h): the last one is shown before the registry
 // answers, and a build whose signatures did not change is not checked again.
 
@@ -22,6 +22,7 @@
 namespace berth {
 
 class HistoryAccess;
+class ReferrersLister;
 class RegistryClient;
 
 class SignatureChecker : public QObject {
@@ -65,6 +66,7 @@ private:
     std::unique_ptr<RegistryClient> m_client;
     SignatureReader* m_reader = nullptr;    // this check's keys
     SignatureReader* m_describer = nullptr; // no keys: it only reads
+    ReferrersLister* m_referrers = nullptr; // what the registry's API is, learnt once
     QString m_clientRegistry;
     quint64 m_generation = 0;
     int m_waiting = 0;

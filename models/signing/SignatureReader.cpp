@@ -1,5 +1,6 @@
 #include "signing/SignatureReader.h"
 
+#include "registry/ReferrersLister.h"
 #include "registry/RegistryClient.h"
 
 #include <QCryptographicHash>
@@ -16,6 +17,32 @@ namespace {
 // large SBOM's megabytes; anything past these is no such thing.
 constexpr qint64 kMaxPayloadBytes = 64 * 1024;
 constexpr qint64 kMaxEnvelopeBytes = 16 * 1024 * 1024;
+
+// What an accessory's manifest holds, for a person: each referrer of a referrers index
+// (its artifact type and digest), else each layer's predicate type or media type.
+Result<QStringList> describeContents(AccessoryKind kind, const QByteArray& manifest) {
+    QStringList contents;
+    if (kind == AccessoryKind::Referrers) {
+        const Result<QList<Referrer>> referrers = parseReferrersIndex(manifest);
+        if (!referrers)
+            return referrers.error();
+        for (const Referrer& referrer : referrers.value())
+            contents.append(u"%1 %2"_s.arg(referrer.artifactType.isEmpty() ? u"(no artifact type)"_s
+                                                                           : referrer.artifactType,
+                                           referrer.digest));
+        return contents;
+    }
+    const Result<QList<SignatureLayer>> layers = parseSignatureManifest(manifest);
+    if (!layers)
+        return layers.error();
+    for (const SignatureLayer& layer : layers.value()) {
+        const QString content =
+            layer.predicateType.isEmpty() ? layer.mediaType : layer.predicateType;
+        if (!contents.contains(content))
+            contents.append(content);
+    }
+    return contents;
+}
 
 } // namespace
 
@@ -102,28 +129,129 @@ void SignatureReader::readLayers(const QString& repository, const QString& tag,
 void SignatureReader::verify(const QString& repository, const QString& subjectDigest,
                              QObject* context, Callback<SignatureVerdict> done) {
     auto deliver = std::make_shared<GuardedCallback<SignatureVerdict>>(context, std::move(done));
-    const QString fullName = m_registryHost + u'/' + repository;
+    // Both at once: the signatures under the .sig tag, and those stored as referrers.
+    struct Pending {
+        std::optional<Result<FetchedManifest>> tagged;
+        std::optional<Result<ReferrersLister::Listing>> referrers;
+    };
+    auto pending = std::make_shared<Pending>();
+    const auto judgeWhenBoth = [this, deliver, pending, repository, subjectDigest] {
+        if (!pending->tagged || !pending->referrers)
+            return;
+        if (!*pending->referrers)
+            return (*deliver)(
+                pending->referrers->error().withMessage(u"Reading the referrers of %1: %2"_s.arg(
+                    subjectDigest, pending->referrers->errorMessage())));
+        QStringList signatureManifests;
+        for (const Referrer& referrer : pending->referrers->value().referrers) {
+            if (referrer.artifactType == QLatin1StringView(kCosignSignatureArtifactType))
+                signatureManifests.append(referrer.digest);
+        }
+        judgeSignatures(repository, subjectDigest, *pending->tagged, signatureManifests, deliver);
+    };
     const auto known = m_known.constFind(subjectDigest);
-    const QString knownManifest = known == m_known.cend() ? QString() : known->evidence;
-    readLayers(repository, accessoryTag(subjectDigest, u"sig"_s),
-               QLatin1StringView(kSimpleSigningMediaType), kMaxPayloadBytes,
+    // A verdict judged on the .sig manifest alone names that one manifest.
+    const QString knownManifest =
+        known == m_known.cend() || known->evidence.contains(u' ') ? QString() : known->evidence;
+    readSignatureLayers(repository, accessoryTag(subjectDigest, u"sig"_s), subjectDigest,
+                        knownManifest, [pending, judgeWhenBoth](Result<FetchedManifest> read) {
+                            pending->tagged = std::move(read);
+                            judgeWhenBoth();
+                        });
+    const std::optional<bool> fallbackTagListed =
+        m_listedTags ? std::optional(m_listedTags->contains(referrersFallbackTag(subjectDigest)))
+                     : std::nullopt;
+    referrers()->list(repository, subjectDigest, fallbackTagListed, this,
+                      [pending, judgeWhenBoth](Result<ReferrersLister::Listing> listing) {
+                          pending->referrers = std::move(listing);
+                          judgeWhenBoth();
+                      });
+}
+
+void SignatureReader::readSignatureLayers(const QString& repository, const QString& reference,
+                                          const QString& subjectDigest,
+                                          const QString& knownManifest,
+                                          std::function<void(Result<FetchedManifest>)> done) {
+    const QString fullName = m_registryHost + u'/' + repository;
+    readLayers(repository, reference, QLatin1StringView(kSimpleSigningMediaType), kMaxPayloadBytes,
                simpleSigningPayload(fullName, subjectDigest), knownManifest,
-               std::make_shared<GuardedCallback<FetchedManifest>>(
-                   this, [this, deliver, subjectDigest, fullName](Result<FetchedManifest> read) {
-                       if (!read)
-                           return (*deliver)(
-                               read.error().withMessage(u"Reading the signatures of %1: %2"_s.arg(
-                                   subjectDigest, read.errorMessage())));
-                       if (read->known)
-                           return (*deliver)(m_known.value(subjectDigest));
-                       QList<SignatureFinding> findings;
-                       for (const FetchedLayer& layer : read->layers)
-                           findings.append(checkSignature(layer.descriptor, layer.blob,
-                                                          subjectDigest, fullName, m_trust));
-                       SignatureVerdict verdict = combineFindings(findings);
-                       verdict.evidence = read->digest;
-                       (*deliver)(verdict);
-                   }));
+               std::make_shared<GuardedCallback<FetchedManifest>>(this, std::move(done)));
+}
+
+void SignatureReader::judgeSignatures(const QString& repository, const QString& subjectDigest,
+                                      const Result<FetchedManifest>& tagged,
+                                      const QStringList& signatureManifests,
+                                      std::shared_ptr<GuardedCallback<SignatureVerdict>> deliver) {
+    const auto failed = [deliver, subjectDigest](const Error& error) {
+        (*deliver)(error.withMessage(
+            u"Reading the signatures of %1: %2"_s.arg(subjectDigest, error.message)));
+    };
+    if (!tagged)
+        return failed(tagged.error());
+    if (signatureManifests.isEmpty() && tagged->known)
+        return (*deliver)(m_known.value(subjectDigest));
+    // Judged on the .sig manifest before, and now there are referrers too: its layers are
+    // needed after all.
+    if (tagged->known)
+        return readSignatureLayers(
+            repository, accessoryTag(subjectDigest, u"sig"_s), subjectDigest, {},
+            [this, repository, subjectDigest, signatureManifests,
+             deliver](Result<FetchedManifest> read) {
+                judgeSignatures(repository, subjectDigest, read, signatureManifests, deliver);
+            });
+    struct Pending {
+        QList<FetchedManifest> read;
+        int waiting = 0;
+        std::optional<Error> failure;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->read.append(tagged.value());
+    pending->read.resize(1 + signatureManifests.size());
+    pending->waiting = int(signatureManifests.size());
+    const QString fullName = m_registryHost + u'/' + repository;
+    const auto judge = [this, pending, deliver, failed, subjectDigest, fullName] {
+        if (pending->failure)
+            return failed(*pending->failure);
+        QList<SignatureFinding> findings;
+        QStringList evidence;
+        for (const FetchedManifest& manifest : pending->read) {
+            if (!manifest.digest.isEmpty())
+                evidence.append(manifest.digest);
+            for (const FetchedLayer& layer : manifest.layers)
+                findings.append(
+                    checkSignature(layer.descriptor, layer.blob, subjectDigest, fullName, m_trust));
+        }
+        SignatureVerdict verdict = combineFindings(findings);
+        verdict.evidence = evidence.join(u' ');
+        (*deliver)(verdict);
+    };
+    if (pending->waiting == 0)
+        return judge();
+    for (qsizetype i = 0; i < signatureManifests.size(); ++i) {
+        readSignatureLayers(repository, signatureManifests.at(i), subjectDigest, {},
+                            [pending, judge, i](Result<FetchedManifest> read) {
+                                if (read)
+                                    pending->read[i + 1] = read.value();
+                                else if (!pending->failure)
+                                    pending->failure = read.error();
+                                if (--pending->waiting == 0)
+                                    judge();
+                            });
+    }
+}
+
+ReferrersLister* SignatureReader::referrers() {
+    if (!m_referrers)
+        m_referrers = new ReferrersLister(m_client, this);
+    return m_referrers;
+}
+
+void SignatureReader::useReferrersLister(ReferrersLister* lister) {
+    m_referrers = lister;
+}
+
+void SignatureReader::setListedTags(const QStringList& tags) {
+    m_listedTags = QSet<QString>(tags.cbegin(), tags.cend());
 }
 
 void SignatureReader::setKnownVerdicts(QHash<QString, SignatureVerdict> bySubject) {
@@ -171,20 +299,15 @@ void SignatureReader::describe(const QString& repository, const QList<Accessory>
         m_client->getManifest(repository, accessories.at(i).tag, this,
                               [deliver, pending, i](Result<ManifestBlob> manifest) {
                                   AccessoryDescription& description = pending->descriptions[i];
-                                  const Result<QList<SignatureLayer>> layers =
-                                      manifest ? parseSignatureManifest(manifest->bytes)
-                                               : Result<QList<SignatureLayer>>(manifest.error());
-                                  if (!layers) {
-                                      description.problem = layers.errorMessage();
-                                  } else {
+                                  const Result<QStringList> contents =
+                                      manifest ? describeContents(description.accessory.kind,
+                                                                  manifest->bytes)
+                                               : Result<QStringList>(manifest.error());
+                                  if (contents) {
                                       description.manifestDigest = manifest->digest;
-                                      for (const SignatureLayer& layer : layers.value()) {
-                                          const QString content = layer.predicateType.isEmpty()
-                                                                      ? layer.mediaType
-                                                                      : layer.predicateType;
-                                          if (!description.contents.contains(content))
-                                              description.contents.append(content);
-                                      }
+                                      description.contents = contents.value();
+                                  } else {
+                                      description.problem = contents.errorMessage();
                                   }
                                   if (--pending->waiting == 0)
                                       (*deliver)(pending->descriptions);

@@ -1,8 +1,9 @@
 #pragma once
 
 // Reads a build's cosign accessories from its registry and judges them: the signatures
-// under sha256-<hex>.sig (CosignSignature.h) and the attestations under sha256-<hex>.att
-// (Attestation.h); each accessory manifest, then every layer blob at once. Nothing but the
+// under sha256-<hex>.sig and those cosign stores as OCI 1.1 referrers (CosignSignature.h),
+// and the attestations under sha256-<hex>.att (Attestation.h); each accessory manifest,
+// then every layer blob at once. Nothing but the
 // registry is asked: verification is offline.
 
 #include "core/Callback.h"
@@ -12,11 +13,15 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace berth {
 
+class ReferrersLister;
 class RegistryClient;
 
 class SignatureReader : public QObject {
@@ -26,15 +31,24 @@ public:
     SignatureReader(RegistryClient* client, QString registryHost, SignatureTrust trust,
                     QObject* parent = nullptr);
 
-    // The verdict on `subjectDigest` in `repository` (the path inside the registry).
+    // The verdict on `subjectDigest` in `repository` (the path inside the registry), from
+    // its .sig manifest and its referrers of cosign's signature artifact type, together.
     // No signature manifest is "unsigned"; a registry that cannot answer is an error.
     void verify(const QString& repository, const QString& subjectDigest, QObject* context,
                 Callback<SignatureVerdict> done);
 
     // Verdicts this reader's trust earned before, by subject digest, each naming the
-    // signature manifest it judged (SignatureVerdict::evidence): verify answers one again
-    // when the registry still holds that manifest, without fetching or checking its layers.
+    // signature manifests it judged (SignatureVerdict::evidence): verify answers one judged
+    // on the .sig manifest alone again when the registry still holds that manifest and
+    // lists no signature referrers, without fetching or checking its layers.
     void setKnownVerdicts(QHash<QString, SignatureVerdict> bySubject);
+
+    // The repository's tags, for a caller that has read them: where the registry has no
+    // referrers API, a build whose fallback tag they lack is not asked about.
+    void setListedTags(const QStringList& tags);
+    // Referrers read through `lister` (which must outlive the reader), so what it learnt
+    // of the registry's API serves every reader; by default each reader has its own.
+    void useReferrersLister(ReferrersLister* lister);
 
     // What each attestation of `subjectDigest` proves and says; none when there are none.
     void attestations(const QString& repository, const QString& subjectDigest, QObject* context,
@@ -74,7 +88,20 @@ private:
                     qint64 maxBytes, const QByteArray& expected, const QString& knownManifest,
                     LayersDone done);
 
+    // The signature layers of the manifest `reference` (.sig tag or referrer digest).
+    void readSignatureLayers(const QString& repository, const QString& reference,
+                             const QString& subjectDigest, const QString& knownManifest,
+                             std::function<void(Result<FetchedManifest>)> done);
+    // The verdict over the .sig manifest `tagged` and the referrers `signatureManifests`.
+    void judgeSignatures(const QString& repository, const QString& subjectDigest,
+                         const Result<FetchedManifest>& tagged,
+                         const QStringList& signatureManifests,
+                         std::shared_ptr<GuardedCallback<SignatureVerdict>> deliver);
+    ReferrersLister* referrers();
+
     RegistryClient* m_client;
+    ReferrersLister* m_referrers = nullptr;
+    std::optional<QSet<QString>> m_listedTags;
     QString m_registryHost;
     SignatureTrust m_trust;
     QHash<QString, SignatureVerdict> m_known; // by subject digest

@@ -21,12 +21,24 @@ SPEC.json:
    "attestations": [{"subject": "sha256:...", "key": "private.pem",
                      "predicateType": "https://slsa.dev/provenance/v1",
                      "predicate": {...}}],
-   "sboms": [{"subject": "sha256:...", "document": {...}}]}
+   "sboms": [{"subject": "sha256:...", "document": {...}}],
+   "referrers": [{"subject": "sha256:...", "kind": "signature",   # or "sbom"
+                  ...a signature's fields for "signature", "document" for "sbom"...,
+                  "fallbackTag": true}]}
 
 Signatures and attestations of one subject go into one manifest, one layer each, as
 cosign appends them: tag sha256-<hex>.sig, .att; an SBOM goes under sha256-<hex>.sbom.
 The key decides the algorithm: ECDSA (P-256, P-384) signs with SHA-256, RSA with
 PKCS#1 v1.5 and SHA-256, Ed25519 the message itself.
+
+A referrer is one OCI 1.1 artifact whose manifest names its subject (the subject's media
+type and size read from the registry), pushed by digest with no tag: a signature as
+cosign's --registry-referrers-mode=oci-1-1 writes it (config media type
+application/vnd.dev.cosign.artifact.sig.v1+json, one simple-signing layer, no top-level
+artifactType), an SBOM with artifactType application/spdx+json over the empty config.
+The referrers of a subject that ask for "fallbackTag" are also listed, as the spec's
+fallback for registries without the referrers API has a client do, in an image index
+under the tag sha256-<hex>.
 
 A signature's "bundle" stands in for Rekor (keys from tests/support/keyless_pki.py): it
 needs "certificate" and adds the dev.sigstore.cosign/bundle annotation, compact JSON in
@@ -42,7 +54,9 @@ keys, no whitespace: body, integratedTime, logID, logIndex). "logIndex" defaults
 last byte flipped) in the body, so the entry does not describe this one.
 
 Prints {"signatures": [{"subject", "tag", "manifestDigest", "signed", "signature"}],
-"attestations": [...the same...], "sboms": [{"subject", "tag", "manifestDigest"}]}:
+"attestations": [...the same...], "sboms": [{"subject", "tag", "manifestDigest"}],
+"referrers": [{"subject", "kind", "manifestDigest", "artifactType"} and, for a signature,
+"signed" and "signature"]}:
 "signed" is what the signature covers (the simple-signing payload, or the envelope's DSSE
 pre-authentication encoding), both in base64, so a test can check each with the openssl
 command line. A signature with a bundle also has "setSigned" (the canonical Payload) and
@@ -74,6 +88,10 @@ SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
 DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json"
 IN_TOTO = "application/vnd.in-toto+json"
 SPDX_JSON = "text/spdx+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_EMPTY = "application/vnd.oci.empty.v1+json"
+COSIGN_SIGNATURE_ARTIFACT = "application/vnd.dev.cosign.artifact.sig.v1+json"
+SPDX_ARTIFACT = "application/spdx+json"
 SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature"
 CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate"
 CHAIN_ANNOTATION = "dev.sigstore.cosign/chain"
@@ -289,6 +307,73 @@ class Signer:
         annotations = {SIGNATURE_ANNOTATION: "", "predicateType": entry["predicateType"]}
         return (envelope, DSSE_ENVELOPE, annotations), message, signature, {}
 
+    def subject_descriptor(self, subject):
+        """The subject's media type, digest and size, as the registry holds it."""
+        accept = ", ".join([OCI_INDEX, OCI_MANIFEST,
+                            "application/vnd.docker.distribution.manifest.list.v2+json",
+                            "application/vnd.docker.distribution.manifest.v2+json"])
+        response, data = self.seeder.registry.request(
+            "GET", "/v2/%s/manifests/%s" % (self.seeder.repository, subject),
+            headers={"Accept": accept})
+        media_type = (response.getheader("Content-Type") or "").split(";")[0].strip()
+        return {"mediaType": media_type, "digest": subject, "size": len(data)}
+
+    def referrer(self, entry):
+        """One referrer manifest pushed by digest; its descriptor and what the test needs."""
+        subject = self.subject_descriptor(entry["subject"])
+        kind = entry.get("kind", "signature")
+        answer = {"subject": entry["subject"], "kind": kind}
+        if kind == "signature":
+            (payload, media_type, annotations), message, signature, _ = \
+                Signer.signature_layer(entry["subject"], entry)
+            layer = {"mediaType": media_type, "size": len(payload),
+                     "digest": self.push_blob(payload), "annotations": annotations}
+            config = b"{}"
+            config_type = COSIGN_SIGNATURE_ARTIFACT
+            artifact_type = None
+            answer.update({"signed": b64(message), "signature": b64(signature)})
+        elif kind == "sbom":
+            document = canonical(entry.get("document", {"spdxVersion": "SPDX-2.3"}))
+            layer = {"mediaType": SPDX_JSON, "size": len(document),
+                     "digest": self.push_blob(document)}
+            config = b"{}"
+            config_type = OCI_EMPTY
+            artifact_type = SPDX_ARTIFACT
+        else:
+            raise ValueError("unknown referrer kind %r" % kind)
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST,
+            "config": {"mediaType": config_type, "size": len(config),
+                       "digest": self.push_blob(config)},
+            "layers": [layer],
+            "subject": subject,
+        }
+        if artifact_type:
+            manifest["artifactType"] = artifact_type
+        data = canonical(manifest)
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        self.seeder.put_manifest(digest, data, OCI_MANIFEST)
+        answer.update({"manifestDigest": digest, "artifactType": artifact_type or config_type})
+        descriptor = {"mediaType": OCI_MANIFEST, "digest": digest, "size": len(data),
+                      "artifactType": artifact_type or config_type}
+        return answer, descriptor
+
+    def referrers(self, entries):
+        results = []
+        for subject, group in by_subject(entries).items():
+            listed = []
+            for entry in group:
+                answer, descriptor = self.referrer(entry)
+                results.append(answer)
+                if entry.get("fallbackTag"):
+                    listed.append(descriptor)
+            if listed:
+                index = canonical({"schemaVersion": 2, "mediaType": OCI_INDEX,
+                                   "manifests": listed})
+                self.seeder.put_manifest(subject.replace(":", "-"), index, OCI_INDEX)
+        return results
+
     def sboms(self, entries):
         results = []
         for entry in entries:
@@ -325,6 +410,7 @@ def main():
                 "attestations": signer.signed_accessories(spec.get("attestations") or [], "att",
                                                           Signer.attestation_layer),
                 "sboms": signer.sboms(spec.get("sboms") or []),
+                "referrers": signer.referrers(spec.get("referrers") or []),
             }
         json.dump(answer, sys.stdout, indent=1)
         sys.stdout.write("\n")
